@@ -1,0 +1,67 @@
+"""``kg query``: SPARQL text, a file or a saved query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli import main, pass_kg
+from kg.errors import UsageError
+from kg.query import ResultFormat, saved_queries, saved_query
+from kg.store import KnowledgeGraph
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """``("start=2017-05-18",)`` -> ``{"start": "2017-05-18"}``."""
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param {item!r}: write it as name=value, e.g. --param start=2017-05-18")
+        params[name.strip()] = value
+    return params
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a file.")
+@click.option("--saved", metavar="NAME", help="Run a saved query from data/queries (see --list).")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a variable (as an RDF term, never pasted into the query).")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ResultFormat]), default="table", show_default=True)
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
+@pass_kg
+def query_command(
+    kg: KnowledgeGraph,
+    sparql: str | None,
+    file: Path | None,
+    saved: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_saved: bool,
+) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the union of all graphs.
+
+    Prefixes ckg, rdf, rdfs, owl, xsd, skos, sem, time, prov, geo, org, dcterms, wd,
+    actor, event, place, source, state and concept are predeclared.
+
+    Example: kg query "SELECT ?a ?b WHERE { ?a ckg:attacked ?b }"
+    """
+    if list_saved:
+        for query in saved_queries().values():
+            names = " ".join(f"{p.name}={p.default}" for p in query.parameters)
+            click.echo(f"{query.name:28} {query.title}" + (f"  [{names}]" if names else ""))
+        return
+    given = [x for x in (sparql, file, saved) if x]
+    if len(given) != 1:
+        raise UsageError("give exactly one of: a SPARQL query, --file FILE or --saved NAME")
+    bound = parse_params(params)
+    if saved:
+        query = saved_query(saved)
+        text, bound = query.text, query.bind(bound)
+    elif file:
+        text = file.read_text(encoding="utf-8")
+    else:
+        text = sparql or ""
+    result = kg.query(text, params=bound)
+    click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))

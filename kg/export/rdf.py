@@ -1,0 +1,102 @@
+"""The whole dataset in an RDF format: quads (N-Quads, TriG, JSON-LD) or the union as triples.
+
+Triple formats (Turtle, N-Triples, RDF/XML) hold the union of every graph, each
+triple once; dataset formats keep the named graphs. JSON-LD is compacted with the
+project's own context (``ontology/context.jsonld``, embedded, never fetched).
+
+>>> import kg
+>>> graph = kg.open(":memory:")
+>>> _ = graph.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> <https://example.org/p> 1 } }")
+>>> print(export_rdf(graph, "ntriples").decode().strip())
+<https://example.org/a> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import UsageError
+from kg.namespaces import PREFIXES
+from kg.resources import ontology_dir
+from kg.store import KnowledgeGraph
+
+
+class RdfExportFormat(enum.Enum):
+    """RDF serializations of ``kg export``."""
+
+    TURTLE = ("turtle", ".ttl", ox.RdfFormat.TURTLE, False)
+    NTRIPLES = ("ntriples", ".nt", ox.RdfFormat.N_TRIPLES, False)
+    RDFXML = ("rdfxml", ".rdf", ox.RdfFormat.RDF_XML, False)
+    NQUADS = ("nquads", ".nq", ox.RdfFormat.N_QUADS, True)
+    TRIG = ("trig", ".trig", ox.RdfFormat.TRIG, True)
+    JSONLD = ("jsonld", ".jsonld", ox.RdfFormat.JSON_LD, True)
+
+    def __init__(self, label: str, extension: str, engine: ox.RdfFormat, dataset: bool) -> None:
+        self.label = label
+        self.extension = extension
+        self.engine = engine
+        self.keeps_graphs = dataset
+
+    @classmethod
+    def parse(cls, name: str | RdfExportFormat) -> RdfExportFormat:
+        """By name (``turtle``) or file extension (``.ttl``)."""
+        if isinstance(name, RdfExportFormat):
+            return name
+        for fmt in cls:
+            if name in (fmt.label, fmt.extension, fmt.extension.lstrip(".")):
+                return fmt
+        choices = ", ".join(f.label for f in cls)
+        raise UsageError(f"unknown RDF format {name!r}: use one of {choices}")
+
+    @classmethod
+    def from_extension(cls, path: str | Path) -> RdfExportFormat:
+        """The format a file name implies, e.g. ``out.nq`` -> N-Quads."""
+        return cls.parse(Path(path).suffix.lower())
+
+
+def export_rdf(kg: KnowledgeGraph, fmt: str | RdfExportFormat) -> bytes:
+    """Serialize the whole dataset as ``fmt``."""
+    fmt = RdfExportFormat.parse(fmt)
+    if fmt is RdfExportFormat.JSONLD:
+        return _jsonld(kg)
+    if fmt.keeps_graphs:
+        data = ox.serialize(sorted(kg.quads(), key=str), format=fmt.engine, prefixes=PREFIXES)
+    else:
+        data = ox.serialize(union_triples(kg), format=fmt.engine, prefixes=PREFIXES)
+    return data or b""
+
+
+def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | RdfExportFormat | None = None) -> Path:
+    """Write the dataset to ``path`` (format from the extension unless given); return the path."""
+    target = Path(path)
+    chosen = RdfExportFormat.parse(fmt) if fmt else RdfExportFormat.from_extension(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(export_rdf(kg, chosen))
+    return target
+
+
+def union_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
+    """Every distinct triple of every graph, sorted for a stable output."""
+    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.quads()}
+    return sorted(seen, key=str)
+
+
+def load_context() -> dict[str, object]:
+    """The project's JSON-LD ``@context`` object."""
+    document = json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    return document["@context"]
+
+
+def _jsonld(kg: KnowledgeGraph) -> bytes:
+    """Compacted JSON-LD of the dataset: one ``@graph`` entry per named graph."""
+    from rdflib import Dataset
+
+    nquads = ox.serialize(sorted(kg.quads(), key=str), format=ox.RdfFormat.N_QUADS) or b""
+    dataset = Dataset()
+    dataset.parse(data=nquads.decode("utf-8"), format="nquads")
+    text = dataset.serialize(format="json-ld", context=load_context(), indent=2, auto_compact=True)
+    return text.encode("utf-8")

@@ -1,0 +1,242 @@
+"""Namespaces and IRI builders: the only place where conflict-kg IRIs are made.
+
+``CKG`` is a closed rdflib namespace (``_fail = True``): a typo in a term raises at
+once instead of silently minting a new IRI. A test checks that its members are
+exactly the terms declared in ``ontology/conflict.ttl``.
+
+>>> str(CKG.Attack)
+'https://w3id.org/conflict-kg/ontology#Attack'
+>>> str(resource_iri("actor", "isis"))
+'https://w3id.org/conflict-kg/id/actor/isis'
+>>> str(graph_iri("source", "isw-syria-sitrep-2017-05-31"))
+'https://w3id.org/conflict-kg/graph/source/isw-syria-sitrep-2017-05-31'
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    GEO,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
+
+from kg.errors import DataError
+
+BASE = "https://w3id.org/conflict-kg/"
+ONTOLOGY_IRI = BASE + "ontology"
+
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+WD = Namespace("http://www.wikidata.org/entity/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+class CKG(DefinedNamespace):
+    """The conflict-kg ontology (``ckg:``)."""
+
+    _fail = True
+    _NS = Namespace(BASE + "ontology#")
+
+    # Actors
+    Actor: URIRef
+    ArmedGroup: URIRef
+    StateForce: URIRef
+    Organization: URIRef
+    Coalition: URIRef
+    Person: URIRef
+    NationState: URIRef
+    Community: URIRef
+    # Events
+    Event: URIRef
+    Attack: URIRef
+    Interception: URIRef
+    Joining: URIRef
+    Statement: URIRef
+    Withdrawal: URIRef
+    Plan: URIRef
+    Assessment: URIRef
+    Meeting: URIRef
+    # States (relations holding over an interval)
+    State: URIRef
+    Membership: URIRef
+    Alliance: URIRef
+    Hostility: URIRef
+    TerritorialControl: URIRef
+    # Places
+    Place: URIRef
+    Country: URIRef
+    AdminRegion: URIRef
+    Region: URIRef
+    City: URIRef
+    District: URIRef
+    Site: URIRef
+    # Sources
+    Source: URIRef
+    # Date precision
+    DatePrecision: URIRef
+    Day: URIRef
+    Month: URIRef
+    Year: URIRef
+    Approximate: URIRef
+    # Event and state properties
+    agent: URIRef
+    target: URIRef
+    participant: URIRef
+    place: URIRef
+    destination: URIRef
+    weapon: URIRef
+    about: URIRef
+    eventType: URIRef
+    startDate: URIRef
+    endDate: URIRef
+    datePrecision: URIRef
+    quote: URIRef
+    quoteStart: URIRef
+    quoteEnd: URIRef
+    confidence: URIRef
+    hedge: URIRef
+    startedBy: URIRef
+    endedBy: URIRef
+    party: URIRef
+    # Actor, place and source properties
+    isCollective: URIRef
+    wikidataId: URIRef
+    within: URIRef
+    fullText: URIRef
+    # Ontology-level properties
+    sign: URIRef
+    shortcutOf: URIRef
+    shortcutObject: URIRef
+    eventTypeScheme: URIRef
+    # Shortcut edges (derived graph)
+    attacked: URIRef
+    intercepted: URIRef
+    joined: URIRef
+    statedAbout: URIRef
+    assessed: URIRef
+    planned: URIRef
+    withdrewFrom: URIRef
+    metWith: URIRef
+
+
+#: Prefixes predeclared in every query and used by every serializer.
+PREFIXES: dict[str, str] = {
+    "ckg": str(CKG._NS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "sem": str(SEM),
+    "time": str(TIME),
+    "prov": str(PROV),
+    "geo": str(GEO),
+    "org": str(ORG),
+    "dcterms": str(DCTERMS),
+    "wd": str(WD),
+    "actor": BASE + "id/actor/",
+    "event": BASE + "id/event/",
+    "place": BASE + "id/place/",
+    "source": BASE + "id/source/",
+    "state": BASE + "id/state/",
+    "concept": BASE + "id/concept/",
+}
+
+RESOURCE_KINDS = ("actor", "event", "place", "source", "state", "concept")
+GRAPH_KINDS = ("source", "import")
+ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
+DERIVED_GRAPH = URIRef(BASE + "graph/derived")
+#: Actors and places from the curated registries (actors.yaml, places.yaml).
+REGISTRY_GRAPH = URIRef(BASE + "graph/registry")
+SOURCE_GRAPH_PREFIX = BASE + "graph/source/"
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-/][a-z0-9]+)*$")
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a valid slug: lowercase ASCII words joined by ``-``.
+
+    >>> is_slug("homs-zahraa-district"), is_slug("Homs City")
+    (True, False)
+    """
+    return bool(_SLUG.match(text))
+
+
+def _check_slug(slug: str) -> str:
+    if not is_slug(slug):
+        raise DataError(
+            f"invalid slug {slug!r}: use lowercase letters, digits and '-' (e.g. 'ahrar-al-sham')"
+        )
+    return slug
+
+
+def resource_iri(kind: str, slug: str) -> URIRef:
+    """The IRI of a dataset resource, e.g. ``resource_iri("place", "brussels")``."""
+    if kind not in RESOURCE_KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}; expected one of {RESOURCE_KINDS}")
+    return URIRef(f"{BASE}id/{kind}/{_check_slug(slug)}")
+
+
+def sub_iri(resource: URIRef, fragment: str) -> URIRef:
+    """A hash IRI hanging off a resource, e.g. its OWL-Time interval (``...#time``)."""
+    return URIRef(f"{resource}#{fragment}")
+
+
+def graph_iri(kind: str, slug: str) -> URIRef:
+    """The IRI of a named graph holding what one source (or imported file) asserts."""
+    if kind not in GRAPH_KINDS:
+        raise ValueError(f"unknown graph kind {kind!r}; expected one of {GRAPH_KINDS}")
+    return URIRef(f"{BASE}graph/{kind}/{_check_slug(slug)}")
+
+
+def wikidata_iri(qid: str) -> URIRef:
+    """The Wikidata entity IRI for an id such as ``Q7184``."""
+    if not re.fullmatch(r"Q[1-9][0-9]*", qid):
+        raise DataError(f"invalid Wikidata id {qid!r}: expected Q followed by digits, e.g. 'Q7184'")
+    return WD[qid]
+
+
+def slug_of(iri: str) -> str:
+    """The slug at the end of a dataset IRI (``.../id/actor/isis`` -> ``isis``)."""
+    return str(iri).rsplit("/", 1)[-1]
+
+
+__all__ = [
+    "BASE",
+    "CKG",
+    "DCTERMS",
+    "DERIVED_GRAPH",
+    "GEO",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "REGISTRY_GRAPH",
+    "SEM",
+    "SOURCE_GRAPH_PREFIX",
+    "SH",
+    "SKOS",
+    "TIME",
+    "WD",
+    "XSD",
+    "graph_iri",
+    "is_slug",
+    "resource_iri",
+    "slug_of",
+    "sub_iri",
+    "wikidata_iri",
+]

@@ -1,0 +1,150 @@
+"""KnowledgeGraph: the store every command works on (Oxigraph on disk, or in memory).
+
+>>> graph = open(":memory:")
+>>> graph.update('INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> a <https://example.org/B> } }')
+>>> graph.count_quads()
+1
+>>> graph.query("ASK { ?s a ?c }").boolean
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError, UsageError
+from kg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.query import Result
+
+log = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+DEFAULT_STORE = "kg-store"
+STORE_ENV = "KG_STORE"
+
+
+def default_location() -> str:
+    """The store named by ``$KG_STORE``, else ``./kg-store``."""
+    return os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def open(location: str | os.PathLike[str] | None = None) -> KnowledgeGraph:  # noqa: A001
+    """Open the knowledge graph at ``location``: a folder (embedded Oxigraph) or ``:memory:``.
+
+    ``None`` means ``$KG_STORE`` or ``./kg-store``. The folder is created if missing.
+
+    :raises StoreError: if the folder cannot be opened (e.g. in use by another process).
+    :raises UsageError: for a URL (remote SPARQL stores are not supported by this version).
+    """
+    where = str(location) if location is not None else default_location()
+    if where == MEMORY:
+        return KnowledgeGraph(ox.Store(), location=MEMORY)
+    if "://" in where:
+        raise UsageError(
+            f"{where}: remote SPARQL stores are not supported by this version; "
+            "use a folder path or :memory:"
+        )
+    path = Path(where)
+    if path.exists() and not path.is_dir():
+        raise StoreError("not a store folder: give a directory path for --store/KG_STORE", path=where)
+    try:
+        store = ox.Store(str(path))
+    except OSError as err:
+        hint = " (is another kg process, such as kg serve, using it?)" if "lock" in str(err).lower() else ""
+        raise StoreError(f"cannot open the store{hint}: {err}", path=where) from None
+    return KnowledgeGraph(store, location=str(path))
+
+
+class KnowledgeGraph:
+    """A conflict knowledge graph backed by a pyoxigraph ``Store``.
+
+    Queries see the union of all named graphs as their default graph, with the
+    project's standard prefixes predeclared (``ckg:``, ``prov:``, ``actor:``...).
+    """
+
+    def __init__(self, store: ox.Store, *, location: str) -> None:
+        self._store = store
+        self.location = location
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.location!r})"
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> ox.Store:
+        """The underlying pyoxigraph store (for engine-level work such as bulk loads)."""
+        return self._store
+
+    def close(self) -> None:
+        """Flush to disk and release the store (safe to call twice)."""
+        if self._store is not None and self.location != MEMORY:
+            self._store.flush()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, params: Mapping[str, Any] | None = None) -> Result:
+        """Run a SPARQL query; ``params`` bind variables to RDF terms (never pasted as text).
+
+        :raises QueryError: for a syntax error or a bad parameter.
+        """
+        from kg.query import run_query
+
+        return run_query(self, sparql, params=params)
+
+    def raw_query(self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None) -> Any:
+        """Run SPARQL on the engine with our prefixes and the union default graph."""
+        try:
+            return self._store.query(
+                sparql,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=dict(substitutions or {}),
+            )
+        except SyntaxError as err:
+            raise QueryError(f"SPARQL syntax error: {_one_line(err)}") from None
+        except OSError as err:
+            raise StoreError(f"cannot read the store: {err}", path=self.location) from None
+
+    def count_quads(self) -> int:
+        """How many quads the store holds."""
+        return len(self._store)
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        return sorted(str(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        """All quads, or those of one named graph."""
+        name = ox.NamedNode(graph) if graph else None
+        return self._store.quads_for_pattern(None, None, None, name)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction (all or nothing).
+
+        :raises QueryError: for a syntax error; :raises StoreError: if the write fails.
+        """
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as err:
+            raise QueryError(f"SPARQL update syntax error: {_one_line(err)}") from None
+        except OSError as err:
+            raise StoreError(f"cannot write the store: {err}", path=self.location) from None
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
