@@ -1,0 +1,53 @@
+"""Shared fixtures: stores (memory and embedded Oxigraph on disk), the built seed, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg.build import build
+from kg.resources import default_data_dir
+from kg.store import KnowledgeGraph
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_TEXT = SHARED / "seed" / "isw-syria-sitrep-2017-05-31.txt"
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def empty_kg(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    """An empty store, once in memory and once as an Oxigraph folder on disk."""
+    location = ":memory:" if request.param == "memory" else str(tmp_path / "store")
+    graph = kg.open(location)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
+def seed_kg() -> KnowledgeGraph:
+    """The seed report built into an in-memory store (shared: do not write to it)."""
+    graph = kg.open(":memory:")
+    build(graph)
+    return graph
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the curated data folder, for tests that break it on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(default_data_dir(), target)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def dump(graph: KnowledgeGraph) -> list[str]:
+    """Every quad as a sorted list of N-Quads lines: equal lists = equal stores."""
+    return sorted(str(q) for q in graph.quads())
