@@ -33,6 +33,7 @@ from kg.namespaces import (
     SOURCE_GRAPH_PREFIX,
     graph_iri,
     resource_iri,
+    skolem_iri,
     slug_of,
 )
 from kg.rdfmap import actor_triples, event_triples, place_triples, source_triples, state_triples
@@ -66,8 +67,28 @@ class BuildReport:
 
 
 def load_ontology(directory: Path | None = None) -> Graph:
-    """Parse ``conflict.ttl``; a syntax error names the file and line."""
-    return _parse_turtle((directory or ontology_dir()) / "conflict.ttl")
+    """Parse ``conflict.ttl``; a syntax error names the file and line.
+
+    Blank nodes (OWL lists, restrictions) are replaced by stable skolem IRIs derived
+    from the graph's canonical form, so every build writes identical quads.
+    """
+    return skolemize(_parse_turtle((directory or ontology_dir()) / "conflict.ttl"))
+
+
+def skolemize(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes are stable ``/.well-known/genid/`` IRIs."""
+    from rdflib import BNode
+    from rdflib.compare import to_canonical_graph
+
+    def fix(node: Node) -> Node:
+        return skolem_iri(str(node)) if isinstance(node, BNode) else node
+
+    out = Graph()
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o in to_canonical_graph(graph):
+        out.add((fix(s), p, fix(o)))
+    return out
 
 
 def load_shapes(directory: Path | None = None) -> Graph:

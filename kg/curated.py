@@ -299,10 +299,11 @@ def _event(r: LineDict, source: Source, concepts: set[str] | None) -> Event:
     concept = _get(r, "type", required=True)
     if concepts is not None and concept not in concepts:
         raise DataError(f"unknown event type {concept!r}: use a concept of the ontology's scheme", field="type")
+    precision = _wrap("precision", lambda: Precision.parse(_get(r, "precision", required=True)))
     span = _wrap("date", lambda: TimeSpan.parse(
         str(_get(r, "date", required=True)),
         None if r.get("end") is None else str(r["end"]),
-        _get(r, "precision", required=True),
+        precision,
     ))
     about = []
     for item in _strings(r, "about"):

@@ -206,6 +206,11 @@ def wikidata_iri(qid: str) -> URIRef:
     return WD[qid]
 
 
+def skolem_iri(label: str) -> URIRef:
+    """A stable IRI standing for a blank node (RDF 1.1 skolemization, ``/.well-known/genid/``)."""
+    return URIRef(f"{BASE}.well-known/genid/{label}")
+
+
 def slug_of(iri: str) -> str:
     """The slug at the end of a dataset IRI (``.../id/actor/isis`` -> ``isis``)."""
     return str(iri).rsplit("/", 1)[-1]
@@ -237,6 +242,7 @@ __all__ = [
     "is_slug",
     "resource_iri",
     "slug_of",
+    "skolem_iri",
     "sub_iri",
     "wikidata_iri",
 ]

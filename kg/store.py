@@ -71,7 +71,7 @@ class KnowledgeGraph:
     """
 
     def __init__(self, store: ox.Store, *, location: str) -> None:
-        self._store = store
+        self._engine: ox.Store | None = store
         self.location = location
 
     def __repr__(self) -> str:
@@ -88,10 +88,18 @@ class KnowledgeGraph:
         """The underlying pyoxigraph store (for engine-level work such as bulk loads)."""
         return self._store
 
+    @property
+    def _store(self) -> ox.Store:
+        if self._engine is None:
+            raise StoreError("the store is closed: open it again with kg.open()", path=self.location)
+        return self._engine
+
     def close(self) -> None:
-        """Flush to disk and release the store (safe to call twice)."""
-        if self._store is not None and self.location != MEMORY:
-            self._store.flush()
+        """Flush to disk and release the store's lock (safe to call twice)."""
+        if self._engine is not None and self.location != MEMORY:
+            self._engine.flush()
+        if self.location != MEMORY:
+            self._engine = None  # dropping the last reference releases the folder's lock
 
     # -- reading --------------------------------------------------------------------------
 
@@ -117,6 +125,8 @@ class KnowledgeGraph:
             raise QueryError(f"SPARQL syntax error: {_one_line(err)}") from None
         except OSError as err:
             raise StoreError(f"cannot read the store: {err}", path=self.location) from None
+        except RuntimeError as err:  # evaluation error raised by the engine
+            raise QueryError(f"SPARQL query failed: {_one_line(err)}") from None
 
     def count_quads(self) -> int:
         """How many quads the store holds."""
@@ -144,6 +154,8 @@ class KnowledgeGraph:
             raise QueryError(f"SPARQL update syntax error: {_one_line(err)}") from None
         except OSError as err:
             raise StoreError(f"cannot write the store: {err}", path=self.location) from None
+        except RuntimeError as err:  # the engine refused an operation; nothing was written
+            raise QueryError(f"SPARQL update failed: {_one_line(err)}") from None
 
 
 def _one_line(err: Exception) -> str:

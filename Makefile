@@ -1,0 +1,26 @@
+# Two commands for a fresh machine (see README):  make demo  |  make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: demo test system-deps clean
+
+$(BIN)/kg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+## demo: install into .venv, build the seed graph into ./kg-store, show it, write exports to ./kg-demo
+demo: $(BIN)/kg
+	$(BIN)/kg demo
+
+## test: install the system tools the tests use (raptor2-utils), then run the whole suite
+test: $(BIN)/kg system-deps
+	$(BIN)/python -m pytest
+
+system-deps:
+	@scripts/install-system-deps
+
+clean:
+	rm -rf $(VENV) kg-store kg-demo build dist *.egg-info
