@@ -107,7 +107,7 @@ def _parse_turtle(path: Path) -> Graph:
 
 def event_type_slugs(ontology: Graph) -> set[str]:
     """The slugs of the concepts in the project's event-type scheme."""
-    return {slug_of(c) for c in ontology.subjects(SKOS.inScheme, EVENT_TYPE_SCHEME)}
+    return {slug_of(str(c)) for c in ontology.subjects(SKOS.inScheme, EVENT_TYPE_SCHEME)}
 
 
 def to_dataset(data: CuratedData) -> Dataset:

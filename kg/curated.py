@@ -78,12 +78,12 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
             raise doc.error("source", f"unknown source {source_slug!r}: add data/sources/{source_slug}.txt")
         source = sources[source_slug]
         for record in _records(doc, "events", path):
-            event = _build(record, lambda r: _event(r, source, concepts))
+            event = _build(record, lambda r, src=source: _event(r, src, concepts))
             _no_duplicate(record, event.slug, events, states)
             events[event.slug] = event
             pending.append((record, "event", event))
         for record in _records(doc, "states", path):
-            state = _build(record, lambda r: _state(r, source))
+            state = _build(record, lambda r, src=source: _state(r, src))
             _no_duplicate(record, state.slug, events, states)
             states[state.slug] = state
             pending.append((record, "state", state))
@@ -384,12 +384,12 @@ def _check_refs(
             need(places, slug, "places", "place", add_place)
         need(places, item.destination, "destination", "place", add_place)
         need(events, item.part_of, "part_of", "event", add_event)
-        registries = {"actor": actors, "event": events, "place": places}
+        registries: dict[str, Iterable[str]] = {"actor": actors, "event": events, "place": places}
         for kind, slug in item.about:
             need(registries[kind], slug, "about", kind, f"check the {kind} id")
     else:
-        for key, slug in (("member", item.member), ("organization", item.organization)):
-            need(actors, slug, key, "actor", add_actor)
+        for key, member in (("member", item.member), ("organization", item.organization)):
+            need(actors, member, key, "actor", add_actor)
         for slug in item.parties:
             need(actors, slug, "parties", "actor", add_actor)
         need(events, item.started_by, "started_by", "event", add_event)

@@ -17,7 +17,7 @@ from kg.export.rdf import RdfExportFormat, write_rdf
 from kg.query import Result, saved_query
 from kg.store import KnowledgeGraph
 
-DEMO_QUERIES = (
+DEMO_QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
     ("who-attacked-whom", {"start": "2017-05-18", "end": "2017-05-25"}),
     ("memberships-on-date", {"date": "2017-05-31"}),
     ("events-with-sources", {}),

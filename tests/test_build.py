@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import dump
 
 from kg.build import build
 from kg.cli import main
 from kg.errors import DataError, ValidationError
 from kg.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, graph_iri
-from tests.conftest import dump
 
 EVENTS = "events/isw-syria-sitrep-2017-05-31.yaml"
 

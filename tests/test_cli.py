@@ -128,16 +128,17 @@ def test_actors(runner, store):
     assert "Q7184" in table and "Islamic State of Iraq and Syria" in table
 
 
-def test_demo(runner, tmp_path):
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["demo"])
-        assert result.exit_code == 0, result.output
-        assert "Events by type: Attack 5" in result.output
-        assert "who-attacked-whom" in result.output and "Membership" in result.output
-        assert Path("kg-store").is_dir()
-        for ext in ("ttl", "nt", "rdf", "nq", "trig", "jsonld"):
-            assert Path(f"kg-demo/conflict-kg.{ext}").stat().st_size > 1000
-        assert str(Path("kg-store").resolve()) in result.output
+def test_demo(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE", raising=False)
+    result = runner.invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Events by type: Attack 5" in result.output
+    assert "who-attacked-whom" in result.output and "Membership" in result.output
+    assert (tmp_path / "kg-store").is_dir()
+    for ext in ("ttl", "nt", "rdf", "nq", "trig", "jsonld"):
+        assert (tmp_path / f"kg-demo/conflict-kg.{ext}").stat().st_size > 1000
+    assert str(tmp_path / "kg-store") in result.output
 
 
 def _commands(group: click.Group, prefix: str = "kg") -> list[tuple[str, click.Command]]:

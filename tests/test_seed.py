@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import SEED_TEXT
 
 from kg.curated import load_curated
 from kg.resources import default_data_dir
-from tests.conftest import SEED_TEXT
 
 D = dt.date
 EV = "https://w3id.org/conflict-kg/id/event/"

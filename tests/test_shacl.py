@@ -13,13 +13,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
+from conftest import dump
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, GEO, ORG, PROV, RDF, XSD
 
 from kg.build import build, load_ontology, load_shapes, validate
 from kg.errors import DataError, ValidationError
 from kg.store import KnowledgeGraph
-from conftest import dump
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CKG = Namespace("https://w3id.org/conflict-kg/ontology#")  # open, so tests can write wrong terms
