@@ -36,7 +36,14 @@ from kg.namespaces import (
     skolem_iri,
     slug_of,
 )
-from kg.rdfmap import actor_triples, event_triples, place_triples, source_triples, state_triples
+from kg.rdfmap import (
+    actor_triples,
+    event_triples,
+    place_triples,
+    retraction_triples,
+    source_triples,
+    state_triples,
+)
 from kg.resources import default_data_dir, ontology_dir
 from kg.store import KnowledgeGraph
 
@@ -124,6 +131,9 @@ def to_dataset(data: CuratedData) -> Dataset:
         _add(dataset.graph(graph_iri("source", event.source)), event_triples(event))
     for state in data.states.values():
         _add(dataset.graph(graph_iri("source", state.source)), state_triples(state))
+    for retraction in data.retractions:
+        issued = data.sources[retraction.source].issued
+        _add(dataset.graph(graph_iri("source", retraction.source)), retraction_triples(retraction, issued))
     return dataset
 
 

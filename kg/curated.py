@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kg.errors import DataError
-from kg.model import Actor, Event, Place, Quote, Source, State
+from kg.model import Actor, Event, Place, Quote, Retraction, Source, State
 from kg.temporal import Precision, TimeSpan, parse_date
 from kg.yamlio import LineDict, load_yaml, load_yaml_text
 
@@ -36,6 +36,7 @@ class CuratedData:
     sources: dict[str, Source]
     events: dict[str, Event]
     states: dict[str, State]
+    retractions: list[Retraction]
     #: (kind, slug) -> the YAML mapping it came from, to point errors found later at file:line.
     origins: dict[tuple[str, str], LineDict]
 
@@ -70,6 +71,7 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
 
     events: dict[str, Event] = {}
     states: dict[str, State] = {}
+    retractions: list[tuple[LineDict, Retraction]] = []
     pending: list[tuple[LineDict, str, Event | State]] = []
     for path in sorted((root / "events").glob("*.yaml")):
         doc = _mapping(load_yaml(path), path)
@@ -87,11 +89,15 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
             _no_duplicate(record, state.slug, events, states)
             states[state.slug] = state
             pending.append((record, "state", state))
+        for record in _records(doc, "retractions", path):
+            retractions.append((record, _build(record, lambda r, src=source: _retraction(r, src))))
     for record, kind, item in pending:
         _check_refs(record, item, actors, places, events)
         origins[(kind, item.slug)] = record
     origins.update({("source", slug): rec for slug, rec in origins_sources.items()})
-    return CuratedData(root, actors, places, sources, events, states, origins)
+    for record, retraction in retractions:
+        _check_retraction(record, retraction, sources, events, states)
+    return CuratedData(root, actors, places, sources, events, states, [r for _, r in retractions], origins)
 
 
 # -- registries ---------------------------------------------------------------------------
@@ -331,7 +337,30 @@ def _event(r: LineDict, source: Source, concepts: set[str] | None) -> Event:
         hedge=_optional_text(r, "hedge"),
         confidence=None if confidence is None else float(confidence),
         note=_optional_text(r, "note"),
+        revises=_optional_text(r, "revises"),
     )
+
+
+def _retraction(r: LineDict, source: Source) -> Retraction:
+    given = [key for key in ("event", "state") if r.get(key)]
+    if len(given) != 1:
+        raise DataError("a retraction names exactly one 'event' or 'state' id", field="event")
+    kind = given[0]
+    return Retraction(kind, str(r[kind]), source.slug, _quote(r, source), _optional_text(r, "note"))
+
+
+def _check_retraction(
+    record: LineDict,
+    retraction: Retraction,
+    sources: dict[str, Source],
+    events: dict[str, Event],
+    states: dict[str, State],
+) -> None:
+    fact = (events if retraction.kind == "event" else states).get(retraction.slug)
+    if fact is None:
+        raise record.error(retraction.kind, f"unknown {retraction.kind} id {retraction.slug!r}: name a fact of an earlier source")
+    if sources[fact.source].issued > sources[retraction.source].issued:
+        raise record.error(retraction.kind, f"{retraction.slug!r} comes from a source issued after this one: a retraction must come later")
 
 
 def _state(r: LineDict, source: Source) -> State:
@@ -384,6 +413,7 @@ def _check_refs(
             need(places, slug, "places", "place", add_place)
         need(places, item.destination, "destination", "place", add_place)
         need(events, item.part_of, "part_of", "event", add_event)
+        need(events, item.revises, "revises", "event", add_event)
         registries: dict[str, Iterable[str]] = {"actor": actors, "event": events, "place": places}
         for kind, slug in item.about:
             need(registries[kind], slug, "about", kind, f"check the {kind} id")

@@ -157,6 +157,7 @@ class Event:
     hedge: str | None = None
     confidence: float | None = None
     note: str | None = None
+    revises: str | None = None
 
     def __post_init__(self) -> None:
         _slug(self.slug)
@@ -199,3 +200,18 @@ class State:
             raise DataError("a membership needs 'member' and 'organization'", field="member")
         if self.cls != "Membership" and len(self.parties) < 2:
             raise DataError(f"a {self.cls} needs at least two 'parties'", field="parties")
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A later source withdrawing an earlier fact (event or state): record time, never deletion."""
+
+    kind: str  # "event" | "state"
+    slug: str
+    source: str
+    quote: Quote
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        _one_of(self.kind, ("event", "state"), "kind")
+        _slug(self.slug, self.kind)

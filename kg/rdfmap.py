@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, GEO, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kg.model import Actor, Event, Place, Quote, Source, State
+from kg.model import Actor, Event, Place, Quote, Retraction, Source, State
 from kg.namespaces import CKG, SEM, WD, resource_iri, sub_iri
 from kg.temporal import Precision
 
@@ -145,6 +145,8 @@ def event_triples(event: Event) -> Iterator[Triple]:
         yield node, CKG.weapon, Literal(event.weapon)
     if event.part_of:
         yield resource_iri("event", event.part_of), SEM.hasSubEvent, node
+    if event.revises:
+        yield node, PROV.wasRevisionOf, resource_iri("event", event.revises)
     if event.hedge:
         yield node, CKG.hedge, Literal(event.hedge, lang="en")
     if event.confidence is not None:
@@ -172,3 +174,15 @@ def state_triples(state: State) -> Iterator[Triple]:
     if state.cls == "Membership":
         yield node, ORG.memberDuring, sub_iri(node, "time")
     yield from _evidence(node, state.source, state.quote, state.note)
+
+
+def retraction_triples(retraction: Retraction, issued: dt.date) -> Iterator[Triple]:
+    """A later source's retraction: the old fact gets ``prov:invalidatedAtTime`` (never deleted).
+
+    The time is the retracting source's issue date (midnight UTC); the triples go in
+    that source's graph, which is the retraction's provenance.
+    """
+    node = resource_iri(retraction.kind, retraction.slug)
+    moment = dt.datetime.combine(issued, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    yield node, PROV.invalidatedAtTime, Literal(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+    yield node, SKOS.changeNote, Literal(retraction.quote.text, lang="en")

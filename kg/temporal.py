@@ -131,3 +131,167 @@ def _covered_range(text: str, form: Precision) -> tuple[dt.date, dt.date]:
         return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
     (year,) = parts
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# -- windows: does a fact certainly or possibly fall in a range of days? -------------------
+
+
+class Match(enum.Enum):
+    """How a window treats imprecise dates (``--precision``).
+
+    ``loose`` (default): a fact counts when it *possibly* falls in the window — its
+    range overlaps it. ``strict``: only when it *certainly* does — a day-precise
+    fact overlapping the window, or an imprecise one ("May 2017", "approximately")
+    whose whole range lies inside it.
+    """
+
+    LOOSE = "loose"
+    STRICT = "strict"
+
+
+#: Open-ended states (no ``ckg:endDate``) hold until this day for interval arithmetic.
+OPEN_END = dt.date.max
+
+
+@dataclass(frozen=True)
+class Window:
+    """An inclusive range of days; either bound may be open (``None``).
+
+    >>> may = TimeSpan.parse("2017-05")
+    >>> week = Window(dt.date(2017, 5, 18), dt.date(2017, 5, 25))
+    >>> week.possibly(may), week.certainly(may)
+    (True, False)
+    >>> week.certainly(TimeSpan.parse("2017-05-22"))
+    True
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise DataError(f"window end {self.end} is before its start {self.start}")
+
+    def possibly(self, span: TimeSpan) -> bool:
+        """Whether the span overlaps the window."""
+        return (self.start is None or span.end >= self.start) and (self.end is None or span.start <= self.end)
+
+    def certainly(self, span: TimeSpan) -> bool:
+        """Whether the fact surely happened (at least partly) inside the window."""
+        if span.precision is Precision.DAY:
+            return self.possibly(span)
+        return (self.start is None or span.start >= self.start) and (self.end is None or span.end <= self.end)
+
+    def matches(self, span: TimeSpan, mode: Match | str = Match.LOOSE) -> bool:
+        """``possibly`` for loose, ``certainly`` for strict."""
+        return self.certainly(span) if Match(mode) is Match.STRICT else self.possibly(span)
+
+
+# -- Allen's interval relations on inclusive day ranges -------------------------------------
+
+
+class Allen(enum.Enum):
+    """Allen's 13 relations between two inclusive day ranges ``a`` and ``b``.
+
+    Days are discrete: ``a`` *meets* ``b`` when ``b`` starts the day after ``a`` ends,
+    and ``a`` is *before* ``b`` when at least one day lies between them.
+
+    >>> a, b = TimeSpan.parse("2017-05-18"), TimeSpan.parse("2017-05-18", "2017-05-23")
+    >>> Allen.STARTS.holds(a, b), Allen.relate(b, a).value
+    (True, 'started-by')
+    """
+
+    BEFORE = "before"
+    AFTER = "after"
+    MEETS = "meets"
+    MET_BY = "met-by"
+    OVERLAPS = "overlaps"
+    OVERLAPPED_BY = "overlapped-by"
+    STARTS = "starts"
+    STARTED_BY = "started-by"
+    DURING = "during"
+    CONTAINS = "contains"
+    FINISHES = "finishes"
+    FINISHED_BY = "finished-by"
+    EQUALS = "equals"
+
+    @classmethod
+    def parse(cls, name: str) -> Allen:
+        try:
+            return cls(name.strip().lower().replace("_", "-"))
+        except ValueError:
+            raise DataError(f"unknown Allen relation {name!r}: use one of {', '.join(r.value for r in cls)}") from None
+
+    @property
+    def inverse(self) -> Allen:
+        """The relation seen from ``b``: before <-> after, during <-> contains..."""
+        return _INVERSE[self]
+
+    def holds(self, a: TimeSpan | tuple[dt.date, dt.date], b: TimeSpan | tuple[dt.date, dt.date]) -> bool:
+        """Whether ``a <relation> b``."""
+        return Allen.relate(a, b) is self
+
+    @staticmethod
+    def relate(a: TimeSpan | tuple[dt.date, dt.date], b: TimeSpan | tuple[dt.date, dt.date]) -> Allen:
+        """The one relation that holds between ``a`` and ``b``."""
+        a0, a1 = _bounds(a)
+        b0, b1 = _bounds(b)
+        if a1 < b0:
+            return Allen.MEETS if _next_day(a1) == b0 else Allen.BEFORE
+        if b1 < a0:
+            return Allen.MET_BY if _next_day(b1) == a0 else Allen.AFTER
+        if (a0, a1) == (b0, b1):
+            return Allen.EQUALS
+        if a0 == b0:
+            return Allen.STARTS if a1 < b1 else Allen.STARTED_BY
+        if a1 == b1:
+            return Allen.FINISHES if a0 > b0 else Allen.FINISHED_BY
+        if b0 < a0 and a1 < b1:
+            return Allen.DURING
+        if a0 < b0 and b1 < a1:
+            return Allen.CONTAINS
+        return Allen.OVERLAPS if a0 < b0 else Allen.OVERLAPPED_BY
+
+    def sparql_filter(self, a: tuple[str, str], b: tuple[str, str]) -> str:
+        """A SPARQL FILTER expression for ``a <relation> b`` over date variables.
+
+        ``a`` and ``b`` name ``(start, end)`` variables bound to ``xsd:date``s (bind an
+        open end to a far-future date first). "The next day" is ``?d + "P1D"``.
+
+        >>> Allen.MEETS.sparql_filter(("?s1", "?e1"), ("?s2", "?e2"))
+        '(?e1 + "P1D"^^xsd:dayTimeDuration = ?s2)'
+        """
+        (a0, a1), (b0, b1) = a, b
+        day = '"P1D"^^xsd:dayTimeDuration'
+        return {
+            Allen.BEFORE: f"({a1} + {day} < {b0})",
+            Allen.AFTER: f"({b1} + {day} < {a0})",
+            Allen.MEETS: f"({a1} + {day} = {b0})",
+            Allen.MET_BY: f"({b1} + {day} = {a0})",
+            Allen.OVERLAPS: f"({a0} < {b0} && {b0} <= {a1} && {a1} < {b1})",
+            Allen.OVERLAPPED_BY: f"({b0} < {a0} && {a0} <= {b1} && {b1} < {a1})",
+            Allen.STARTS: f"({a0} = {b0} && {a1} < {b1})",
+            Allen.STARTED_BY: f"({a0} = {b0} && {b1} < {a1})",
+            Allen.DURING: f"({b0} < {a0} && {a1} < {b1})",
+            Allen.CONTAINS: f"({a0} < {b0} && {b1} < {a1})",
+            Allen.FINISHES: f"({a1} = {b1} && {b0} < {a0})",
+            Allen.FINISHED_BY: f"({a1} = {b1} && {a0} < {b0})",
+            Allen.EQUALS: f"({a0} = {b0} && {a1} = {b1})",
+        }[self]
+
+
+_INVERSE = {
+    Allen.BEFORE: Allen.AFTER, Allen.MEETS: Allen.MET_BY, Allen.OVERLAPS: Allen.OVERLAPPED_BY,
+    Allen.STARTS: Allen.STARTED_BY, Allen.DURING: Allen.CONTAINS, Allen.FINISHES: Allen.FINISHED_BY,
+    Allen.EQUALS: Allen.EQUALS,
+}
+_INVERSE.update({v: k for k, v in list(_INVERSE.items())})
+
+
+def _bounds(span: TimeSpan | tuple[dt.date, dt.date | None]) -> tuple[dt.date, dt.date]:
+    start, end = (span.start, span.end) if isinstance(span, TimeSpan) else span
+    return start, end if end is not None else OPEN_END
+
+
+def _next_day(day: dt.date) -> dt.date:
+    return day if day == dt.date.max else day + dt.timedelta(days=1)
