@@ -1,13 +1,15 @@
-"""The common lookups behind ``kg events`` and ``kg actors``, as one SPARQL query each.
+"""The common lookups behind ``kg events`` and ``kg actors``, one SPARQL query each.
 
-Date windows are inclusive and loose: an event is in ``start..end`` when its own
-``startDate..endDate`` range overlaps the window.
+Windows are inclusive; ``mode`` says how imprecise dates count (see
+:class:`kg.temporal.Match`). ``as_of`` and ``known_on`` are the bi-temporal
+selections of :mod:`kg.timeview`; ``relation``/``to_event`` keep events in an Allen
+relation to another event or state.
 
 >>> import kg
 >>> from kg.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
->>> [e["event"].rsplit("/", 1)[-1] for e in events(graph, actor="ahrar-al-sham")]
-['isis-double-svest-attack-ahrar-al-sham-2017-05-22']
+>>> [e["event"].rsplit("/", 1)[-1] for e in events(graph, actor="ahrar-al-sham", type="Attack")]
+['isis-attack-wave-western-syria-2017-05', 'isis-double-svest-attack-ahrar-al-sham-eastern-idlib-2017-05-22']
 """
 
 from __future__ import annotations
@@ -16,37 +18,36 @@ import datetime as dt
 from typing import Any
 
 from kg.errors import UsageError
-from kg.model import EVENT_CLASSES
+from kg.model import ACTOR_KINDS, EVENT_CLASSES
 from kg.namespaces import CKG, is_slug, resource_iri
 from kg.query import Result
 from kg.store import KnowledgeGraph
+from kg.temporal import Allen, Match
+from kg.timeview import as_of_expr, fact_dates, known_on_expr, window_expr
 
-EVENTS_QUERY = """
+_EVENTS = """
 SELECT ?event ?date ?end ?precision ?class ?type ?label
        (GROUP_CONCAT(DISTINCT ?agentLabel; SEPARATOR="; ") AS ?agents)
        (GROUP_CONCAT(DISTINCT ?targetLabel; SEPARATOR="; ") AS ?targets)
        (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="; ") AS ?places)
-       (SAMPLE(?sourceId) AS ?source)
+       (SAMPLE(?sourceTitle) AS ?source)
 WHERE {
-  ?event a ?class ; ckg:startDate ?date ; ckg:datePrecision ?p ; rdfs:label ?label ;
-         ckg:eventType ?type ; prov:wasDerivedFrom ?sourceId .
+  ?event a ?class ; ckg:datePrecision ?p ; rdfs:label ?label ; ckg:eventType ?type ;
+         prov:wasDerivedFrom ?sourceId .
   ?class rdfs:subClassOf* ckg:Event .
-  OPTIONAL { ?event ckg:endDate ?e0 }
-  BIND(COALESCE(?e0, ?date) AS ?end)
+  %(dates)s
   BIND(LCASE(STRAFTER(STR(?p), "#")) AS ?precision)
+  OPTIONAL { ?sourceId dcterms:title ?sourceTitle }
   OPTIONAL { ?event ckg:agent ?a . ?a rdfs:label ?agentLabel }
   OPTIONAL { ?event ckg:target ?t . ?t rdfs:label ?targetLabel }
   OPTIONAL { ?event ckg:place ?pl . ?pl rdfs:label ?placeLabel }
-  FILTER(!BOUND(?actor) || EXISTS { ?event ckg:agent|ckg:target|ckg:participant ?actor })
-  FILTER(!BOUND(?wantClass) || ?class = ?wantClass)
-  FILTER(!BOUND(?from) || ?end >= ?from)
-  FILTER(!BOUND(?to) || ?date <= ?to)
+  %(filters)s
 }
 GROUP BY ?event ?date ?end ?precision ?class ?type ?label
 ORDER BY ?date ?event
 """
 
-ACTORS_QUERY = """
+_ACTORS = """
 SELECT ?actor ?label ?class ?wikidata (COUNT(DISTINCT ?event) AS ?events)
        (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="; ") AS ?aliases)
 WHERE {
@@ -69,22 +70,48 @@ def events_result(
     type: str | None = None,  # noqa: A002 - mirrors the CLI option
     start: dt.date | None = None,
     end: dt.date | None = None,
+    as_of: dt.date | None = None,
+    known_on: dt.date | None = None,
+    mode: Match | str = Match.LOOSE,
+    relation: Allen | str | None = None,
+    to_event: str | None = None,
 ) -> Result:
-    """Events in date order, optionally of one actor (in any role), class and window."""
+    """Events in date order, filtered by actor (any role), class, window, valid and record time.
+
+    :raises UsageError: unknown actor or class, a window ending before it starts, or a
+        relation without its ``to_event`` (or the reverse).
+    """
+    mode = Match(mode)
     params: dict[str, Any] = {}
+    filters: list[str] = []
     if actor:
-        params["actor"] = _actor(kg, actor)
+        params["actor"] = actor_iri(kg, actor)
+        filters.append("FILTER EXISTS { ?event ckg:agent|ckg:target|ckg:participant ?actor }")
     if type:
         if type not in EVENT_CLASSES:
             raise UsageError(f"unknown event type {type!r}: use one of {', '.join(EVENT_CLASSES)}")
         params["wantClass"] = CKG[type]
+        filters.append("FILTER(?class = ?wantClass)")
     if start and end and end < start:
         raise UsageError(f"--to {end} is before --from {start}")
-    if start:
-        params["from"] = start
-    if end:
-        params["to"] = end
-    return kg.query(EVENTS_QUERY, params=params)
+    if start or end:
+        params.update({k: v for k, v in (("from", start), ("to", end)) if v})
+        filters.append(f"FILTER{window_expr(mode)}")
+    if as_of:
+        params["asOf"] = as_of
+        filters.append(f"FILTER({as_of_expr(mode)})")
+    if known_on:
+        params["knownOn"] = known_on
+        filters.append(f"FILTER{known_on_expr('?event')}")
+    if (relation is None) != (to_event is None):
+        raise UsageError("--relation and --to-event go together: e.g. --relation during --to-event IRI")
+    if relation is not None and to_event is not None:
+        params["other"] = fact_iri(kg, to_event)
+        filters.append(fact_dates("?other", "?otherStart", "?otherEnd"))
+        filters.append(f"FILTER({Allen.parse(str(getattr(relation, 'value', relation))).sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
+        filters.append("FILTER(?event != ?other)")
+    query = _EVENTS % {"dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    return kg.query(query, params=params)
 
 
 def events(kg: KnowledgeGraph, **options: Any) -> list[dict[str, Any]]:
@@ -96,18 +123,29 @@ def actors_result(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # 
     """Actors with their class, Wikidata id, aliases and number of events, busiest first."""
     params = {}
     if type:
-        from kg.model import ACTOR_KINDS
-
         if type not in ACTOR_KINDS:
             raise UsageError(f"unknown actor type {type!r}: use one of {', '.join(ACTOR_KINDS)}")
         params["wantClass"] = CKG[type]
-    return kg.query(ACTORS_QUERY, params=params)
+    return kg.query(_ACTORS, params=params)
 
 
-def _actor(kg: KnowledgeGraph, slug: str) -> str:
+def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
+    """The IRI of an existing actor; a clear error for a malformed or unknown slug."""
     if not is_slug(slug):
         raise UsageError(f"invalid actor id {slug!r}: use a slug such as 'isis' (see kg actors)")
     iri = resource_iri("actor", slug)
     if not kg.query("ASK { ?actor a ?class . ?class rdfs:subClassOf ckg:Actor }", params={"actor": iri}).boolean:
         raise UsageError(f"unknown actor {slug!r}: run 'kg actors' to list the actor ids")
     return iri
+
+
+def fact_iri(kg: KnowledgeGraph, ref: str) -> str:
+    """An existing event or state, given as IRI, ``event:slug``, ``state:slug`` or a bare event slug."""
+    from kg.query import to_term
+
+    text = ref if ":" in ref else f"event:{ref}"
+    iri = to_term(text)
+    ok = kg.query("ASK { ?f a ?c ; ckg:startDate ?d . ?c rdfs:subClassOf* ?top VALUES ?top { ckg:Event ckg:State } }", params={"f": iri})
+    if not ok.boolean:
+        raise UsageError(f"unknown event or state {ref!r}: give its IRI or event:<slug> (see kg events)")
+    return str(iri.value) if hasattr(iri, "value") else str(iri)

@@ -133,7 +133,7 @@ def test_demo(runner, tmp_path, monkeypatch):
     monkeypatch.delenv("KG_STORE", raising=False)
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
-    assert "Events by type: Attack 5" in result.output
+    assert "Events by type: Attack 4" in result.output
     assert "who-attacked-whom" in result.output and "Membership" in result.output
     assert (tmp_path / "kg-store").is_dir()
     for ext in ("ttl", "nt", "rdf", "nq", "trig", "jsonld"):
