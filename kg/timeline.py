@@ -1,0 +1,138 @@
+"""The chronological story: one entry per event and per state change (start, end).
+
+>>> import kg, datetime as dt
+>>> from kg.build import build
+>>> graph = kg.open(":memory:"); _ = build(graph)
+>>> for entry in timeline(graph, actor="ahrar-al-sham", start=dt.date(2017, 5, 22)):
+...     print(entry.line())
+2017-05-18..2017-05-23  Attack  Islamic State of Iraq and Syria -> Ahrar al-Sham, Alawite community (Syria), Ismaili community (Syria), Shi'a community (Syria)  @ Western Syria  [Syria SITREP Map: May 31, 2017]
+2017-05-22  Meeting  Ahrar al-Sham  @ Eastern Idlib  [Syria SITREP Map: May 31, 2017]
+2017-05-22  Attack  Islamic State of Iraq and Syria -> Ahrar al-Sham  @ Eastern Idlib  [Syria SITREP Map: May 31, 2017]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kg.lookups import actor_iri
+from kg.store import KnowledgeGraph
+from kg.temporal import Match
+from kg.timeview import known_on_expr, window_expr
+
+_ENTRIES = """
+SELECT ?fact ?kind ?change ?date ?end ?p ?class ?label
+       (GROUP_CONCAT(DISTINCT ?agentLabel; SEPARATOR="|") AS ?agents)
+       (GROUP_CONCAT(DISTINCT ?otherLabel; SEPARATOR="|") AS ?others)
+       (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="|") AS ?places)
+       (SAMPLE(?sourceTitle) AS ?source)
+WHERE {
+  {
+    ?fact a ?class ; ckg:startDate ?date ; ckg:datePrecision ?p .
+    ?class rdfs:subClassOf* ckg:Event .
+    OPTIONAL { ?fact ckg:endDate ?e0 }
+    BIND(COALESCE(?e0, ?date) AS ?end)
+    BIND("event" AS ?kind) BIND("" AS ?change)
+    OPTIONAL { ?fact ckg:agent/rdfs:label ?agentLabel }
+    OPTIONAL { ?fact (ckg:target|ckg:about)/rdfs:label ?otherLabel }
+  } UNION {
+    ?fact a ?class ; ckg:startDate ?start ; ckg:datePrecision ?p .
+    ?class rdfs:subClassOf* ckg:State .
+    OPTIONAL { ?fact ckg:endDate ?stateEnd }
+    VALUES ?change { "starts" "ends" }
+    FILTER(?change = "starts" || BOUND(?stateEnd))
+    BIND(IF(?change = "starts", ?start, ?stateEnd) AS ?date)
+    BIND(?date AS ?end)
+    BIND("state" AS ?kind)
+    OPTIONAL { ?fact (org:member|ckg:party)/rdfs:label ?agentLabel }
+    OPTIONAL { ?fact org:organization/rdfs:label ?otherLabel }
+  }
+  ?fact rdfs:label ?label .
+  OPTIONAL { ?fact ckg:place/rdfs:label ?placeLabel }
+  OPTIONAL { ?fact prov:wasDerivedFrom/dcterms:title ?sourceTitle }
+  %(filters)s
+}
+GROUP BY ?fact ?kind ?change ?date ?end ?p ?class ?label
+ORDER BY ?date ?end ?kind ?fact
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the story."""
+
+    fact: str
+    kind: str  # "event" | "state"
+    change: str  # "" for events, "starts" | "ends" for states
+    start: dt.date
+    end: dt.date
+    precision: str
+    type: str
+    label: str
+    agents: str
+    others: str
+    places: str
+    source: str
+
+    @property
+    def when(self) -> str:
+        """The date as stated: ``2017-05-23``, ``2017-05 (month)``, ``2017 (year)`` or a range."""
+        if self.precision == "month":
+            return f"{self.start:%Y-%m} (month)"
+        if self.precision == "year":
+            return f"{self.start:%Y} (year)"
+        span = self.start.isoformat() if self.start == self.end else f"{self.start}..{self.end}"
+        return f"{span} (approximate)" if self.precision == "approximate" else span
+
+    def line(self) -> str:
+        """``date  type  agent -> target  @ place  [source]``."""
+        what = f"{self.type} {self.change}" if self.change else self.type
+        who = self.agents + (f" -> {self.others}" if self.others else "")
+        where = f"  @ {self.places}" if self.places else ""
+        return f"{self.when}  {what}  {who}{where}  [{self.source}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.when, "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "precision": self.precision, "type": self.type, "change": self.change, "label": self.label,
+            "agents": self.agents, "targets": self.others, "places": self.places, "source": self.source,
+            "fact": self.fact,
+        }
+
+
+def timeline(
+    kg: KnowledgeGraph,
+    *,
+    actor: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    known_on: dt.date | None = None,
+    mode: Match | str = Match.LOOSE,
+) -> list[Entry]:
+    """Events and state changes in date order, optionally of one actor, a window and a record date."""
+    params: dict[str, Any] = {}
+    filters = []
+    if actor:
+        params["actor"] = actor_iri(kg, actor)
+        filters.append("FILTER EXISTS { ?fact ckg:agent|ckg:target|ckg:participant|org:member|org:organization|ckg:party ?actor }")
+    if start or end:
+        params.update({k: v for k, v in (("from", start), ("to", end)) if v})
+        filters.append(f"FILTER{window_expr(Match(mode))}")
+    if known_on:
+        params["knownOn"] = known_on
+        filters.append(f"FILTER{known_on_expr('?fact')}")
+    rows = kg.query(_ENTRIES % {"filters": "\n  ".join(filters)}, params=params).records()
+    return [
+        Entry(
+            fact=r["fact"], kind=r["kind"], change=r["change"], start=r["date"], end=r["end"],
+            precision=r["p"].rsplit("#", 1)[-1].lower(), type=r["class"].rsplit("#", 1)[-1],
+            label=r["label"], agents=_sorted(r.get("agents")), others=_sorted(r.get("others")),
+            places=_sorted(r.get("places")), source=r.get("source", ""),
+        )
+        for r in rows
+    ]
+
+
+def _sorted(joined: str | None) -> str:
+    return ", ".join(sorted(filter(None, (joined or "").split("|"))))
