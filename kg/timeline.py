@@ -110,12 +110,13 @@ def timeline(
     known_on: dt.date | None = None,
     mode: Match | str = Match.LOOSE,
 ) -> list[Entry]:
-    """Events and state changes in date order, optionally of one actor, a window and a record date."""
+    """Events and state changes in date order, optionally of one actor (in any role, or
+    what a statement or assessment is about), a window and a record date."""
     params: dict[str, Any] = {}
     filters = []
     if actor:
         params["actor"] = actor_iri(kg, actor)
-        filters.append("FILTER EXISTS { ?fact ckg:agent|ckg:target|ckg:participant|org:member|org:organization|ckg:party ?actor }")
+        filters.append("FILTER EXISTS { ?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party ?actor }")
     if start or end:
         params.update({k: v for k, v in (("from", start), ("to", end)) if v})
         filters.append(f"FILTER{window_expr(Match(mode))}")

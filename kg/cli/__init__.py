@@ -31,6 +31,11 @@ class KGGroup(click.Group):
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as err:  # an unexpected failure: still one line unless --debug
             if _debug(ctx):
                 raise
@@ -92,4 +97,4 @@ def main(ctx: click.Context, store: str, debug: bool) -> None:
     ctx.call_on_close(handle.close)
 
 
-from kg.cli import build_cmd, demo_cmd, export_cmd, lookups_cmd, query_cmd  # noqa: E402,F401
+from kg.cli import build_cmd, demo_cmd, export_cmd, lookups_cmd, query_cmd, time_cmd  # noqa: E402,F401

@@ -7,36 +7,50 @@ import datetime as dt
 import click
 
 from kg.cli import main, pass_kg
+from kg.cli.options import FORMATS, as_of_option, date_option, known_on_option, precision_option
 from kg.lookups import actors_result, events_result
 from kg.model import ACTOR_KINDS, EVENT_CLASSES
 from kg.query import ResultFormat
 from kg.store import KnowledgeGraph
-
-FORMATS = click.Choice(["table", "csv", "tsv", "json"])
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD, e.g. 2017-05-18") from None
+from kg.temporal import Allen
 
 
 @main.command("events")
 @click.option("--actor", metavar="SLUG", help="Only events where this actor is agent, target or participant.")
 @click.option("--type", "type_", type=click.Choice(EVENT_CLASSES), help="Only events of this class.")
-@click.option("--from", "start", callback=_date, metavar="DATE", help="First day (inclusive).")
-@click.option("--to", "end", callback=_date, metavar="DATE", help="Last day (inclusive).")
+@date_option("--from", "start", help="First day of the window (inclusive).")
+@date_option("--to", "end", help="Last day of the window (inclusive).")
+@precision_option
+@as_of_option
+@known_on_option
+@click.option("--relation", type=click.Choice([r.value for r in Allen]), help="Allen relation of each event to --to-event.")
+@click.option("--to-event", metavar="IRI", help="The event or state for --relation (IRI, event:<slug> or state:<slug>).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_kg
-def events_command(kg: KnowledgeGraph, actor: str | None, type_: str | None, start: dt.date | None, end: dt.date | None, fmt: str) -> None:
-    """List events in date order. A window keeps events whose dates overlap it.
+def events_command(
+    kg: KnowledgeGraph,
+    actor: str | None,
+    type_: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    precision: str,
+    as_of: dt.date | None,
+    known_on: dt.date | None,
+    relation: str | None,
+    to_event: str | None,
+    fmt: str,
+) -> None:
+    """List events in date order, filtered by actor, type, window, valid time and record time.
+
+    A window keeps events whose dates overlap it (--precision loose) or certainly fall
+    in it (strict: an imprecise date such as "May 2017" must lie wholly inside).
 
     Example: kg events --actor isis --from 2017-05-18 --to 2017-05-25
     """
-    result = events_result(kg, actor=actor, type=type_, start=start, end=end)
+    result = events_result(
+        kg, actor=actor, type=type_, start=start, end=end, mode=precision,
+        as_of=as_of, known_on=known_on, relation=relation, to_event=to_event,
+    )
     click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))
 
 

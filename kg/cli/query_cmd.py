@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
 from kg.cli import main, pass_kg
+from kg.cli.options import as_of_option, known_on_option
 from kg.errors import UsageError
 from kg.query import ResultFormat, saved_queries, saved_query
 from kg.store import KnowledgeGraph
+from kg.timeview import snapshot
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -30,6 +33,8 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a variable (as an RDF term, never pasted into the query).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ResultFormat]), default="table", show_default=True)
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
+@as_of_option
+@known_on_option
 @pass_kg
 def query_command(
     kg: KnowledgeGraph,
@@ -39,11 +44,16 @@ def query_command(
     params: tuple[str, ...],
     fmt: str,
     list_saved: bool,
+    as_of: dt.date | None,
+    known_on: dt.date | None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the union of all graphs.
 
     Prefixes ckg, rdf, rdfs, owl, xsd, skos, sem, time, prov, geo, org, dcterms, wd,
     actor, event, place, source, state and concept are predeclared.
+
+    --as-of and --known-on run the query on a snapshot: only the events and states
+    valid on that day, as known from sources issued by that day (retractions applied).
 
     Example: kg query "SELECT ?a ?b WHERE { ?a ckg:attacked ?b }"
     """
@@ -63,5 +73,7 @@ def query_command(
         text = file.read_text(encoding="utf-8")
     else:
         text = sparql or ""
+    if as_of or known_on:
+        kg = snapshot(kg, as_of=as_of, known_on=known_on)
     result = kg.query(text, params=bound)
     click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))

@@ -1,0 +1,109 @@
+"""What changed in the actor network between two dates (``kg diff``).
+
+The period is ``start..end`` inclusive. It reports states (memberships, alliances,
+control) that began or ended in it, hostile dyads seen for the first time ever, actors
+whose first recorded activity falls in it, and actors that went quiet: active in the
+period of equal length just before, silent in this one.
+
+>>> import kg, datetime as dt
+>>> from kg.build import build
+>>> graph = kg.open(":memory:"); _ = build(graph)
+>>> change = network_diff(graph, start=dt.date(2017, 5, 24), end=dt.date(2017, 5, 31))
+>>> [s["label"] for s in change.new_states]
+['NATO membership in the Anti-ISIS Coalition']
+>>> change.first_hostile_dyads
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import UsageError
+from kg.store import KnowledgeGraph
+
+_STATES = """
+SELECT ?state ?class ?label ?start ?end WHERE {
+  ?state a ?c ; rdfs:label ?label ; ckg:startDate ?start . ?c rdfs:subClassOf* ckg:State .
+  OPTIONAL { ?state ckg:endDate ?end }
+  BIND(STRAFTER(STR(?c), "#") AS ?class)
+  FILTER((?start >= ?from && ?start <= ?to) || (BOUND(?end) && ?end >= ?from && ?end <= ?to))
+} ORDER BY ?start ?state
+"""
+
+_FIRST_HOSTILE = """
+SELECT ?agent ?target ?agentLabel ?targetLabel (MIN(?d) AS ?first) (SAMPLE(?e) AS ?event) WHERE {
+  ?e ckg:agent ?agent ; ckg:target ?target ; ckg:eventType/ckg:sign ?sign ; ckg:startDate ?d .
+  FILTER(?sign < 0)
+  FILTER NOT EXISTS { ?e sem:hasSubEvent ?part }
+  FILTER NOT EXISTS { ?e prov:invalidatedAtTime ?retracted }
+  ?agent rdfs:label ?agentLabel . ?target rdfs:label ?targetLabel .
+}
+GROUP BY ?agent ?target ?agentLabel ?targetLabel
+ORDER BY ?first ?agentLabel ?targetLabel
+"""
+
+_ACTIVITY = """
+SELECT ?actor ?label (MIN(?d) AS ?first) (MAX(?d) AS ?last)
+       (SUM(IF(?d >= ?from && ?d <= ?to, 1, 0)) AS ?now)
+       (SUM(IF(?d >= ?before && ?d < ?from, 1, 0)) AS ?earlier)
+WHERE {
+  ?e ckg:agent|ckg:target|ckg:participant ?actor ; ckg:startDate ?d .
+  FILTER NOT EXISTS { ?e prov:invalidatedAtTime ?retracted }
+  ?actor rdfs:label ?label .
+}
+GROUP BY ?actor ?label ORDER BY ?label
+"""
+
+
+@dataclass
+class NetworkDiff:
+    """The changes of one period."""
+
+    start: dt.date
+    end: dt.date
+    new_states: list[dict[str, Any]] = field(default_factory=list)
+    ended_states: list[dict[str, Any]] = field(default_factory=list)
+    first_hostile_dyads: list[dict[str, Any]] = field(default_factory=list)
+    appeared: list[dict[str, Any]] = field(default_factory=list)
+    went_quiet: list[dict[str, Any]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """A readable report, one change per line."""
+        out = [f"Changes from {self.start} to {self.end} (inclusive)"]
+        sections = [
+            ("New states", [f"{s['start']}  {s['class']}: {s['label']}" for s in self.new_states]),
+            ("Ended states", [f"{s['end']}  {s['class']}: {s['label']}" for s in self.ended_states]),
+            ("First-ever hostile dyads", [f"{d['first']}  {d['agentLabel']} -> {d['targetLabel']}" for d in self.first_hostile_dyads]),
+            ("Actors that appeared", [f"{a['first']}  {a['label']}" for a in self.appeared]),
+            ("Actors that went quiet", [f"last seen {a['last']}  {a['label']}" for a in self.went_quiet]),
+        ]
+        for title, items in sections:
+            out.append(f"\n{title} ({len(items)})")
+            out += [f"  {item}" for item in items] or ["  none"]
+        return out
+
+
+def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date) -> NetworkDiff:
+    """Compare the network in ``start..end`` with what came before it."""
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    before = start - (end - start) - dt.timedelta(days=1)
+    params = {"from": start, "to": end, "before": before}
+    change = NetworkDiff(start, end)
+    for row in kg.query(_STATES, params=params).records():
+        if start <= row["start"] <= end:
+            change.new_states.append(row)
+        if row.get("end") and start <= row["end"] <= end:
+            change.ended_states.append(row)
+    change.first_hostile_dyads = [
+        row for row in kg.query(_FIRST_HOSTILE).records() if start <= row["first"] <= end
+    ]
+    for row in kg.query(_ACTIVITY, params=params).records():
+        if start <= row["first"] <= end:
+            change.appeared.append(row)
+        elif row["earlier"] and not row["now"]:
+            change.went_quiet.append(row)
+    return change
