@@ -103,13 +103,24 @@ class KnowledgeGraph:
 
     # -- reading --------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, params: Mapping[str, Any] | None = None) -> Result:
+    def query(
+        self,
+        sparql: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        as_of: Any = None,
+        known_on: Any = None,
+    ) -> Result:
         """Run a SPARQL query; ``params`` bind variables to RDF terms (never pasted as text).
+
+        ``as_of``/``known_on`` (dates) run it on a bi-temporal :meth:`snapshot`.
 
         :raises QueryError: for a syntax error or a bad parameter.
         """
         from kg.query import run_query
 
+        if as_of is not None or known_on is not None:
+            return run_query(self.snapshot(as_of=as_of, known_on=known_on), sparql, params=params)
         return run_query(self, sparql, params=params)
 
     def raw_query(self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None) -> Any:
@@ -127,6 +138,47 @@ class KnowledgeGraph:
             raise StoreError(f"cannot read the store: {err}", path=self.location) from None
         except RuntimeError as err:  # evaluation error raised by the engine
             raise QueryError(f"SPARQL query failed: {_one_line(err)}") from None
+
+    # -- the researcher's API (same options as the CLI) ------------------------------------
+
+    def events(self, **options: Any) -> list[dict[str, Any]]:
+        """Events as dicts, with the options of ``kg events``.
+
+        Options: ``actor``, ``type``, ``start``, ``end``, ``as_of``, ``known_on``,
+        ``mode`` (``"loose"``/``"strict"``), ``relation`` + ``to_event``.
+
+        >>> from kg.build import build
+        >>> graph = open(":memory:"); _ = build(graph)
+        >>> [e["label"] for e in graph.events(actor="isis", type="Withdrawal")]
+        ['ISIS continued withdrawal from Southern and Central Syria towards Eastern Syria']
+        """
+        from kg.lookups import events
+
+        return events(self, **options)
+
+    def events_result(self, **options: Any) -> Result:
+        """Like :meth:`events` but as a :class:`kg.query.Result` (``.to_pandas()``, ``.to_string()``)."""
+        from kg.lookups import events_result
+
+        return events_result(self, **options)
+
+    def actors(self, **options: Any) -> list[dict[str, Any]]:
+        """Actors as dicts, with the options of ``kg actors`` (``type``)."""
+        from kg.lookups import actors_result
+
+        return actors_result(self, **options).records()
+
+    def timeline(self, **options: Any) -> list[Any]:
+        """The story as :class:`kg.timeline.Entry` objects (options of ``kg timeline``)."""
+        from kg.timeline import timeline
+
+        return timeline(self, **options)
+
+    def snapshot(self, **options: Any) -> KnowledgeGraph:
+        """An in-memory view as of a valid date and/or known on a record date (see :mod:`kg.timeview`)."""
+        from kg.timeview import snapshot
+
+        return snapshot(self, **options)
 
     def count_quads(self) -> int:
         """How many quads the store holds."""

@@ -256,18 +256,19 @@ class Allen(enum.Enum):
         """A SPARQL FILTER expression for ``a <relation> b`` over date variables.
 
         ``a`` and ``b`` name ``(start, end)`` variables bound to ``xsd:date``s (bind an
-        open end to a far-future date first). "The next day" is ``?d + "P1D"``.
+        open end to a far-future date first). Day gaps use date subtraction, which
+        yields an ``xsd:dayTimeDuration`` with no time zone involved.
 
         >>> Allen.MEETS.sparql_filter(("?s1", "?e1"), ("?s2", "?e2"))
-        '(?e1 + "P1D"^^xsd:dayTimeDuration = ?s2)'
+        '(?s2 - ?e1 = "P1D"^^xsd:dayTimeDuration)'
         """
         (a0, a1), (b0, b1) = a, b
         day = '"P1D"^^xsd:dayTimeDuration'
         return {
-            Allen.BEFORE: f"({a1} + {day} < {b0})",
-            Allen.AFTER: f"({b1} + {day} < {a0})",
-            Allen.MEETS: f"({a1} + {day} = {b0})",
-            Allen.MET_BY: f"({b1} + {day} = {a0})",
+            Allen.BEFORE: f"({b0} - {a1} > {day})",
+            Allen.AFTER: f"({a0} - {b1} > {day})",
+            Allen.MEETS: f"({b0} - {a1} = {day})",
+            Allen.MET_BY: f"({a0} - {b1} = {day})",
             Allen.OVERLAPS: f"({a0} < {b0} && {b0} <= {a1} && {a1} < {b1})",
             Allen.OVERLAPPED_BY: f"({b0} < {a0} && {a0} <= {b1} && {b1} < {a1})",
             Allen.STARTS: f"({a0} = {b0} && {a1} < {b1})",

@@ -12,7 +12,6 @@ from kg.cli.options import as_of_option, known_on_option
 from kg.errors import UsageError
 from kg.query import ResultFormat, saved_queries, saved_query
 from kg.store import KnowledgeGraph
-from kg.timeview import snapshot
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -73,7 +72,5 @@ def query_command(
         text = file.read_text(encoding="utf-8")
     else:
         text = sparql or ""
-    if as_of or known_on:
-        kg = snapshot(kg, as_of=as_of, known_on=known_on)
-    result = kg.query(text, params=bound)
+    result = kg.query(text, params=bound, as_of=as_of, known_on=known_on)
     click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))
