@@ -300,15 +300,23 @@ def test_jsonld_uses_the_short_terms_of_the_context(jsonld_doc: dict[str, object
         assert term is not None, f"ontology/context.jsonld defines no term for {iri}"
         assert term in keys, f"{iri} is not compacted to {term!r}"
         assert iri not in keys
-    # every named graph of the store is an entry of the top-level @graph
-    assert "@graph" in jsonld_doc
+
+
+def keyword_aliases(keyword: str, context: dict[str, object]) -> set[str]:
+    """``keyword`` and the terms the context defines as aliases of it (``"id": "@id"``)."""
+    return {keyword} | {term for term, entry in context.items() if entry == keyword}
 
 
 def test_jsonld_keeps_named_graphs(jsonld_doc: dict[str, object], seed_kg: KnowledgeGraph) -> None:
     context = jsonld_doc["@context"]
     assert isinstance(context, dict)
-    ids = {expand_iri(str(node.get("@id", "")), context) for node in jsonld_doc["@graph"] if isinstance(node, dict) and "@graph" in node}
+    id_keys, graph_keys = keyword_aliases("@id", context), keyword_aliases("@graph", context)
+    top = [jsonld_doc[k] for k in graph_keys if k in jsonld_doc]
+    assert len(top) == 1 and isinstance(top[0], list)
+    named = [node for node in top[0] if isinstance(node, dict) and graph_keys & set(node)]
+    ids = {expand_iri(str(node[k]), context) for node in named for k in id_keys & set(node)}
     assert ids == set(seed_kg.graphs())
+    assert len(named) == len(ids)
 
 
 def test_jsonld_to_rdf_with_pyld_needs_no_remote_context(jsonld_doc: dict[str, object], seed_kg: KnowledgeGraph) -> None:
