@@ -118,6 +118,23 @@ class CKG(DefinedNamespace):
     shortcutOf: URIRef
     shortcutObject: URIRef
     eventTypeScheme: URIRef
+    # Imported datasets
+    sourceEventType: URIRef
+    sourceId: URIRef
+    sourceCode: URIRef
+    rawDatePrecision: URIRef
+    rawGeoPrecision: URIRef
+    fatalities: URIRef
+    fatalitiesLow: URIRef
+    fatalitiesHigh: URIRef
+    goldsteinScale: URIRef
+    quadClass: URIRef
+    sameEventAs: URIRef
+    matchScore: URIRef
+    matchEvidence: URIRef
+    rowCount: URIRef
+    checksum: URIRef
+    Match: URIRef
     # Shortcut edges (derived graph)
     attacked: URIRef
     intercepted: URIRef

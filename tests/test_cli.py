@@ -96,8 +96,7 @@ def test_errors_are_one_line_with_exit_code(runner, store, args, code, message):
     assert result.exit_code == code, result.output
     assert message in result.output
     assert "Traceback" not in result.output
-    error_lines = [line for line in result.output.splitlines() if line.startswith("Error")]
-    assert len(error_lines) == 1
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("Error: ")
 
 
 def test_events_lookup(runner, store):

@@ -142,7 +142,7 @@ def test_minimal_graph_conforms(shapes: Graph, ontology: Graph) -> None:
 
 
 def test_shapes_need_the_ontology(shapes: Graph) -> None:
-    """Without the ontology's class hierarchy an ckg:Attack is not an event and the event type
+    """Without the ontology's class hierarchy a ckg:Attack is not an event and the event type
     is no concept: the shapes depend on the ontology graph, as shapes.ttl documents."""
     graph = valid_graph()
     graph.remove((EVENT, CKG.eventType, None))

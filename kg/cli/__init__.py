@@ -29,6 +29,12 @@ class KGGroup(click.Group):
                 raise
             click.echo(f"Error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except click.UsageError as err:  # one line, like every other error
+            if _debug(ctx):
+                raise
+            where = f" (see: {err.ctx.command_path} --help)" if err.ctx else ""
+            click.echo(f"Error: {err.format_message()}{where}", err=True)
+            ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
