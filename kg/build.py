@@ -79,7 +79,37 @@ def load_ontology(directory: Path | None = None) -> Graph:
     Blank nodes (OWL lists, restrictions) are replaced by stable skolem IRIs derived
     from the graph's canonical form, so every build writes identical quads.
     """
-    return skolemize(_parse_turtle((directory or ontology_dir()) / "conflict.ttl"))
+    folder = directory or ontology_dir()
+    graph = skolemize(_parse_turtle(folder / "conflict.ttl"))
+    if (folder / "cameo.tsv").exists():
+        add_cameo_codes(graph, folder / "cameo.tsv")
+    return graph
+
+
+def add_cameo_codes(graph: Graph, table: Path) -> None:
+    """Add every CAMEO code of ``table`` (GDELT's code table) as a concept of the CAMEO scheme.
+
+    Codes already declared in ``conflict.ttl`` (the roots and a few specific codes) keep
+    their description; each code is ``skos:broader`` its parent (``1832`` -> ``183`` -> ``18``).
+    """
+    import csv
+
+    from rdflib import Literal
+    from rdflib.namespace import OWL
+
+    scheme = resource_iri("concept", "cameo")
+    with table.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            code = row["code"]
+            concept = resource_iri("concept", f"cameo/{code}")
+            if (concept, RDF.type, SKOS.Concept) in graph:
+                continue
+            graph.add((concept, RDF.type, SKOS.Concept))
+            graph.add((concept, RDF.type, OWL.NamedIndividual))
+            graph.add((concept, SKOS.prefLabel, Literal(row["label"], lang="en")))
+            graph.add((concept, SKOS.notation, Literal(code)))
+            graph.add((concept, SKOS.inScheme, scheme))
+            graph.add((concept, SKOS.broader, resource_iri("concept", f"cameo/{code[:2] if len(code) == 3 else code[:3]}")))
 
 
 def skolemize(graph: Graph) -> Graph:
@@ -110,6 +140,13 @@ def _parse_turtle(path: Path) -> Graph:
     except Exception as err:  # rdflib raises many types; all mean "bad file"
         raise DataError(f"cannot parse Turtle: {' '.join(str(err).split())}", path=str(path)) from None
     return graph
+
+
+def ensure_ontology(kg: KnowledgeGraph) -> None:
+    """Write the ontology graph into ``kg`` if it is missing (imports need its concepts and signs)."""
+    if kg.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").boolean:
+        return
+    kg.update(f"INSERT DATA {{\n{_graph_block(ONTOLOGY_GRAPH, load_ontology())}}}")
 
 
 def event_type_slugs(ontology: Graph) -> set[str]:
@@ -223,6 +260,20 @@ INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?agent ?shortcut ?object }} }}
 WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
   GRAPH ?g {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}
+  FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))
+  FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?event prov:invalidatedAtTime ?retracted }} }}
+}}
+"""
+
+
+def derive_shortcuts_update(source_graph: str, derived_graph: str) -> str:
+    """The update regenerating the shortcut edges of one (imported) graph into its own derived graph."""
+    return f"""
+DROP SILENT GRAPH <{derived_graph}> ;
+INSERT {{ GRAPH <{derived_graph}> {{ ?agent ?shortcut ?object }} }}
+WHERE {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
+  GRAPH <{source_graph}> {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}
   FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?event prov:invalidatedAtTime ?retracted }} }}
 }}
 """

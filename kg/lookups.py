@@ -48,17 +48,17 @@ ORDER BY ?date ?event
 """
 
 _ACTORS = """
-SELECT ?actor ?label ?class ?wikidata (COUNT(DISTINCT ?event) AS ?events)
-       (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="; ") AS ?aliases)
+SELECT ?actor (SAMPLE(?name) AS ?label) (SAMPLE(?cls) AS ?class) (SAMPLE(?qid) AS ?wikidata)
+       (COUNT(DISTINCT ?event) AS ?events) (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="; ") AS ?aliases)
 WHERE {
-  ?actor a ?class ; rdfs:label ?label .
-  ?class rdfs:subClassOf ckg:Actor .
-  OPTIONAL { ?actor ckg:wikidataId ?wikidata }
+  ?actor a ?cls ; rdfs:label ?name .
+  ?cls rdfs:subClassOf* ckg:Actor .
+  FILTER(!BOUND(?wantClass) || ?cls = ?wantClass)
+  OPTIONAL { ?actor ckg:wikidataId ?qid }
   OPTIONAL { ?actor skos:altLabel ?alias }
   OPTIONAL { ?event ckg:agent|ckg:target|ckg:participant ?actor }
-  FILTER(!BOUND(?wantClass) || ?class = ?wantClass)
 }
-GROUP BY ?actor ?label ?class ?wikidata
+GROUP BY ?actor
 ORDER BY DESC(?events) ?label
 """
 
@@ -134,7 +134,7 @@ def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
     if not is_slug(slug):
         raise UsageError(f"invalid actor id {slug!r}: use a slug such as 'isis' (see kg actors)")
     iri = resource_iri("actor", slug)
-    if not kg.query("ASK { ?actor a ?class . ?class rdfs:subClassOf ckg:Actor }", params={"actor": iri}).boolean:
+    if not kg.query("ASK { ?actor a ?class . ?class rdfs:subClassOf* ckg:Actor }", params={"actor": iri}).boolean:
         raise UsageError(f"unknown actor {slug!r}: run 'kg actors' to list the actor ids")
     return iri
 

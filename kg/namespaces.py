@@ -170,7 +170,7 @@ PREFIXES: dict[str, str] = {
 }
 
 RESOURCE_KINDS = ("actor", "event", "place", "source", "state", "concept")
-GRAPH_KINDS = ("source", "import")
+GRAPH_KINDS = ("source", "import", "derived", "staging")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 DERIVED_GRAPH = URIRef(BASE + "graph/derived")
 #: Actors and places from the curated registries (actors.yaml, places.yaml).
