@@ -154,8 +154,13 @@ def import_file(
     if previous == checksum:
         return ImportReport(source_id, target.value, path, 0, 0, 0, 0, 0, True, time.perf_counter() - started)
 
+    # A first import streams straight into its graph (dropped again on failure); a re-import
+    # goes through a staging graph so the previous version stays whole until the swap.
+    loading = staging if previous else target
+    derived = node(graph_iri("derived", source_id))
     kg.update(f"DROP SILENT GRAPH <{staging.value}>")
     names = NameIndex(_curated_names(kg))
+    shortcuts = _shortcut_table(kg)
     described = _already_described(kg, target)
     counts = {"rows": 0, "imported": 0, "rejected": 0}
     reject_path = reject_path or path.with_name(path.name + ".rejects.tsv")
@@ -164,7 +169,7 @@ def import_file(
     def quads() -> Iterator[ox.Quad]:
         for line, row in fmt.rows(path):
             counts["rows"] += 1
-            out = RowQuads(staging, names, described)
+            out = RowQuads(loading, names, described)
             try:
                 fmt.map_row(row, out, source)
             except RowError as err:
@@ -175,20 +180,28 @@ def import_file(
                 continue
             counts["imported"] += 1
             yield from out.quads
+            if not previous:
+                yield from _shortcut_quads(out.quads, shortcuts, derived)
             if progress is not None:
                 progress(1)
 
+    invalidated = 0
     try:
+        if not previous:
+            kg.update(f"DROP SILENT GRAPH <{derived.value}>")
         kg.store.bulk_extend(quads())
-        kg.store.extend(_provenance(fmt, path, source, staging, checksum, now, counts["imported"]))
-        invalidated = _carry_over_vanished(kg, target, staging, now) if previous else 0
-        kg.update(f"MOVE <{staging.value}> TO <{target.value}>")
+        kg.store.extend(_provenance(fmt, path, source, loading, checksum, now, counts["imported"]))
+        if previous:
+            invalidated = _carry_over_vanished(kg, target, staging, now)
+            kg.update(f"MOVE <{staging.value}> TO <{target.value}>")
     except BaseException:
-        kg.update(f"DROP SILENT GRAPH <{staging.value}>")
+        drops = [staging] if previous else [target, derived]
+        kg.update(" ; ".join(f"DROP SILENT GRAPH <{g.value}>" for g in drops))
         raise
-    from kg.build import derive_shortcuts_update
+    if previous:
+        from kg.build import derive_shortcuts_update
 
-    kg.update(derive_shortcuts_update(target.value, graph_iri("derived", source_id)))
+        kg.update(derive_shortcuts_update(target.value, derived.value))
     if rejects:
         reject_path.write_text("line\tcolumn\tproblem\n" + "\n".join(rejects) + "\n", encoding="utf-8")
     quad_count = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target.value}> {{ ?s ?p ?o }} }}").scalar()
@@ -245,14 +258,44 @@ def _provenance(
         (source, node(PROV.generatedAtTime), stamp),
         (source, C["checksum"], lit(checksum)),
         (source, C["rowCount"], lit(rows, "integer")),
-        (graph_iri_node(graph), node(PROV.wasDerivedFrom), source),
+        (_final_graph(graph), node(PROV.wasDerivedFrom), source),
     ]
     return [ox.Quad(s, p, o, graph) for s, p, o in triples]
 
 
-def graph_iri_node(staging: ox.NamedNode) -> ox.NamedNode:
-    """The final graph name of a staging graph (provenance talks about the final graph)."""
-    return ox.NamedNode(staging.value.replace("/graph/staging/", "/graph/import/", 1))
+def _final_graph(graph: ox.NamedNode) -> ox.NamedNode:
+    """The import graph a (staging) graph becomes: provenance talks about the final graph."""
+    return ox.NamedNode(graph.value.replace("/graph/staging/", "/graph/import/", 1))
+
+
+Shortcuts = dict[str, list[tuple[ox.NamedNode, str]]]
+
+
+def _shortcut_table(kg: KnowledgeGraph) -> Shortcuts:
+    """Event class IRI -> [(shortcut property, IRI of the event property giving its object)]."""
+    table: Shortcuts = {}
+    for row in kg.query("SELECT ?s ?c ?p WHERE { ?s ckg:shortcutOf ?c ; ckg:shortcutObject ?p }").records():
+        table.setdefault(row["c"], []).append((ox.NamedNode(row["s"]), row["p"]))
+    return table
+
+
+def _shortcut_quads(quads: list[ox.Quad], shortcuts: Shortcuts, derived: ox.NamedNode) -> Iterator[ox.Quad]:
+    """The shortcut edges of the events among one row's quads (as the build derives them in SPARQL)."""
+    by_subject: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        by_subject.setdefault(quad.subject.value, []).append(quad)  # type: ignore[union-attr]
+    agent = C["agent"].value
+    for subject_quads in by_subject.values():
+        classes = [q.object.value for q in subject_quads if q.predicate == P["type"]]  # type: ignore[union-attr]
+        rules = [rule for cls in classes for rule in shortcuts.get(cls, ())]
+        if not rules:
+            continue
+        agents = [q.object for q in subject_quads if q.predicate.value == agent]
+        for prop, source_prop in rules:
+            for q in subject_quads:
+                if q.predicate.value == source_prop:
+                    for who in agents:
+                        yield ox.Quad(who, prop, q.object, derived)
 
 
 def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.NamedNode, now: dt.datetime) -> int:
