@@ -25,7 +25,10 @@ def test_readme_has_examples():
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    return tmp_path_factory.mktemp("readme")
+    """A scratch folder where README paths such as tests/data/... resolve."""
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "tests").symlink_to(README.parent / "tests")
+    return folder
 
 
 @pytest.mark.parametrize("command", readme_commands())
