@@ -41,9 +41,11 @@ def fact_dates(fact: str = "?event", start: str = "?date", end: str = "?end") ->
 
 
 def known_on_expr(fact: str = "?event", known_on: str = "?knownOn") -> str:
-    """SPARQL expression: the fact comes from a source issued by ``known_on`` and is not retracted by then."""
+    """SPARQL expression: the fact comes from a source issued by ``known_on``, was not first recorded
+    later (``prov:generatedAtTime`` of a row new in a re-import) and is not retracted by then."""
     return (
         f"(EXISTS {{ {fact} prov:wasDerivedFrom ?_src . ?_src dcterms:issued ?_issued FILTER(?_issued <= {known_on}) }}"
+        f" && NOT EXISTS {{ {fact} prov:generatedAtTime ?_seen FILTER(SUBSTR(STR(?_seen), 1, 10) > STR({known_on})) }}"
         f" && NOT EXISTS {{ {fact} prov:invalidatedAtTime ?_retracted"
         f" FILTER(SUBSTR(STR(?_retracted), 1, 10) <= STR({known_on})) }})"
     )

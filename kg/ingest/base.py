@@ -299,7 +299,11 @@ def _shortcut_quads(quads: list[ox.Quad], shortcuts: Shortcuts, derived: ox.Name
 
 
 def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.NamedNode, now: dt.datetime) -> int:
-    """Keep records that vanished from the newer file, marked invalidated now; keep first-seen record times."""
+    """Keep records that vanished from the newer file, marked invalidated now; keep first-seen record times.
+
+    The operations run in order in one transaction: mark the vanished records first (while
+    "vanished" still means "not in staging"), then copy them over.
+    """
     stamp = f'"{now.strftime("%Y-%m-%dT%H:%M:%SZ")}"^^xsd:dateTime'
     vanished = f"""
       GRAPH <{target.value}> {{ ?e ckg:sourceId ?id }}
@@ -307,10 +311,10 @@ def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.N
     """
     count = kg.query(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {vanished} }}").scalar()
     kg.update(f"""
-      INSERT {{ GRAPH <{staging.value}> {{ ?s ?p ?o }} }}
-      WHERE {{ {vanished} GRAPH <{target.value}> {{ ?s ?p ?o }} FILTER(?s = ?e || STRSTARTS(STR(?s), CONCAT(STR(?e), "#"))) }} ;
       INSERT {{ GRAPH <{staging.value}> {{ ?e prov:invalidatedAtTime {stamp} }} }}
       WHERE {{ {vanished} FILTER NOT EXISTS {{ GRAPH <{target.value}> {{ ?e prov:invalidatedAtTime ?t }} }} }} ;
+      INSERT {{ GRAPH <{staging.value}> {{ ?s ?p ?o }} }}
+      WHERE {{ {vanished} GRAPH <{target.value}> {{ ?s ?p ?o }} FILTER(?s = ?e || STRSTARTS(STR(?s), CONCAT(STR(?e), "#"))) }} ;
       DELETE {{ GRAPH <{staging.value}> {{ ?src dcterms:issued ?new }} }}
       INSERT {{ GRAPH <{staging.value}> {{ ?src dcterms:issued ?old }} }}
       WHERE {{ GRAPH <{target.value}> {{ ?src a ckg:Source ; dcterms:issued ?old }}
