@@ -1,0 +1,44 @@
+"""``kg reconcile``: propose links between records of the same event in different datasets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from kg.cli import main, pass_kg
+from kg.cli.options import date_option
+from kg.reconcile import RECONCILIATION_GRAPH, propose, write_links
+from kg.store import KnowledgeGraph
+
+
+@main.command("reconcile")
+@date_option("--from", "start", help="Only events from this day.")
+@date_option("--to", "end", help="Only events up to this day.")
+@click.option("--days", type=click.IntRange(0, 30), default=1, show_default=True, help="Largest gap in days.")
+@click.option("--km", type=click.FloatRange(0.1, 1000), default=10.0, show_default=True, help="Distance at which the place score reaches 0.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.6, show_default=True)
+@click.option("--dry-run", is_flag=True, help="Only print the proposals; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_kg
+def reconcile_command(
+    kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, days: int, km: float,
+    min_score: float, dry_run: bool, fmt: str,
+) -> None:
+    """Propose ckg:sameEventAs links between events reported by different sources.
+
+    Scores time (0.4), place (0.3) and shared actors (0.3); writes the links with their
+    score and evidence into graph/derived/reconciliation (replacing earlier ones).
+
+    Example: kg reconcile --days 1 --km 10 --min-score 0.6
+    """
+    proposals = propose(kg, start=start, end=end, days=days, km=km, min_score=min_score)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in proposals], indent=2))
+    else:
+        for p in proposals:
+            click.echo(f"{p.score:.2f}  {p.a}  =  {p.b}\n      {p.evidence}")
+    if not dry_run:
+        write_links(kg, proposals)
+        click.echo(f"{len(proposals)} link(s) written to {RECONCILIATION_GRAPH}", err=True)
