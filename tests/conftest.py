@@ -14,7 +14,18 @@ from kg.build import build
 from kg.resources import default_data_dir
 from kg.store import KnowledgeGraph
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+import os
+
+
+def _shared_dir() -> Path:
+    """The project's ../shared folder (datasets, seed): $KG_SHARED_DIR, else next to the checkout."""
+    if os.environ.get("KG_SHARED_DIR"):
+        return Path(os.environ["KG_SHARED_DIR"])
+    beside = Path(__file__).resolve().parents[2] / "shared"
+    return beside if beside.is_dir() else Path("/work/shared")
+
+
+SHARED = _shared_dir()
 SEED_TEXT = SHARED / "seed" / "isw-syria-sitrep-2017-05-31.txt"
 
 

@@ -24,7 +24,7 @@ def build_command(kg: KnowledgeGraph, data_dir: Path | None) -> None:
     """
     report = build(kg, data_dir)
     click.echo(
-        f"Built {report.events} events, {report.states} states, {report.actors} actors, "
+        f"Built {report.events} events, {report.states} state{'' if report.states == 1 else 's'}, {report.actors} actors, "
         f"{report.places} places from {report.sources} source(s); "
         f"{report.derived} shortcut edges; {report.quads} quads in {kg.location}"
     )

@@ -22,7 +22,7 @@ def demo_command(kg: KnowledgeGraph, out_dir: Path) -> None:
     report = run_demo(kg, out_dir)
     b = report.build
     click.echo(click.style("conflict-kg demo: the ISW Syria SITREP of 31 May 2017", bold=True))
-    click.echo(f"\nBuilt {b.events} events, {b.states} states, {b.actors} actors, {b.places} places, "
+    click.echo(f"\nBuilt {b.events} events, {b.states} state{'' if b.states == 1 else 's'}, {b.actors} actors, {b.places} places, "
                f"{b.derived} shortcut edges ({b.quads} quads).")
     click.echo(f"Dates: {report.first_date} .. {report.last_date}")
     click.echo("Events by type: " + ", ".join(f"{k} {v}" for k, v in report.events_by_class.items()))
