@@ -1,0 +1,252 @@
+"""The one bridge from RDF to networkx: actor networks of a time window.
+
+:func:`actor_graph` runs two SPARQL queries (edges, then node attributes), whatever the
+number of actors, so it works the same on a remote store with millions of events.
+Each event becomes one or more edges between actors:
+
+- ``agent -> target`` for every agent and target (``role="target"``, directed);
+- ``agent -> participant`` when the event has an agent (``role="participant"``);
+- between participants when the event has no agent — ACLED battles and UCDP
+  state-based fighting carry no direction — one edge per pair, stored in sorted
+  order with ``directed=False``;
+- ``agent -> actor it is about`` for statements, plans and assessments (``role="about"``).
+
+Edge attributes: ``event``, ``label``, ``cls`` (Attack...), ``type`` (the project
+concept), ``event_sign`` (-1 hostile, 0 neutral, +1 cooperative, from the concept) and
+``sign``: the event's sign on ``target`` and ``co-participant`` edges, 0 on
+``participant`` and ``about`` edges (a bystander or a topic is not the one acted upon:
+the Shi'a community protected by an interception is not its enemy),
+``date``/``end`` (``datetime.date``), ``precision``, ``source``, ``role``, ``directed``.
+Node attributes: ``label``, ``type`` (actor class), ``wikidata``.
+
+>>> import kg, datetime as dt
+>>> from kg.build import build
+>>> graph = kg.open(":memory:"); _ = build(graph)
+>>> g = actor_graph(graph, start=dt.date(2017, 5, 22), end=dt.date(2017, 5, 23), relations=["Attack"])
+>>> sorted((g.nodes[a]["label"], g.nodes[b]["label"]) for a, b, d in g.edges(data=True) if d["sign"] < 0)[:2]
+[('Islamic State of Iraq and Syria', 'Ahrar al-Sham'), ('Islamic State of Iraq and Syria', 'Alawite community (Syria)')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import UsageError
+from kg.model import EVENT_CLASSES
+from kg.namespaces import CKG, slug_of
+from kg.store import KnowledgeGraph
+from kg.temporal import Match
+from kg.timeview import fact_dates, known_on_expr, window_expr
+
+_EDGES = """
+SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source ?a ?b ?role WHERE {
+  ?event a ?cls ; ckg:eventType ?type ; ckg:datePrecision ?p .
+  ?cls rdfs:subClassOf* ckg:Event .
+  %(dates)s
+  FILTER NOT EXISTS { ?event sem:hasSubEvent ?part }
+  FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
+  %(filters)s
+  {
+    ?event ckg:agent ?a . ?event ckg:target ?b . BIND("target" AS ?role)
+  } UNION {
+    ?event ckg:agent ?a . ?event ckg:participant ?b . BIND("participant" AS ?role)
+  } UNION {
+    ?event ckg:participant ?a , ?b . FILTER(STR(?a) < STR(?b))
+    FILTER NOT EXISTS { ?event ckg:agent ?anyAgent }
+    BIND("co-participant" AS ?role)
+  } UNION {
+    ?event ckg:agent ?a ; ckg:about ?b . ?b a/rdfs:subClassOf* ckg:Actor . BIND("about" AS ?role)
+  }
+  ?a a/rdfs:subClassOf* ckg:Actor . ?b a/rdfs:subClassOf* ckg:Actor .
+  FILTER(?a != ?b)
+  OPTIONAL { ?type ckg:sign ?s0 }
+  BIND(COALESCE(?s0, 0) AS ?sign)
+  OPTIONAL { ?event rdfs:label ?label }
+  OPTIONAL { ?event prov:wasDerivedFrom ?source }
+}
+"""
+
+_NODES = """
+SELECT ?actor (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) (SAMPLE(?q) AS ?wikidata) WHERE {
+  ?actor a ?c . ?c rdfs:subClassOf* ckg:Actor .
+  FILTER(?actor IN (%(actors)s))
+  OPTIONAL { ?actor rdfs:label ?l }
+  OPTIONAL { ?actor ckg:wikidataId ?q }
+}
+GROUP BY ?actor
+"""
+
+_NODE_BATCH = 500
+
+
+def actor_graph(
+    kg: KnowledgeGraph,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    known_on: dt.date | None = None,
+    relations: Iterable[str] | None = None,
+    mode: Match | str = Match.LOOSE,
+) -> nx.MultiDiGraph:
+    """The actors of events in ``start..end`` (inclusive) and one edge per event between them.
+
+    ``relations`` keeps only some event classes (``"Attack"``, ``"Joining"``...) or project
+    concepts (``"armed-clash"``...). Parent events of a campaign and retracted facts are left
+    out (their parts / corrections stand for them). ``known_on`` applies record time.
+
+    :raises UsageError: an unknown relation name or a window ending before it starts.
+    """
+    if start and end and end < start:
+        raise UsageError(f"window end {end} is before its start {start}")
+    params: dict[str, Any] = {k: v for k, v in (("from", start), ("to", end)) if v}
+    filters = []
+    if start or end:
+        filters.append(f"FILTER{window_expr(Match(mode))}")
+    if known_on:
+        params["knownOn"] = known_on
+        filters.append(f"FILTER{known_on_expr('?event')}")
+    if relations:
+        classes, concepts = _split_relations(relations)
+        tests = [f"?cls = <{CKG[c]}>" for c in classes] + [
+            f"?type = <https://w3id.org/conflict-kg/id/concept/{c}>" for c in concepts
+        ]
+        filters.append(f"FILTER({' || '.join(tests)})")
+    query = _EDGES % {"dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
+    for row in kg.query(query, params=params).records():
+        graph.add_edge(
+            row["a"], row["b"], key=f"{row['event']}|{row['role']}",
+            event=row["event"], label=row.get("label", ""), cls=row["cls"].rsplit("#", 1)[-1],
+            type=slug_of(row["type"]), event_sign=int(row["sign"]),
+            sign=int(row["sign"]) if row["role"] in ("target", "co-participant") else 0,
+            date=row["date"], end=row["end"],
+            precision=row["p"].rsplit("#", 1)[-1].lower(), source=row.get("source", ""),
+            role=row["role"], directed=row["role"] != "co-participant",
+        )
+    _add_node_attributes(kg, graph)
+    return graph
+
+
+def _split_relations(relations: Iterable[str]) -> tuple[list[str], list[str]]:
+    classes, concepts = [], []
+    for name in relations:
+        if name in EVENT_CLASSES:
+            classes.append(name)
+        elif name.replace("-", "").isalnum() and name == name.lower():
+            concepts.append(name)
+        else:
+            raise UsageError(f"unknown relation {name!r}: use an event class ({', '.join(EVENT_CLASSES)}) or an event-type slug")
+    return classes, concepts
+
+
+def _add_node_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
+    actors = sorted(graph.nodes)
+    for i in range(0, len(actors), _NODE_BATCH):
+        batch = actors[i : i + _NODE_BATCH]
+        rows = kg.query(_NODES % {"actors": ", ".join(f"<{a}>" for a in batch)}).records()
+        for row in rows:
+            graph.nodes[row["actor"]].update(
+                label=row.get("label", slug_of(row["actor"])),
+                type=row["type"].rsplit("#", 1)[-1],
+                wikidata=row.get("wikidata", ""),
+            )
+    for node in graph.nodes:
+        graph.nodes[node].setdefault("label", slug_of(node))
+        graph.nodes[node].setdefault("type", "Actor")
+        graph.nodes[node].setdefault("wikidata", "")
+
+
+def collapse(graph: nx.MultiDiGraph, *, weight: str = "count") -> nx.DiGraph:
+    """One weighted edge per ordered pair: ``count``, ``hostile``, ``cooperative``, ``neutral``,
+    ``sign_sum``, ``first``/``last`` dates and ``weight`` (= ``count``, or ``abs(sign_sum)`` with
+    ``weight="sign"``). Undirected (co-participant) edges count in both directions.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", sign=-1, date=dt.date(2017, 5, 1), directed=True)
+    >>> _ = g.add_edge("a", "b", sign=1, date=dt.date(2017, 5, 3), directed=True)
+    >>> collapse(g).edges["a", "b"]["count"], collapse(g).edges["a", "b"]["sign_sum"]
+    (2, 0)
+    """
+    if weight not in ("count", "sign"):
+        raise UsageError(f"unknown weight {weight!r}: use count or sign")
+    out = nx.DiGraph(**graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for a, b, data in graph.edges(data=True):
+        pairs = [(a, b)] if data.get("directed", True) else [(a, b), (b, a)]
+        for u, v in pairs:
+            if not out.has_edge(u, v):
+                out.add_edge(u, v, count=0, hostile=0, cooperative=0, neutral=0, sign_sum=0, first=data["date"], last=data["date"])
+            edge = out.edges[u, v]
+            edge["count"] += 1
+            edge["sign_sum"] += data["sign"]
+            edge["hostile" if data["sign"] < 0 else "cooperative" if data["sign"] > 0 else "neutral"] += 1
+            edge["first"] = min(edge["first"], data["date"])
+            edge["last"] = max(edge["last"], data["date"])
+    for _, _, edge in out.edges(data=True):
+        edge["weight"] = edge["count"] if weight == "count" else abs(edge["sign_sum"])
+    return out
+
+
+def signed_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Undirected signed graph: one edge per pair with ``sign`` = the sign of the summed event signs
+    (pairs whose events cancel out or are all neutral are left out) and ``events`` their count."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for a, b, data in graph.edges(data=True):
+        key = (a, b) if a < b else (b, a)
+        totals.setdefault(key, []).append(data["sign"])
+    out = nx.Graph(**graph.graph)
+    out.add_nodes_from(graph.nodes(data=True))
+    for (a, b), signs in totals.items():
+        total = sum(signs)
+        if total:
+            out.add_edge(a, b, sign=1 if total > 0 else -1, events=len(signs), sign_sum=total)
+    return out
+
+
+def windows(
+    kg: KnowledgeGraph,
+    *,
+    start: dt.date,
+    end: dt.date,
+    size: dt.timedelta,
+    step: dt.timedelta,
+    **options: Any,
+) -> Iterator[tuple[dt.date, dt.date, nx.MultiDiGraph]]:
+    """Sliding windows ``[w, w + size - 1 day]`` from ``start`` by ``step`` while ``w <= end``.
+
+    >>> list((a.isoformat(), b.isoformat()) for a, b in window_bounds(dt.date(2017, 5, 1), dt.date(2017, 5, 20), dt.timedelta(days=7), dt.timedelta(days=7)))
+    [('2017-05-01', '2017-05-07'), ('2017-05-08', '2017-05-14'), ('2017-05-15', '2017-05-20')]
+    """
+    for first, last in window_bounds(start, end, size, step):
+        yield first, last, actor_graph(kg, start=first, end=last, **options)
+
+
+def window_bounds(start: dt.date, end: dt.date, size: dt.timedelta, step: dt.timedelta) -> list[tuple[dt.date, dt.date]]:
+    """The windows :func:`windows` visits (the last one is cut at ``end``)."""
+    if size.days < 1 or step.days < 1:
+        raise UsageError("window size and step must be at least one day")
+    if end < start:
+        raise UsageError(f"end {end} is before start {start}")
+    bounds, first = [], start
+    while first <= end:
+        bounds.append((first, min(end, first + size - dt.timedelta(days=1))))
+        first += step
+    return bounds
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``30d``, ``2w``, ``7`` (days) -> timedelta.
+
+    >>> parse_duration("2w").days, parse_duration("30d").days
+    (14, 30)
+    """
+    text = text.strip().lower()
+    units = {"d": 1, "w": 7}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "d")
+    if not number.isdigit() or int(number) < 1:
+        raise UsageError(f"invalid duration {text!r}: write e.g. 30d or 2w")
+    return dt.timedelta(days=int(number) * units[unit])
