@@ -317,7 +317,7 @@ def to_term(value: Any) -> Term:
 def run_query(kg: KnowledgeGraph, sparql: str, *, params: Mapping[str, Any] | None = None) -> Result:
     """Run ``sparql`` on ``kg`` with ``params`` bound as RDF terms; materialize the result."""
     raw = kg.raw_query(bind_parameters(sparql, params or {}))
-    if isinstance(raw, ox.QueryBoolean):
+    if isinstance(raw, (ox.QueryBoolean, bool)):
         return Result("ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]

@@ -23,6 +23,7 @@ from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from kg.query import Result
+    from kg.remote import RemoteBackend
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +37,31 @@ def default_location() -> str:
     return os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
-def open(location: str | os.PathLike[str] | None = None) -> KnowledgeGraph:  # noqa: A001
+def open(  # noqa: A001
+    location: str | os.PathLike[str] | None = None,
+    *,
+    update_url: str | None = None,
+    graph_store_url: str | None = None,
+) -> KnowledgeGraph:
     """Open the knowledge graph at ``location``: a folder (embedded Oxigraph) or ``:memory:``.
 
     ``None`` means ``$KG_STORE`` or ``./kg-store``. The folder is created if missing.
 
+    An ``http(s)://`` URL names a SPARQL 1.1 server's query endpoint (see :mod:`kg.remote`;
+    ``update_url``/``graph_store_url`` override the derived endpoints).
+
     :raises StoreError: if the folder cannot be opened (e.g. in use by another process).
-    :raises UsageError: for a URL (remote SPARQL stores are not supported by this version).
+    :raises UsageError: for a URL that is not http(s).
     """
     where = str(location) if location is not None else default_location()
     if where == MEMORY:
         return KnowledgeGraph(ox.Store(), location=MEMORY)
     if "://" in where:
-        raise UsageError(
-            f"{where}: remote SPARQL stores are not supported by this version; "
-            "use a folder path or :memory:"
-        )
+        if not where.startswith(("http://", "https://")):
+            raise UsageError(f"{where}: a remote store is an http(s):// SPARQL query endpoint")
+        from kg.remote import RemoteBackend
+
+        return KnowledgeGraph(RemoteBackend(where, update_url=update_url, graph_store_url=graph_store_url), location=where)
     path = Path(where)
     if path.exists() and not path.is_dir():
         raise StoreError("not a store folder: give a directory path for --store/KG_STORE", path=where)
@@ -70,9 +80,16 @@ class KnowledgeGraph:
     project's standard prefixes predeclared (``ckg:``, ``prov:``, ``actor:``...).
     """
 
-    def __init__(self, store: ox.Store, *, location: str) -> None:
-        self._engine: ox.Store | None = store
+    def __init__(self, store: ox.Store | RemoteBackend, *, location: str) -> None:
+        self._engine: ox.Store | RemoteBackend | None = store
         self.location = location
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether the store is a SPARQL server reached over HTTP."""
+        from kg.remote import RemoteBackend
+
+        return isinstance(self._engine, RemoteBackend)
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph({self.location!r})"
@@ -85,18 +102,24 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
-        """The underlying pyoxigraph store (for engine-level work such as bulk loads)."""
-        return self._store
+        """The underlying pyoxigraph store of an embedded graph (engine-level work).
+
+        :raises StoreError: for a remote store.
+        """
+        engine = self._store
+        if not isinstance(engine, ox.Store):
+            raise StoreError("this needs an embedded store (a folder or :memory:), not a SPARQL server", path=self.location)
+        return engine
 
     @property
-    def _store(self) -> ox.Store:
+    def _store(self) -> Any:
         if self._engine is None:
             raise StoreError("the store is closed: open it again with kg.open()", path=self.location)
         return self._engine
 
     def close(self) -> None:
         """Flush to disk and release the store's lock (safe to call twice)."""
-        if self._engine is not None and self.location != MEMORY:
+        if isinstance(self._engine, ox.Store) and self.location != MEMORY:
             self._engine.flush()
         if self.location != MEMORY:
             self._engine = None  # dropping the last reference releases the folder's lock
@@ -123,15 +146,13 @@ class KnowledgeGraph:
             return run_query(self.snapshot(as_of=as_of, known_on=known_on), sparql, params=params)
         return run_query(self, sparql, params=params)
 
-    def raw_query(self, sparql: str, substitutions: Mapping[ox.Variable, Any] | None = None) -> Any:
+    def raw_query(self, sparql: str) -> Any:
         """Run SPARQL on the engine with our prefixes and the union default graph."""
+        engine = self._store
+        if not isinstance(engine, ox.Store):
+            return engine.query(sparql, prefixes=PREFIXES)
         try:
-            return self._store.query(
-                sparql,
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
-                substitutions=dict(substitutions or {}),
-            )
+            return engine.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {_one_line(err)}") from None
         except OSError as err:
@@ -182,16 +203,39 @@ class KnowledgeGraph:
 
     def count_quads(self) -> int:
         """How many quads the store holds."""
-        return len(self._store)
+        engine = self._store
+        return len(engine) if isinstance(engine, ox.Store) else engine.count()
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
-        return sorted(str(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        engine = self._store
+        if not isinstance(engine, ox.Store):
+            return sorted(engine.named_graphs())
+        return sorted(str(g.value) for g in engine.named_graphs() if isinstance(g, ox.NamedNode))
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         """All quads, or those of one named graph."""
+        engine = self._store
+        if not isinstance(engine, ox.Store):
+            return engine.quads(graph)
         name = ox.NamedNode(graph) if graph else None
-        return self._store.quads_for_pattern(None, None, None, name)
+        return engine.quads_for_pattern(None, None, None, name)
+
+    def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """Add quads: in one transaction, or (``bulk``) streamed for large loads.
+
+        A remote store receives them in batches over the Graph Store Protocol.
+        """
+        engine = self._store
+        try:
+            if not isinstance(engine, ox.Store):
+                engine.extend(quads)
+            elif bulk:
+                engine.bulk_extend(quads)
+            else:
+                engine.extend(quads)
+        except OSError as err:
+            raise StoreError(f"cannot write the store: {err}", path=self.location) from None
 
     # -- writing --------------------------------------------------------------------------
 
@@ -200,8 +244,12 @@ class KnowledgeGraph:
 
         :raises QueryError: for a syntax error; :raises StoreError: if the write fails.
         """
+        engine = self._store
+        if not isinstance(engine, ox.Store):
+            engine.update(sparql, prefixes=PREFIXES)
+            return
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            engine.update(sparql, prefixes=PREFIXES)
         except SyntaxError as err:
             raise QueryError(f"SPARQL update syntax error: {_one_line(err)}") from None
         except OSError as err:

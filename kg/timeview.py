@@ -110,7 +110,7 @@ def snapshot(
 
     view = KnowledgeGraph(ox.Store(), location=f"{kg.location} (snapshot as of {as_of}, known on {known_on})")
     if as_of is None and known_on is None:
-        view.store.extend(kg.quads())
+        view.add_quads(kg.quads())
         return view
     params: dict[str, object] = {}
     hidden: list[str] = []
@@ -129,7 +129,7 @@ def snapshot(
         hidden.append(f"!{as_of_expr(mode)}")
     query = _HIDDEN_FACTS % {"dates": fact_dates("?fact", "?date", "?end"), "hidden": " || ".join(hidden)}
     gone = {row["fact"] for row in kg.query(query, params=params).records()}
-    view.store.extend(
+    view.add_quads(
         quad for quad in kg.quads()
         if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in late_graphs)
         and not _is_hidden(quad.subject, gone)

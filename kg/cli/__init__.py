@@ -56,13 +56,14 @@ def _debug(ctx: click.Context) -> bool:
 class StoreHandle:
     """Opens the store on first use, so ``--help`` never touches the disk."""
 
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, *, update_url: str | None = None, graph_store_url: str | None = None) -> None:
         self.location = location
+        self.urls = {"update_url": update_url, "graph_store_url": graph_store_url}
         self._kg: KnowledgeGraph | None = None
 
     def get(self) -> KnowledgeGraph:
         if self._kg is None:
-            self._kg = kg.open(self.location)
+            self._kg = kg.open(self.location, **self.urls)
         return self._kg
 
     def close(self) -> None:
@@ -87,18 +88,22 @@ def pass_kg(f: F) -> F:
     default=DEFAULT_STORE,
     show_default=True,
     metavar="PATH",
-    help=f"Store folder (embedded Oxigraph), or :memory:. Env: {STORE_ENV}.",
+    help=f"Store folder (embedded Oxigraph), :memory:, or a SPARQL server's query URL. Env: {STORE_ENV}.",
 )
+@click.option("--update-url", envvar="KG_UPDATE_URL", metavar="URL", help="Remote store: SPARQL Update endpoint (default: derived).")
+@click.option("--graph-store-url", envvar="KG_GRAPH_STORE_URL", metavar="URL", help="Remote store: Graph Store Protocol endpoint (default: derived).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.version_option(kg.__version__, prog_name="kg")
 @click.pass_context
-def main(ctx: click.Context, store: str, debug: bool) -> None:
+def main(ctx: click.Context, store: str, update_url: str | None, graph_store_url: str | None, debug: bool) -> None:
     """conflict-kg: a temporal knowledge graph of armed-conflict actors and events.
 
-    Start with `kg demo`. Every command works on the store named by --store.
+    Start with `kg demo`. Every command works on the store named by --store: a folder
+    (embedded Oxigraph, the default ./kg-store), :memory:, or a SPARQL 1.1 server's query
+    URL (credentials from KG_STORE_TOKEN or KG_STORE_USER/KG_STORE_PASSWORD).
     """
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    handle = StoreHandle(store)
+    handle = StoreHandle(store, update_url=update_url, graph_store_url=graph_store_url)
     ctx.obj = {"store": handle, "debug": debug}
     ctx.call_on_close(handle.close)
 

@@ -105,7 +105,9 @@ def read_csv_rows(path: Path, *, delimiter: str = ",", fieldnames: list[str] | N
     with handle:
         reader = csv.DictReader(handle, delimiter=delimiter, fieldnames=fieldnames)
         try:
-            line = reader.line_num + 1 if fieldnames is None else 1
+            if fieldnames is None:
+                _ = reader.fieldnames  # reads the header row, so line_num points past it
+            line = reader.line_num + 1
             for row in reader:
                 yield line, row
                 line = reader.line_num + 1
@@ -189,8 +191,8 @@ def import_file(
     try:
         if not previous:
             kg.update(f"DROP SILENT GRAPH <{derived.value}>")
-        kg.store.bulk_extend(quads())
-        kg.store.extend(_provenance(fmt, path, source, loading, checksum, now, counts["imported"]))
+        kg.add_quads(quads(), bulk=True)
+        kg.add_quads(_provenance(fmt, path, source, loading, checksum, now, counts["imported"]))
         if previous:
             invalidated = _carry_over_vanished(kg, target, staging, now)
             kg.update(f"MOVE <{staging.value}> TO <{target.value}>")
