@@ -1,0 +1,576 @@
+"""ACLED event exports (CSV with a header row, the 31 columns of ACLED's standard export).
+
+One row is one event, ``event/acled-<event_id_cnty lowercased>`` (``SYR100672`` ->
+``event/acled-syr100672``), with ``ckg:sourceId`` the ``event_id_cnty``: ACLED keeps that id
+when it corrects a record, so importing a newer export of the same source updates the event,
+and events ACLED deleted stay in the graph marked ``prov:invalidatedAtTime``
+(see :mod:`kg.ingest.base`). Column names are matched case-insensitively (older exports
+used upper case); ``event_id_cnty``, ``event_date``, ``event_type``, ``sub_event_type``,
+``actor1`` and ``country`` are required (a file without one is refused before any row),
+every other column is optional. An id twice in one file is a bad row.
+
+Types. ``sub_event_type`` is kept as ``ckg:sourceEventType`` -> ``concept/acled/<slug>``
+(ACLED's own scheme, mirrored in the ontology) and mapped to a project concept
+(``ckg:eventType``, which carries the sign) and an event class by :data:`SUB_EVENT_TYPES`:
+Battles -> ``armed-clash`` (ckg:Attack); Violence against civilians and Explosions/Remote
+violence -> ``attack`` (``suicide-bombing`` for Suicide bomb), ckg:Attack; Excessive force
+against protesters and Mob violence -> ``attack``, ckg:Attack (ACLED counts both as political
+violence); Peaceful protest, Protest with intervention, Violent demonstration -> ``protest``;
+Disrupted weapons use -> ``interception`` (ckg:Interception); Arrests and
+Looting/property destruction -> ``coercion`` (ACLED does not count them as political
+violence, so they are not attacks); Agreement -> ``alliance-agreement`` (ACLED's agreements
+also include surrenders and ceasefires: the ontology says closeMatch); Non-violent transfer
+of territory -> ``withdrawal`` (ckg:Withdrawal); Change to group/activity, Headquarters or
+base established, Other -> ``other``. An ``event_type`` that contradicts the sub-event type,
+or an unknown sub-event type, is a bad row.
+
+Direction. ACLED says "Actor 1 and Actor 2 do not imply directionality (e.g. attacker or
+defender)", so both are ``ckg:participant`` unless the event type implies a direction:
+
+- one-sided violence and other directed acts (Violence against civilians; Explosions/Remote
+  violence; Mob violence; Disrupted weapons use; Arrests; Looting/property destruction):
+  ``actor1`` is ``ckg:agent`` and ``actor2`` ``ckg:target`` -- ACLED codes the perpetrator,
+  interceptor or arresting force as actor1. Mob violence between two actors of the same
+  type (rioters against rioters) has no direction: both are participants;
+- Excessive force against protesters: ACLED codes the protesters as actor1 and the force
+  that used violence as actor2, so ``actor2`` is the agent and ``actor1`` the target;
+- Protests and Riots other than the above (Peaceful protest, Protest with intervention,
+  Violent demonstration): the protesters or rioters (``actor1``) are the agent of their
+  protest, ``actor2`` (e.g. police who intervened) a participant;
+- Battles, Agreement, Non-violent transfer of territory, Change to group/activity,
+  Headquarters or base established, Other: both participants.
+
+``assoc_actor_1``/``assoc_actor_2`` (several separated by ``; ``) are participants of the
+event whichever role their main actor has: they are associated with it, not agents or
+targets themselves, so they add no ``ckg:attacked`` shortcut edges.
+
+Actors. ``inter1``/``inter2`` (numeric 1-8 as in the pre-2024 exports, or the text labels
+of newer ones) give the actor's class: 1 State Forces -> ckg:StateForce; 2 Rebel Groups,
+3 Political Militias, 4 Identity Militias -> ckg:ArmedGroup; 5 Rioters, 6 Protesters,
+7 Civilians -> ckg:Community with ``ckg:isCollective true``; 8 External/Other Forces ->
+ckg:Organization. ACLED's state forces are named ``Military/Police Forces of <country>
+(<years>)`` and coded 8 when they act abroad, so those names are ckg:StateForce whatever the
+code. The raw code stays on the actor as ``ckg:sourceCode "ACLED-inter:<code>"``. An actor's
+class is that of the first row of the file naming it as actor1 or actor2 (ACLED may code the
+same actor differently in different rows), so associated actors, which have no code, get the
+class of their main-actor rows, and are plain ckg:Actor if they have none.
+Names stay ACLED's (``Civilians (Syria)`` -> ``actor/civilians-syria``); a curated actor whose
+label or alias matches is reused.
+
+Places. ``country > admin1 > admin2 > admin3 > location`` (empty levels skipped), each
+``ckg:within`` the previous; the location (a gazetteer point, mostly a town or village) is
+a ckg:City, a ckg:District when named ``City - Neighbourhood`` (``Aleppo - Sheikh Maqsoud``),
+a ckg:Site when its name says it is a facility or landmark (``Sidnaya Military Prison``,
+``Hole Camp``, ``Al-Asbah farms``) -- decided from the name alone, so the same location gets
+the same class in every row -- with the row's ``latitude``/``longitude`` as its geometry.
+``geo_precision`` is kept raw as ``ckg:rawGeoPrecision`` on the event (it describes how the
+event relates to the place) and, as in every importer, on the place with its coordinates.
+
+Time. ``event_date`` (``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``16 May 2025``) with
+``time_precision`` kept raw as ``ckg:rawDatePrecision``: 1 (actual date) -> ckg:Day, one day;
+2 ("specific week or weekend": ACLED codes the middle of that week) -> ckg:Approximate,
+the date +/- 3 days; 3 (acledR's table says "middle of week or weekend"; ACLED's codebook text: the source gives
+only the month, or "the past two or three weeks", and the mid-point is coded; in the 2022
+sample 15 of the 18 such rows say "(month of)", the others a range such as "between 24
+February - 10 March" coded 3 March) -> ckg:Approximate, the date's calendar month widened
+to the date +/- 15 days: a window that holds every one of these readings.
+
+Other columns. ``fatalities`` -> ``ckg:fatalities`` (integer); ``notes`` ->
+``dcterms:description``; ``source`` -> one ``dcterms:source`` literal per source;
+``timestamp`` (Unix time of ACLED's last change to the record) -> ``dcterms:modified``
+(``xsd:dateTime``, UTC; the import time stays ``prov:generatedAtTime``, set by the framework);
+``civilian_targeting`` and ``tags`` -> ``dcterms:subject`` literals. Not kept, because
+they follow from what is: ``year``, ``disorder_type`` and ``event_type`` (the sub-event
+concept's ``skos:broader``), ``interaction`` (the actors' codes), ``iso`` and ``region``
+(the country); ``source_scale`` is dropped.
+
+>>> parse_date("2022-03-01"), parse_date("01-03-2022"), parse_date("16 May 2025")
+(datetime.date(2022, 3, 1), datetime.date(2022, 3, 1), datetime.date(2025, 5, 16))
+>>> [d.isoformat() for d in valid_time(parse_date("2022-03-15"), "3")[:2]]
+['2022-02-28', '2022-03-31']
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import DataError
+from kg.ingest.base import Row, RowError, read_csv_rows
+from kg.ingest.emit import C, NameIndex, RowQuads, lit, node, slugify
+from kg.namespaces import DCTERMS, resource_iri
+from kg.temporal import Precision
+
+REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country")
+
+#: Role patterns: who is agent, target, participant (see the module docstring).
+DIRECTED = "directed"  # actor1 agent, actor2 target
+REVERSED = "reversed"  # actor2 agent, actor1 target
+LED = "led"  # actor1 agent, actor2 participant
+MUTUAL = "mutual"  # both participants
+
+
+@dataclass(frozen=True)
+class SubEventType:
+    """How one ACLED sub-event type maps to the model."""
+
+    label: str  #: ACLED's label
+    event_type: str  #: ACLED's event type (the parent)
+    concept: str  #: project concept slug (concept/<slug>, carries ckg:sign)
+    cls: str  #: ckg event class
+    roles: str  #: DIRECTED, REVERSED, LED or MUTUAL
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.label)
+
+
+def _table(*rows: tuple[str, str, str, str, str]) -> dict[str, SubEventType]:
+    return {slugify(r[0]): SubEventType(*r) for r in rows}
+
+
+BATTLES, VAC, ERV = "Battles", "Violence against civilians", "Explosions/Remote violence"
+PROTESTS, RIOTS, SD = "Protests", "Riots", "Strategic developments"
+
+#: ACLED's 25 sub-event types (acled_event_categories) -> project concept, class, roles.
+SUB_EVENT_TYPES = _table(
+    ("Armed clash", BATTLES, "armed-clash", "Attack", MUTUAL),
+    ("Government regains territory", BATTLES, "armed-clash", "Attack", MUTUAL),
+    ("Non-state actor overtakes territory", BATTLES, "armed-clash", "Attack", MUTUAL),
+    ("Sexual violence", VAC, "attack", "Attack", DIRECTED),
+    ("Attack", VAC, "attack", "Attack", DIRECTED),
+    ("Abduction/forced disappearance", VAC, "attack", "Attack", DIRECTED),
+    ("Chemical weapon", ERV, "attack", "Attack", DIRECTED),
+    ("Air/drone strike", ERV, "attack", "Attack", DIRECTED),
+    ("Suicide bomb", ERV, "suicide-bombing", "Attack", DIRECTED),
+    ("Shelling/artillery/missile attack", ERV, "attack", "Attack", DIRECTED),
+    ("Remote explosive/landmine/IED", ERV, "attack", "Attack", DIRECTED),
+    ("Grenade", ERV, "attack", "Attack", DIRECTED),
+    ("Peaceful protest", PROTESTS, "protest", "Event", LED),
+    ("Protest with intervention", PROTESTS, "protest", "Event", LED),
+    ("Excessive force against protesters", PROTESTS, "attack", "Attack", REVERSED),
+    ("Violent demonstration", RIOTS, "protest", "Event", LED),
+    ("Mob violence", RIOTS, "attack", "Attack", DIRECTED),
+    ("Agreement", SD, "alliance-agreement", "Event", MUTUAL),
+    ("Arrests", SD, "coercion", "Event", DIRECTED),
+    ("Change to group/activity", SD, "other", "Event", MUTUAL),
+    ("Disrupted weapons use", SD, "interception", "Interception", DIRECTED),
+    ("Headquarters or base established", SD, "other", "Event", MUTUAL),
+    ("Looting/property destruction", SD, "coercion", "Event", DIRECTED),
+    ("Non-violent transfer of territory", SD, "withdrawal", "Withdrawal", MUTUAL),
+    ("Other", SD, "other", "Event", MUTUAL),
+)
+#: Spellings seen in ACLED's own tables besides the labels above.
+_SUB_EVENT_ALIASES = {"excessive-force-against-protestors": "excessive-force-against-protesters"}
+EVENT_TYPES = {slugify(t): t for t in (BATTLES, VAC, ERV, PROTESTS, RIOTS, SD)}
+
+#: inter1/inter2 codes -> (actor class, collective?).
+INTER_KINDS = {
+    "1": ("StateForce", False),
+    "2": ("ArmedGroup", False),
+    "3": ("ArmedGroup", False),
+    "4": ("ArmedGroup", False),
+    "5": ("Community", True),
+    "6": ("Community", True),
+    "7": ("Community", True),
+    "8": ("Organization", False),
+}
+#: Text labels of the inter codes (newer exports, ACLED's tables), normalised by _inter_key.
+_INTER_LABELS = {
+    "stateforce": "1",
+    "rebelgroup": "2",
+    "rebelforce": "2",
+    "rebel": "2",
+    "politicalmilitia": "3",
+    "militiagroup": "3",
+    "identitymilitia": "4",
+    "communalmilitia": "4",
+    "communalidentitygroup": "4",
+    "rioter": "5",
+    "protester": "6",
+    "protestor": "6",
+    "civilian": "7",
+    "externalotherforce": "8",
+    "foreignother": "8",
+    "externalforce": "8",
+    "otherforce": "8",
+}
+STATE_FORCE_NAME = re.compile(r"^(military|police) forces of ", re.IGNORECASE)
+#: Location names of facilities and landmarks rather than settlements (ckg:Site).
+SITE_NAME = re.compile(
+    r"\b(prison|camp|base|airbase|airport|checkpoint|crossing|border|dam|oil ?field|gas ?field|farms?|hospital|"
+    r"refinery|bridge|sea|lake|forest|desert)\b",
+    re.IGNORECASE,
+)
+
+_MONTH_NAMES = ("january february march april may june july august september october november december").split()
+_MONTHS = {
+    **{m: n for n, m in enumerate(_MONTH_NAMES, 1)},
+    **{m[:3]: n for n, m in enumerate(_MONTH_NAMES, 1)},
+    "sept": 9,
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?,?[ -](\d{4})$")
+_WHOLE = re.compile(r"^\d+(?:\.0*)?$")
+
+
+def parse_date(raw: str) -> dt.date:
+    """An ACLED ``event_date``: ``YYYY-MM-DD``, ``DD-MM-YYYY`` (or ``DD/MM/YYYY``), ``16 May 2025``.
+
+    :raises RowError: anything else, or an impossible day.
+    """
+    text = raw.strip()
+    parts: tuple[int, int, int] | None = None
+    if match := _ISO_DATE.match(text):
+        parts = (int(match[1]), int(match[2]), int(match[3]))
+    elif match := _DAY_FIRST.match(text):
+        parts = (int(match[3]), int(match[2]), int(match[1]))
+    elif (match := _DAY_MONTH_NAME.match(text)) and match[2].lower() in _MONTHS:
+        parts = (int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
+    if parts is None:
+        raise RowError("event_date", f"{raw!r} is not a date: use YYYY-MM-DD, DD-MM-YYYY or '16 May 2025'")
+    try:
+        return dt.date(*parts)
+    except ValueError as err:
+        raise RowError("event_date", f"{raw!r} is not a date: {err}") from None
+
+
+def valid_time(day: dt.date, time_precision: str) -> tuple[dt.date, dt.date, Precision]:
+    """The inclusive ``start, end`` and precision an ACLED date stands for (see the module docstring)."""
+    code = time_precision.strip()
+    if code in ("", "1"):
+        return day, day, Precision.DAY
+    if code == "2":
+        return day - dt.timedelta(days=3), day + dt.timedelta(days=3), Precision.APPROXIMATE
+    if code == "3":
+        first = day.replace(day=1)
+        last = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        return min(first, day - dt.timedelta(days=15)), max(last, day + dt.timedelta(days=15)), Precision.APPROXIMATE
+    raise RowError("time_precision", f"{time_precision!r} is not an ACLED time precision (1, 2 or 3)")
+
+
+def _inter_key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower()).rstrip("s")
+
+
+def actor_kind(name: str, code: str, column: str) -> tuple[str, bool]:
+    """The ckg class of an actor and whether it is collective, from its inter code (or label)."""
+    raw = code.strip()
+    number = raw[:-2] if raw.endswith(".0") else raw
+    if number in ("", "0"):
+        kind, collective = "Actor", False
+    elif number in INTER_KINDS:
+        kind, collective = INTER_KINDS[number]
+    elif _inter_key(raw) in _INTER_LABELS:
+        kind, collective = INTER_KINDS[_INTER_LABELS[_inter_key(raw)]]
+    else:
+        raise RowError(column, f"{code!r} is not an ACLED actor type (1-8 or a label such as 'State forces')")
+    if STATE_FORCE_NAME.match(name):
+        return "StateForce", False
+    return kind, collective
+
+
+def location_kind(name: str) -> str:
+    """The place class of an ACLED ``location`` from its name alone (so it never depends on row order).
+
+    >>> location_kind("Aleppo - Sheikh Maqsoud"), location_kind("Hole Camp"), location_kind("Tadmor")
+    ('District', 'Site', 'City')
+    """
+    if " - " in name:
+        return "District"  # ACLED's "City - Neighbourhood"
+    if SITE_NAME.search(name) and not name.endswith(" City"):  # not Lake City
+        return "Site"
+    return "City"
+
+
+def _number(row: Row, column: str, low: float, high: float) -> float:
+    raw = (row.get(column) or "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RowError(column, f"{raw!r} is not a number") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise RowError(column, f"{raw} is outside {low:g}..{high:g}")
+    return value
+
+
+def _names(text: str | None) -> list[str]:
+    return [name.strip() for name in (text or "").split(";") if name.strip()]
+
+
+class AcledFormat:
+    """ACLED CSV exports (standard 31-column event export; API CSV)."""
+
+    name = "acled"
+    title = "ACLED"
+    licence = (
+        "ACLED (Armed Conflict Location & Event Data, acleddata.com) Terms of Use: free for non-commercial use; "
+        "attribution required (cite ACLED, with the access date and any filters or changes made); redistribution "
+        "of the raw ACLED data is restricted: share results derived from it, not the export itself."
+    )
+
+    def __init__(self) -> None:
+        self._line = 0
+        self._seen: dict[str, int] = {}
+        self._classes: dict[str, tuple[str, bool]] = {}
+
+    # -- reading ----------------------------------------------------------------------
+
+    def rows(self, path: Path) -> Iterator[tuple[int, Row]]:
+        """Rows with their line numbers, after checking the header names every required column."""
+        self._seen = {}
+        header, header_lines = _header(path)
+        names = [_column(name) for name in header]
+        missing = [column for column in REQUIRED if column not in names]
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            raise DataError(
+                f"missing column{plural} {', '.join(missing)}: an ACLED export needs {', '.join(REQUIRED)} "
+                f"(header: {', '.join(header) or 'empty'})",
+                path=str(path),
+                line=1,
+            )
+        rename = names != header
+        self._classes = _main_actor_classes(path)
+        for line, row in read_csv_rows(path):
+            # read_csv_rows numbers the first row before csv has read the header (line 1):
+            # no data row starts before the line after the header.
+            line = max(line, header_lines + 1)
+            self._line = line
+            if rename:
+                row = {(_column(k) if k is not None else None): v for k, v in row.items()}  # type: ignore[misc]
+            yield line, row
+
+    # -- mapping ----------------------------------------------------------------------
+
+    def map_row(self, row: Row, out: RowQuads, source: ox.NamedNode) -> None:
+        # Everything is checked before the first quad is made: a rejected row (--skip-bad-rows)
+        # must not leave an actor or place marked as described in this import.
+        fields = _check_fields(row)
+        ident = self._event_id(row)
+        kind = _sub_event_type(row)
+        day = parse_date(row["event_date"])
+        time_precision = fields.get("time_precision", "")
+        start, end, precision = valid_time(day, time_precision)
+        actor1, actor2 = fields.get("actor1", ""), fields.get("actor2", "")
+        if not actor1:
+            raise RowError("actor1", "empty: every ACLED event has an actor1")
+        codes = {"inter1": fields.get("inter1", ""), "inter2": fields.get("inter2", "")}
+        for column, name in (("inter1", actor1), ("inter2", actor2)):
+            if name:
+                actor_kind(name, codes[column], column)  # a bad code is a bad row, even if the class is known
+        lat, lon = _coordinates(row)
+        if not fields.get("country"):
+            raise RowError("country", "empty")
+        fatalities = fields.get("fatalities", "")
+        if fatalities and not _WHOLE.match(fatalities):
+            raise RowError("fatalities", f"{fatalities!r} is not a whole number of deaths")
+        modified = _timestamp(fields["timestamp"]) if fields.get("timestamp") else None
+        self._seen[ident] = self._line
+
+        one = self._actor(out, actor1, codes["inter1"])
+        two = self._actor(out, actor2, codes["inter2"]) if actor2 else None
+        assoc = [
+            self._actor(out, name, "")
+            for column in ("assoc_actor_1", "assoc_actor_2")
+            for name in _names(row.get(column))
+        ]
+        roles = MUTUAL if kind.slug == "mob-violence" and two is not None and _same_type(codes) else kind.roles
+        agents: list[ox.NamedNode] = []
+        targets: list[ox.NamedNode] = []
+        participants: list[ox.NamedNode] = []
+        if roles == DIRECTED:
+            agents, targets = [one], [two] if two else []
+        elif roles == REVERSED:
+            agents, targets = ([two] if two else []), [one]
+        elif roles == LED:
+            agents, participants = [one], [two] if two else []
+        else:
+            participants = [one] + ([two] if two else [])
+        participants += [a for a in assoc if a not in agents and a not in targets]
+        if roles in (DIRECTED, REVERSED) and agents and targets:
+            names = f"{out.names.label(_agent_name(roles, actor1, actor2))} -> {out.names.label(_target_name(roles, actor1, actor2))}"
+        else:
+            names = " / ".join(out.names.label(name) for name in (actor1, actor2) if name)
+        levels = [fields.get(c, "") for c in ("country", "admin1", "admin2", "admin3", "location")]
+        where = next(name for name in reversed(levels) if name)
+        geo = fields.get("geo_precision") or None
+        place = out.place(
+            [
+                ("Country", levels[0]),
+                *(("AdminRegion", name) for name in levels[1:4]),
+                (location_kind(levels[4]), levels[4]),
+            ],
+            lat=lat,
+            lon=lon,
+            raw_precision=geo,
+        )
+        event = out.event(
+            f"acled-{slugify(ident)}",
+            cls=kind.cls,
+            concept=kind.concept,
+            source=source,
+            start=start,
+            end=end,
+            precision=precision,
+            raw_precision=time_precision or None,
+            source_id=ident,
+            label=f"{kind.label}: {names} in {where}, {day.isoformat()}",
+            source_concept=node(resource_iri("concept", f"acled/{kind.slug}")),
+            agents=agents,
+            targets=targets,
+            participants=participants,
+            place=place,
+            description=(row.get("notes") or "").strip() or None,
+        )
+        if fatalities:
+            out.add(event, C["fatalities"], lit(int(float(fatalities)), "integer"))
+        if geo:
+            out.add(event, C["rawGeoPrecision"], lit(geo))
+        for name in _names(row.get("source")):
+            out.add(event, node(DCTERMS.source), lit(name))
+        for subject in [fields.get("civilian_targeting", ""), *_names(row.get("tags"))]:
+            if subject:
+                out.add(event, node(DCTERMS.subject), lit(subject))
+        if modified:
+            out.add(event, node(DCTERMS.modified), lit(modified, "dateTime"))
+
+    def _event_id(self, row: Row) -> str:
+        ident = row["event_id_cnty"].strip()
+        if not ident:
+            raise RowError("event_id_cnty", "empty")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", ident):
+            raise RowError("event_id_cnty", f"{ident!r} is not an ACLED event id (letters and digits, e.g. SYR12345)")
+        if ident in self._seen:
+            raise RowError("event_id_cnty", f"{ident} is already on line {self._seen[ident]}")
+        return ident
+
+    def _actor(self, out: RowQuads, name: str, code: str) -> ox.NamedNode:
+        """The actor, with the class of its first coding as a main actor in the file (see _main_actor_classes)."""
+        kind, collective = self._classes.get(NameIndex.label(name).lower()) or actor_kind(name, "", "")
+        code = code.strip()
+        return out.actor(
+            name, kind=kind, code=f"ACLED-inter:{code}" if code not in ("", "0") else None, collective=collective
+        )
+
+
+def _main_actor_classes(path: Path) -> dict[str, tuple[str, bool]]:
+    """Actor name (lowercased label) -> class, from the first row of the file naming it as actor1 or actor2.
+
+    A pass over the file before the import, so that an actor's class does not depend on whether
+    the first row naming it has it as a main actor (with an inter code) or as an associated
+    actor (without one). Unreadable rows and bad codes are left to the import to report.
+    """
+    classes: dict[str, tuple[str, bool]] = {}
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = [_column(name) for name in next(reader, [])]
+            pairs = [
+                (header.index(a), header.index(i) if i in header else None)
+                for a, i in (("actor1", "inter1"), ("actor2", "inter2"))
+                if a in header
+            ]
+            for record in reader:
+                for at, code_at in pairs:
+                    if at >= len(record) or not (name := NameIndex.label(record[at])):
+                        continue
+                    key = name.lower()
+                    if key in classes:
+                        continue
+                    code = record[code_at] if code_at is not None and code_at < len(record) else ""
+                    try:
+                        classes[key] = actor_kind(name, code, "")
+                    except RowError:
+                        continue
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return classes
+
+
+def _check_fields(row: Row) -> dict[str, str]:
+    """The row's values, stripped; a row longer or shorter than the header is a bad row."""
+    if None in row:
+        extra = row.get(None)  # type: ignore[call-overload]
+        count = len(extra) if isinstance(extra, list) else 1
+        raise RowError("row", f"{count} fields more than the header (a value with a comma not quoted?)")
+    missing = next((k for k, v in row.items() if v is None), None)
+    if missing is not None:
+        raise RowError(missing, "missing: the row has fewer fields than the header")
+    return {k: v.strip() for k, v in row.items()}
+
+
+def _sub_event_type(row: Row) -> SubEventType:
+    raw = row["sub_event_type"].strip()
+    slug = slugify(raw)
+    kind = SUB_EVENT_TYPES.get(_SUB_EVENT_ALIASES.get(slug, slug))
+    if kind is None:
+        raise RowError("sub_event_type", f"{raw!r} is not an ACLED sub-event type (see the codebook's 25)")
+    event_type = row["event_type"].strip()
+    if slugify(event_type) not in EVENT_TYPES:
+        raise RowError("event_type", f"{event_type!r} is not an ACLED event type ({', '.join(EVENT_TYPES.values())})")
+    if slugify(event_type) != slugify(kind.event_type):
+        raise RowError(
+            "event_type", f"{event_type!r} does not fit sub-event type {raw!r} (which is {kind.event_type!r})"
+        )
+    return kind
+
+
+def _coordinates(row: Row) -> tuple[float | None, float | None]:
+    has_lat = bool((row.get("latitude") or "").strip())
+    has_lon = bool((row.get("longitude") or "").strip())
+    if has_lat != has_lon:
+        raise RowError("longitude" if has_lat else "latitude", "empty while the other coordinate is given")
+    if not has_lat:
+        return None, None
+    return _number(row, "latitude", -90, 90), _number(row, "longitude", -180, 180)
+
+
+def _agent_name(roles: str, actor1: str, actor2: str) -> str:
+    return actor2 if roles == REVERSED else actor1
+
+
+def _target_name(roles: str, actor1: str, actor2: str) -> str:
+    return actor1 if roles == REVERSED else actor2
+
+
+def _timestamp(raw: str) -> str:
+    """ACLED's ``timestamp`` (Unix seconds; ISO date-times accepted) as an ``xsd:dateTime`` in UTC."""
+    try:
+        if _WHOLE.match(raw):
+            moment = dt.datetime.fromtimestamp(int(float(raw)), dt.timezone.utc)
+        else:
+            moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            moment = moment.replace(tzinfo=moment.tzinfo or dt.timezone.utc).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise RowError("timestamp", f"{raw!r} is not a Unix time or ISO date-time") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _same_type(codes: dict[str, str]) -> bool:
+    """Whether actor1 and actor2 have the same ACLED actor type (e.g. rioters against rioters)."""
+    one, two = (_INTER_LABELS.get(_inter_key(codes[c]), codes[c]) for c in ("inter1", "inter2"))
+    return bool(one) and one == two
+
+
+def _column(name: str) -> str:
+    return name.lstrip("\ufeff").strip().lower()
+
+
+def _header(path: Path) -> tuple[list[str], int]:
+    """The header row's names and how many lines it takes."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            return next(reader, []), reader.line_num
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise DataError(f"cannot read the header row: {err}", path=str(path), line=1) from None
