@@ -15,7 +15,7 @@ $(BIN)/kg: pyproject.toml
 demo: $(BIN)/kg
 	$(BIN)/kg demo
 
-## test: install the system tools the tests use (raptor2-utils), then run the whole suite
+## test: install the system tools the tests use (raptor2-utils, chromium, virtuoso), then run the whole suite
 test: $(BIN)/kg system-deps
 	$(BIN)/python -m pytest
 

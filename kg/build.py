@@ -146,7 +146,10 @@ def ensure_ontology(kg: KnowledgeGraph) -> None:
     """Write the ontology graph into ``kg`` if it is missing (imports need its concepts and signs)."""
     if kg.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").boolean:
         return
-    kg.update(f"INSERT DATA {{\n{_graph_block(ONTOLOGY_GRAPH, load_ontology())}}}")
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    kg.add_quads(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in load_ontology())
 
 
 def event_type_slugs(ontology: Graph) -> set[str]:
@@ -234,10 +237,13 @@ def build(kg: KnowledgeGraph, data_dir: Path | None = None, *, ontology: Path | 
 
     graphs = [ONTOLOGY_GRAPH, REGISTRY_GRAPH] + [graph_iri("source", s) for s in data.sources]
     stale = [g for g in kg.graphs() if g.startswith(SOURCE_GRAPH_PREFIX) and URIRef(g) not in graphs]
-    blocks = [_graph_block(ONTOLOGY_GRAPH, onto)]
-    blocks += [_graph_block(URIRef(str(g.identifier)), g) for g in dataset.graphs() if len(g)]
-    drops = " ".join(f"DROP SILENT GRAPH <{g}> ;" for g in graphs + stale)
-    kg.update(f"{drops}\nINSERT DATA {{\n{''.join(blocks)}}} ;\n{DERIVE_SHORTCUTS}")
+    contents = [(ONTOLOGY_GRAPH, onto)] + [(URIRef(str(g.identifier)), g) for g in dataset.graphs() if len(g)]
+    if kg.is_remote:
+        _write_remote(kg, contents, graphs + stale)
+    else:
+        blocks = [_graph_block(name, graph) for name, graph in contents]
+        drops = " ".join(f"DROP SILENT GRAPH <{g}> ;" for g in graphs + stale)
+        kg.update(f"{drops}\nINSERT DATA {{\n{''.join(blocks)}}} ;\n{DERIVE_SHORTCUTS}")
     derived = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}").scalar()
     report = BuildReport(
         sources=len(data.sources), actors=len(data.actors), places=len(data.places),
@@ -245,6 +251,41 @@ def build(kg: KnowledgeGraph, data_dir: Path | None = None, *, ontology: Path | 
     )
     log.info("built %s", report)
     return report
+
+
+def _write_remote(kg: KnowledgeGraph, contents: list[tuple[URIRef, Graph]], replaced: list[URIRef | str]) -> None:
+    """On a SPARQL server: upload every graph to a staging graph (Graph Store Protocol, batched),
+    then swap them all in with one update request. A failed upload drops the staging graphs
+    and leaves the store as it was; the swap is as atomic as the server makes one request."""
+    import pyoxigraph as ox
+
+    staged = {name: graph_iri("staging", "build-" + slug_of(str(name))) for name, _ in contents}
+    try:
+        kg.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in staged.values()))
+        kg.add_quads(
+            ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(str(staged[name])))
+            for name, graph in contents for s, p, o in graph
+        )
+        moves = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in replaced)
+        moves += "".join(f" ;\nMOVE <{staging}> TO <{name}>" for name, staging in staged.items())
+        kg.update(f"{moves} ;\n{DERIVE_SHORTCUTS}")
+    except BaseException:
+        kg.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in staged.values()))
+        raise
+
+
+def _ox(term: Node):  # type: ignore[no-untyped-def]
+    """An rdflib term as a pyoxigraph term."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal
+
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
 
 
 def _graph_block(name: URIRef, graph: Graph) -> str:

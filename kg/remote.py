@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,7 +38,28 @@ from kg.errors import QueryError, StoreError
 BATCH = 50_000
 TIMEOUT = 600
 
-_QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+#: One Accept per query form: some servers (Virtuoso) answer a mixed list with 406.
+_ACCEPT = {
+    "SELECT": "application/sparql-results+xml",
+    "ASK": "application/sparql-results+xml",
+    "CONSTRUCT": "application/n-triples",
+    "DESCRIBE": "application/n-triples",
+}
+_FORM_WORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, IRIs and strings.
+
+    >>> query_form("PREFIX ex: <http://x/select> CONSTRUCT WHERE { ?s ?p 'select' }")
+    'CONSTRUCT'
+    """
+    text = re.sub(r"#[^\n]*|<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", " ", sparql)
+    match = _FORM_WORD.search(text)
+    return match.group(1).upper() if match else "SELECT"
+
+
+_FORM = "application/x-www-form-urlencoded"
 
 
 def endpoints(query_url: str, update_url: str | None = None, graph_store_url: str | None = None) -> tuple[str, str, str]:
@@ -78,16 +100,18 @@ class RemoteBackend:
 
     def query(self, sparql: str, *, prefixes: Mapping[str, str]) -> Any:
         text = _prologue(prefixes) + sparql
+        # Form-encoded POST: the one request shape every SPARQL 1.1 server accepts (Virtuoso 7.2
+        # does not answer a direct application/sparql-query body).
         content_type, body = self._request(
-            self.query_url, text.encode("utf-8"),
-            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": _QUERY_ACCEPT},
+            self.query_url, urllib.parse.urlencode({"query": text}).encode("ascii"),
+            {"Content-Type": _FORM, "Accept": _ACCEPT[query_form(sparql)]},
         )
         kind = content_type.split(";")[0].strip().lower()
         if kind in ("application/sparql-results+json", "application/json"):
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         if kind == "application/sparql-results+xml":
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
-        if kind in ("application/n-triples", "text/turtle", "text/plain"):
+        if kind in ("application/n-triples", "text/turtle", "text/plain", "text/rdf+n3"):
             fmt = ox.RdfFormat.TURTLE if kind == "text/turtle" else ox.RdfFormat.N_TRIPLES
             return [q.triple for q in ox.parse(body, format=fmt)]
         raise StoreError(f"unexpected result type {content_type!r} from the SPARQL server", path=self.query_url)
@@ -113,8 +137,8 @@ class RemoteBackend:
 
     def update(self, sparql: str, *, prefixes: Mapping[str, str]) -> None:
         self._request(
-            self.update_url, (_prologue(prefixes) + sparql).encode("utf-8"),
-            {"Content-Type": "application/sparql-update; charset=utf-8"},
+            self.update_url, urllib.parse.urlencode({"update": _prologue(prefixes) + sparql}).encode("ascii"),
+            {"Content-Type": _FORM},
         )
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:

@@ -534,11 +534,6 @@ def test_reimport_of_a_newer_export(graph, tmp_path):
     assert dump(graph) == snapshot
 
 
-@pytest.mark.xfail(
-    reason="kg/ingest/base.py _carry_over_vanished copies only the vanished event's own quads: actors and "
-    "places that no row of the newer export names lose their type, label and geometry",
-    strict=False,
-)
 def test_vanished_rows_keep_their_actors_and_places(graph, tmp_path):
     old, newer = newer_export(tmp_path)
     import_file(graph, AcledFormat(), old, source_id="acled-feed", now=T0)

@@ -1,5 +1,31 @@
-"""The visual layer of conflict-kg (interactive network and timeline views).
+"""The visual layer of conflict-kg: self-contained, offline HTML views of the graph.
 
-The views arrive with the visual-exploration issue; this package exists so the
-distribution's layout (packages ``kg`` and ``viz``) is stable from the start.
+- :func:`viz.network.network_view`: the actor network with a time slider, filters, search,
+  details and a legend (pyvis builds the vis-network data; vis-network draws it).
+- :func:`viz.timeline.timeline_view`: events on a time axis in swimlanes per actor or type.
+- :func:`viz.timeline.explore_view`: both in one page, linked.
+
+Each returns a :class:`viz.render.View` (``to_string()``, ``write(path)``). Pages embed
+vis-network and vis-timeline (vendored from npm, see ``viz/static/vendor/README.md``) and
+fetch nothing: they open from a USB stick on an air-gapped laptop.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.store import KnowledgeGraph
+from viz.network import network_view
+from viz.render import View
+from viz.timeline import explore_view, timeline_view
+
+__all__ = ["View", "explore_view", "network_view", "timeline_view", "write_demo_views"]
+
+
+def write_demo_views(kg: KnowledgeGraph, out_dir: Path) -> list[Path]:
+    """Write the network, timeline and explore views of the whole graph into ``out_dir``; return their paths."""
+    return [
+        network_view(kg).write(out_dir / "network.html"),
+        timeline_view(kg).write(out_dir / "timeline.html"),
+        explore_view(kg).write(out_dir / "explore.html"),
+    ]

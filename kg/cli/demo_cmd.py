@@ -12,14 +12,17 @@ from kg.store import KnowledgeGraph
 
 
 @main.command("demo")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kg-demo"), show_default=True, help="Folder for the exports.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kg-demo"), show_default=True, help="Folder for the exports and views.")
 @pass_kg
 def demo_command(kg: KnowledgeGraph, out_dir: Path) -> None:
-    """Build the seed report into the store, summarize it, run saved queries, write exports.
+    """Build the seed report into the store, summarize it, run saved queries, write exports and views.
 
     Example: kg demo --out kg-demo
     """
+    from viz import write_demo_views
+
     report = run_demo(kg, out_dir)
+    views = write_demo_views(kg, out_dir)
     b = report.build
     click.echo(click.style("conflict-kg demo: the ISW Syria SITREP of 31 May 2017", bold=True))
     click.echo(f"\nBuilt {b.events} events, {b.states} state{'' if b.states == 1 else 's'}, {b.actors} actors, {b.places} places, "
@@ -33,4 +36,6 @@ def demo_command(kg: KnowledgeGraph, out_dir: Path) -> None:
     click.echo(f"  store:   {Path(report.store).resolve()}  (kg --store {report.store} query ...)")
     for path in report.exports:
         click.echo(f"  export:  {path.resolve()}")
+    for path in views:
+        click.echo(f"  view:    {path.resolve()}  (open in a browser; works offline)")
     click.echo("\nNext: kg events --actor isis | kg actors | kg query --list")

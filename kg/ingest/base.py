@@ -96,6 +96,24 @@ class ImportReport:
         return text
 
 
+class LayeredSet:
+    """A set seen through a per-row layer: additions stay in the layer until :meth:`commit`."""
+
+    def __init__(self, base: set[str]) -> None:
+        self.base = base
+        self.layer: set[str] = set()
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.layer or item in self.base
+
+    def add(self, item: str) -> None:
+        self.layer.add(item)
+
+    def commit(self) -> None:
+        self.base |= self.layer
+        self.layer = set()
+
+
 def read_csv_rows(path: Path, *, delimiter: str = ",", fieldnames: list[str] | None = None) -> Iterator[tuple[int, Row]]:
     """CSV/TSV rows with their starting line numbers (quoted fields may span lines)."""
     try:
@@ -171,7 +189,8 @@ def import_file(
     def quads() -> Iterator[ox.Quad]:
         for line, row in fmt.rows(path):
             counts["rows"] += 1
-            out = RowQuads(loading, names, described)
+            seen = LayeredSet(described)  # a rejected row must not mark its actors as described
+            out = RowQuads(loading, names, seen)  # type: ignore[arg-type]
             try:
                 fmt.map_row(row, out, source)
             except RowError as err:
@@ -181,6 +200,7 @@ def import_file(
                 rejects.append(f"{line}\t{err.column}\t{err.problem}")
                 continue
             counts["imported"] += 1
+            seen.commit()
             yield from out.quads
             if not previous:
                 yield from _shortcut_quads(out.quads, shortcuts, derived)
@@ -304,7 +324,9 @@ def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.N
     """Keep records that vanished from the newer file, marked invalidated now; keep first-seen record times.
 
     The operations run in order in one transaction: mark the vanished records first (while
-    "vanished" still means "not in staging"), then copy them over.
+    "vanished" still means "not in staging"), then the descriptions of the actors, places (with
+    their admin chain and geometry) and concepts they use that the newer file no longer
+    describes, then the records themselves.
     """
     stamp = f'"{now.strftime("%Y-%m-%dT%H:%M:%SZ")}"^^xsd:dateTime'
     vanished = f"""
@@ -315,6 +337,14 @@ def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.N
     kg.update(f"""
       INSERT {{ GRAPH <{staging.value}> {{ ?e prov:invalidatedAtTime {stamp} }} }}
       WHERE {{ {vanished} FILTER NOT EXISTS {{ GRAPH <{target.value}> {{ ?e prov:invalidatedAtTime ?t }} }} }} ;
+      INSERT {{ GRAPH <{staging.value}> {{ ?x ?p ?o }} }}
+      WHERE {{
+        {vanished}
+        GRAPH <{target.value}> {{ ?e ?role ?ref . ?ref ckg:within* ?r . ?x ?p ?o }}
+        FILTER(?x = ?r || ?x = IRI(CONCAT(STR(?r), "#geometry")))
+        FILTER(STRSTARTS(STR(?ref), "https://w3id.org/conflict-kg/id/actor/") || STRSTARTS(STR(?ref), "https://w3id.org/conflict-kg/id/place/") || STRSTARTS(STR(?ref), "https://w3id.org/conflict-kg/id/concept/"))
+        FILTER NOT EXISTS {{ GRAPH <{staging.value}> {{ ?x ?anyP ?anyO }} }}
+      }} ;
       INSERT {{ GRAPH <{staging.value}> {{ ?s ?p ?o }} }}
       WHERE {{ {vanished} GRAPH <{target.value}> {{ ?s ?p ?o }} FILTER(?s = ?e || STRSTARTS(STR(?s), CONCAT(STR(?e), "#"))) }} ;
       DELETE {{ GRAPH <{staging.value}> {{ ?src dcterms:issued ?new }} }}

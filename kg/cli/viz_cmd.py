@@ -1,0 +1,138 @@
+"""``kg viz network|timeline|explore``: write a self-contained, offline HTML view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.cli import main, pass_kg
+from kg.cli.options import date_option, known_on_option
+from kg.store import KnowledgeGraph
+
+
+def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    """``--relations Attack,Joining --relations Plan`` -> ``["Attack", "Joining", "Plan"]``."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _window(f: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in reversed([
+        date_option("--from", "start", help="First day of the window (inclusive)."),
+        date_option("--to", "end", help="Last day of the window (inclusive)."),
+        known_on_option,
+        click.option("--relations", multiple=True, callback=_split, metavar="NAMES",
+                     help="Only these event classes or event-type slugs, comma-separated or repeated "
+                          "(e.g. Attack,Joining; Membership for membership states)."),
+    ]):
+        f = decorator(f)
+    return f
+
+
+def _network_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in reversed([
+        click.option("--actor", "actors", multiple=True, metavar="SLUG", help="Only this actor's neighbourhood (repeatable)."),
+        click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True, help="Neighbourhood radius for --actor."),
+        click.option("--top", type=click.IntRange(min=1), metavar="N", help="Only the N actors with the most links (large data)."),
+        click.option("--size", "size_by", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank",
+                     show_default=True, help="Centrality that sizes the nodes."),
+        click.option("--collapse", is_flag=True, help="One edge per actor pair, labelled with its number of events."),
+    ]):
+        f = decorator(f)
+    return f
+
+
+def _output(default: str) -> Callable[[Any], Any]:
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path(default),
+                        show_default=True, help="HTML file to write ('-' for standard output).")
+
+
+def _emit(view: Any, output: Path) -> None:
+    if str(output) == "-":
+        click.echo(view.to_string(), nl=False)
+        return
+    path = view.write(output)
+    s = view.stats
+    what = (f"{s['items']} items in {len(s['lanes'])} lanes" if view.kind == "timeline"
+            else f"{s['actors']} actors, {s['links']} links")
+    click.echo(f"Wrote {path.resolve()}  ({what}; {s['events']} events, {s['states']} states; "
+               f"{s['start'] or '?'} .. {s['end'] or '?'})")
+
+
+@main.group("viz")
+def viz_group() -> None:
+    """Write interactive views as single HTML files that work offline.
+
+    Example: kg viz network --from 2017-05-18 --to 2017-05-31 -o network.html
+    """
+
+
+@viz_group.command("network")
+@_window
+@_network_options
+@_output("kg-network.html")
+@click.option("--title", help="Page title.")
+@pass_kg
+def network_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
+                    relations: list[str], actors: tuple[str, ...], hops: int, top: int | None, size_by: str,
+                    collapse: bool, output: Path, title: str | None) -> None:
+    """The actor network: nodes coloured by type and sized by centrality, one edge per event
+    (coloured hostile/cooperative/neutral, agent -> target), membership states, a time slider with
+    play, filters, search and details.
+
+    Example: kg viz network --actor isis --hops 2 --size degree -o isis.html
+    """
+    from viz.network import network_view
+
+    view = network_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, actors=actors,
+                        hops=hops, top=top, size_by=size_by, collapse=collapse, title=title)
+    _emit(view, output)
+
+
+@viz_group.command("timeline")
+@click.option("--actor", "actors", multiple=True, metavar="SLUG", help="Only events involving this actor, in its own lane (repeatable).")
+@click.option("--lanes", "lane_by", type=click.Choice(["actor", "type"]), default="actor", show_default=True,
+              help="One swimlane per actor (agents, or the --actor ones) or per event type.")
+@_window
+@_output("kg-timeline.html")
+@click.option("--title", help="Page title.")
+@pass_kg
+def timeline_command(kg: KnowledgeGraph, actors: tuple[str, ...], lane_by: str, start: dt.date | None,
+                     end: dt.date | None, known_on: dt.date | None, relations: list[str], output: Path,
+                     title: str | None) -> None:
+    """Events on a time axis in swimlanes, with the network's tooltips (date, precision, type,
+    place, quote, source).
+
+    Example: kg viz timeline --actor isis --actor nato -o timeline.html
+    """
+    from viz.timeline import timeline_view
+
+    view = timeline_view(kg, actors=actors, lane_by=lane_by, start=start, end=end, known_on=known_on,
+                         relations=relations or None, title=title)
+    _emit(view, output)
+
+
+@viz_group.command("explore")
+@_window
+@_network_options
+@click.option("--lanes", "lane_by", type=click.Choice(["actor", "type"]), default="actor", show_default=True,
+              help="Timeline swimlanes per actor or per event type.")
+@_output("kg-explore.html")
+@click.option("--title", help="Page title.")
+@pass_kg
+def explore_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
+                    relations: list[str], actors: tuple[str, ...], hops: int, top: int | None, size_by: str,
+                    collapse: bool, lane_by: str, output: Path, title: str | None) -> None:
+    """Network and timeline in one page: selecting an actor highlights its events on the timeline,
+    selecting an event selects its edges in the network; the time slider moves the timeline.
+
+    Example: kg viz explore --from 2017-05-18 -o explore.html
+    """
+    from viz.timeline import explore_view
+
+    view = explore_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, actors=actors,
+                        hops=hops, top=top, size_by=size_by, collapse=collapse, lane_by=lane_by, title=title)
+    _emit(view, output)

@@ -1,0 +1,314 @@
+"""What the views show, gathered from the store: actors, events, membership states and the links
+between them, as plain JSON-ready records (:class:`ViewData`).
+
+The network comes from :func:`kg.analysis.projection.actor_graph` (one link per event and role);
+membership states (``org:member`` -> ``org:organization``) are added as links of their own, held
+from their start to their end (or still holding). The timeline gets every event with an actor in
+any role, including the ones with a single actor (a meeting, a withdrawal).
+
+Dates are ISO strings; an open state has ``end = None``. Text is kept verbatim: the page escapes it.
+
+>>> import kg, datetime as dt
+>>> from kg.build import build
+>>> graph = kg.open(":memory:"); _ = build(graph)
+>>> data = collect(graph)
+>>> sorted(n["label"] for n in data.nodes)[:2]
+['Ahrar al-Sham', 'Alawite community (Syria)']
+>>> [s["label"] for s in data.states]
+['NATO membership in the Anti-ISIS Coalition']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from kg.analysis.projection import actor_graph
+from kg.errors import UsageError
+from kg.lookups import actor_iri
+from kg.model import EVENT_CLASSES
+from kg.namespaces import CKG, slug_of
+from kg.store import KnowledgeGraph
+from kg.temporal import Match
+from kg.timeview import fact_dates, known_on_expr, window_expr
+
+#: Relation names that are states, not events (kept out of :func:`actor_graph`).
+STATE_RELATIONS = ("Membership",)
+
+_BATCH = 400
+
+_EVENT_DETAILS = """
+SELECT ?event (MIN(STR(?l)) AS ?label) (MIN(STR(?c)) AS ?cls) (MIN(STR(?t)) AS ?type) (MIN(?sign0) AS ?sign)
+       (MIN(?d) AS ?date) (MAX(?e) AS ?end) (MIN(STR(?p)) AS ?precision)
+       (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="|") AS ?places)
+       (MIN(STR(?q)) AS ?quote) (MIN(STR(?desc)) AS ?description) (MIN(STR(?src)) AS ?source) (MIN(STR(?srcTitle)) AS ?sourceTitle)
+       (MIN(STR(?parent0)) AS ?parent)
+WHERE {
+  VALUES ?event { %(events)s }
+  ?event a ?c ; ckg:startDate ?d ; ckg:datePrecision ?p .
+  ?c rdfs:subClassOf* ckg:Event .
+  FILTER NOT EXISTS { ?event a ?sub . ?sub rdfs:subClassOf+ ?c . FILTER(?sub != ?c) }
+  OPTIONAL { ?event ckg:endDate ?e0 }
+  BIND(COALESCE(?e0, ?d) AS ?e)
+  OPTIONAL { ?event ckg:eventType ?t . OPTIONAL { ?t ckg:sign ?s0 } }
+  BIND(COALESCE(?s0, 0) AS ?sign0)
+  OPTIONAL { ?event rdfs:label ?l }
+  OPTIONAL { ?event ckg:place ?pl . OPTIONAL { ?pl rdfs:label ?plLabel } BIND(COALESCE(?plLabel, STR(?pl)) AS ?placeLabel) }
+  OPTIONAL { ?event ckg:quote ?q }
+  OPTIONAL { ?event dcterms:description ?desc }
+  OPTIONAL { ?event prov:wasDerivedFrom ?src . OPTIONAL { ?src dcterms:title ?srcTitle } }
+  OPTIONAL { ?parent0 sem:hasSubEvent ?event }
+}
+GROUP BY ?event
+"""
+
+_ACTOR_DETAILS = """
+SELECT ?actor (MIN(STR(?l)) AS ?label) (MIN(STR(?c)) AS ?type) (MIN(STR(?q)) AS ?wikidata)
+       (MIN(STR(?desc)) AS ?description) (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="|") AS ?aliases)
+WHERE {
+  VALUES ?actor { %(actors)s }
+  ?actor a ?c . ?c rdfs:subClassOf* ckg:Actor .
+  FILTER NOT EXISTS { ?actor a ?sub . ?sub rdfs:subClassOf+ ?c . FILTER(?sub != ?c) }
+  OPTIONAL { ?actor rdfs:label ?l }
+  OPTIONAL { ?actor ckg:wikidataId ?q }
+  OPTIONAL { ?actor dcterms:description ?desc }
+  OPTIONAL { ?actor skos:altLabel ?alias }
+}
+GROUP BY ?actor
+"""
+
+_STATES = """
+SELECT ?state ?cls ?member ?org ?date ?end0 ?p (MIN(STR(?l)) AS ?label) (MIN(STR(?q)) AS ?quote)
+       (MIN(STR(?src)) AS ?source) (MIN(STR(?srcTitle)) AS ?sourceTitle)
+WHERE {
+  ?state a ?cls ; org:member ?member ; org:organization ?org ; ckg:datePrecision ?p .
+  ?cls rdfs:subClassOf* ckg:State .
+  %(dates)s
+  OPTIONAL { ?state ckg:endDate ?end0 }
+  FILTER NOT EXISTS { ?state prov:invalidatedAtTime ?retracted }
+  %(filters)s
+  OPTIONAL { ?state rdfs:label ?l }
+  OPTIONAL { ?state ckg:quote ?q }
+  OPTIONAL { ?state prov:wasDerivedFrom ?src . OPTIONAL { ?src dcterms:title ?srcTitle } }
+}
+GROUP BY ?state ?cls ?member ?org ?date ?end0 ?p
+ORDER BY ?date ?state
+"""
+
+_ROLES = """
+SELECT DISTINCT ?event ?actor ?role WHERE {
+  ?event a ?cls ; ckg:datePrecision ?p .
+  ?cls rdfs:subClassOf* ckg:Event .
+  %(dates)s
+  FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
+  %(filters)s
+  VALUES (?prop ?role) { (ckg:agent "agent") (ckg:target "target") (ckg:participant "participant") (ckg:about "about") }
+  ?event ?prop ?actor .
+  ?actor a/rdfs:subClassOf* ckg:Actor .
+}
+"""
+
+
+@dataclass
+class ViewData:
+    """JSON-ready records behind a view (see the module docstring)."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    states: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    roles: list[list[Any]] = field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph, repr=False)
+
+    def node_index(self) -> dict[str, int]:
+        return {n["iri"]: i for i, n in enumerate(self.nodes)}
+
+
+def collect(
+    kg: KnowledgeGraph,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    known_on: dt.date | None = None,
+    relations: Iterable[str] | None = None,
+    actors: Sequence[str] = (),
+    hops: int = 1,
+    timeline_actors: Sequence[str] = (),
+    top: int | None = None,
+    mode: Match | str = Match.LOOSE,
+) -> ViewData:
+    """Actors, events and states of the window, for the network and the timeline.
+
+    ``actors`` (slugs) keeps the actors within ``hops`` links of them in the network.
+    ``timeline_actors`` keeps only events involving those actors (in any role) on the timeline.
+    ``top`` keeps the network's ``top`` actors with the most links (ties by IRI).
+
+    :raises UsageError: an unknown actor or relation, a window ending before it starts,
+        negative ``hops``, or an actor with no links in the window.
+    """
+    relations = list(relations) if relations else None
+    if hops < 0:
+        raise UsageError(f"--hops must be 0 or more, not {hops}")
+    event_relations = [r for r in relations if r not in STATE_RELATIONS] if relations else None
+    with_states = relations is None or any(r in STATE_RELATIONS for r in relations)
+    graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
+    if event_relations is None or event_relations:
+        graph = actor_graph(kg, start=start, end=end, known_on=known_on, relations=event_relations, mode=mode)
+    params, filters = _window(start, end, known_on, mode, "?state")
+    states = []
+    if with_states:
+        query = _STATES % {"dates": fact_dates("?state", "?date", "?stateEnd"), "filters": "\n  ".join(filters)}
+        for row in kg.query(query, params=params).records():
+            states.append(row)
+            graph.add_edge(row["member"], row["org"], key=f"{row['state']}|member", state=row["state"], role="member",
+                           sign=1, directed=True, date=row["date"], end=row.get("end0"))
+    centre = [str(actor_iri(kg, slug)) for slug in actors]
+    if centre:
+        missing = [slug_of(a) for a in centre if a not in graph]
+        if missing:
+            raise UsageError(f"no links of {', '.join(missing)} in this window: widen --from/--to or drop --relations")
+        keep: set[str] = set()
+        undirected = graph.to_undirected(as_view=True)
+        for a in centre:
+            keep |= set(nx.single_source_shortest_path_length(undirected, a, cutoff=hops))
+        graph = graph.subgraph(keep).copy()
+    if top is not None:
+        if top < 1:
+            raise UsageError(f"--top must be 1 or more, not {top}")
+        if graph.number_of_nodes() > top:
+            graph = _busiest(graph, top, keep=set(centre))
+    lane_filter = {str(actor_iri(kg, slug)) for slug in timeline_actors}
+    roles = _roles(kg, start, end, known_on, event_relations if relations else None, mode) if (event_relations is None or event_relations) else []
+    if lane_filter:
+        involved = {e for e, a, _ in roles if a in lane_filter}
+        roles = [r for r in roles if r[0] in involved]
+    elif top is not None or centre:  # the timeline shows the same actors as the network
+        roles = [r for r in roles if r[1] in graph]
+    states = [s for s in states if graph.has_edge(s["member"], s["org"], key=f"{s['state']}|member")]
+    return _assemble(kg, graph, states, roles)
+
+
+def _busiest(graph: nx.MultiDiGraph, top: int, *, keep: set[str]) -> nx.MultiDiGraph:
+    """The subgraph of the ``top`` actors with the most links that keep a link among themselves
+    (an actor whose links all go to actors left out is replaced by the next one)."""
+    ranked = sorted(graph.nodes, key=lambda n: (n not in keep, -graph.degree(n), n))
+    chosen, rest = ranked[:top], ranked[top:]
+    for _ in range(10):
+        sub = graph.subgraph(chosen)
+        lonely = [n for n in chosen if sub.degree(n) == 0 and n not in keep]
+        if not lonely or not rest:
+            break
+        chosen = [n for n in chosen if n not in set(lonely)] + rest[: len(lonely)]
+        rest = rest[len(lonely):]
+    sub = graph.subgraph(chosen)
+    return sub.subgraph([n for n in chosen if sub.degree(n) > 0 or n in keep]).copy()
+
+
+def _window(start: dt.date | None, end: dt.date | None, known_on: dt.date | None, mode: Match | str, fact: str) -> tuple[dict[str, Any], list[str]]:
+    if start and end and end < start:
+        raise UsageError(f"window end {end} is before its start {start}")
+    params: dict[str, Any] = {k: v for k, v in (("from", start), ("to", end)) if v}
+    filters = []
+    if start or end:
+        expr = window_expr(Match(mode), end="?stateEnd") if fact == "?state" else window_expr(Match(mode))
+        filters.append(f"FILTER{expr}")
+    if known_on:
+        params["knownOn"] = known_on
+        filters.append(f"FILTER{known_on_expr(fact)}")
+    return params, filters
+
+
+def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
+           relations: list[str] | None, mode: Match | str) -> list[tuple[str, str, str]]:
+    params, filters = _window(start, end, known_on, mode, "?event")
+    if relations:
+        tests = []
+        for name in relations:
+            if name in EVENT_CLASSES:
+                tests.append(f"?cls = <{CKG[name]}>")
+            else:  # a concept slug: actor_graph has already validated the name
+                tests.append(f"EXISTS {{ ?event ckg:eventType <https://w3id.org/conflict-kg/id/concept/{name}> }}")
+        filters.append(f"FILTER({' || '.join(tests)})")
+    query = _ROLES % {"dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    return [(r["event"], r["actor"], r["role"]) for r in kg.query(query, params=params).records()]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else (str(value) if value else None)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1] if "#" in iri else slug_of(iri)
+
+
+def _batched(items: Sequence[str]) -> Iterable[str]:
+    for i in range(0, len(items), _BATCH):
+        yield " ".join(f"<{x}>" for x in items[i : i + _BATCH])
+
+
+def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str, Any]], roles: list[tuple[str, str, str]]) -> ViewData:
+    actor_iris = sorted(set(graph.nodes) | {a for _, a, _ in roles})
+    actors: dict[str, dict[str, Any]] = {}
+    for values in _batched(actor_iris):
+        for row in kg.query(_ACTOR_DETAILS % {"actors": values}).records():
+            actors[row["actor"]] = row
+    data = ViewData(graph=graph)
+    for iri in actor_iris:
+        row = actors.get(iri, {})
+        aliases = sorted({a for a in (row.get("aliases") or "").split("|") if a and a != row.get("label")})
+        data.nodes.append({
+            "iri": iri, "slug": slug_of(iri), "label": row.get("label") or slug_of(iri),
+            "type": _local(row["type"]) if row.get("type") else "Actor", "wikidata": row.get("wikidata") or "",
+            "description": row.get("description") or "", "aliases": aliases, "inNetwork": iri in graph,
+        })
+    index = data.node_index()
+    event_iris = sorted({d["event"] for _, _, d in graph.edges(data=True) if "event" in d} | {e for e, _, _ in roles})
+    details: dict[str, dict[str, Any]] = {}
+    for values in _batched(event_iris):
+        for row in kg.query(_EVENT_DETAILS % {"events": values}).records():
+            details[row["event"]] = row
+    rows = sorted((details[e] for e in event_iris if e in details), key=lambda r: (r["date"], r["end"], r["event"]))
+    event_index: dict[str, int] = {}
+    for row in rows:
+        event_index[row["event"]] = len(data.events)
+        data.events.append({
+            "iri": row["event"], "label": row.get("label") or slug_of(row["event"]), "cls": _local(row["cls"]),
+            "type": slug_of(row["type"]) if row.get("type") else "", "sign": int(row.get("sign") or 0),
+            "date": _iso(row["date"]), "end": _iso(row["end"]), "precision": _local(row["precision"]).lower(),
+            "places": sorted(p for p in (row.get("places") or "").split("|") if p),
+            "quote": row.get("quote") or row.get("description") or "", "quoted": bool(row.get("quote")),
+            "source": row.get("source") or "", "sourceTitle": row.get("sourceTitle") or "",
+            "parent": row.get("parent") or "",
+        })
+    state_index: dict[str, int] = {}
+    for row in states:
+        state_index[row["state"]] = len(data.states)
+        data.states.append({
+            "iri": row["state"], "label": row.get("label") or slug_of(row["state"]), "cls": _local(row["cls"]),
+            "member": index[row["member"]], "organization": index[row["org"]],
+            "date": _iso(row["date"]), "end": _iso(row.get("end0")), "precision": _local(row["p"]).lower(),
+            "quote": row.get("quote") or "", "source": row.get("source") or "", "sourceTitle": row.get("sourceTitle") or "",
+        })
+    for a, b, d in sorted(graph.edges(data=True), key=lambda e: (str(e[2].get("date")), e[0], e[1], e[2].get("role", ""), e[2].get("event") or e[2].get("state", ""))):
+        link = {"from": index[a], "to": index[b], "role": d["role"], "sign": int(d.get("sign", 0)),
+                "directed": bool(d.get("directed", True))}
+        if "state" in d:
+            link.update(kind="state", ref=state_index[d["state"]])
+        elif d.get("event") in event_index:
+            link.update(kind="event", ref=event_index[d["event"]])
+        else:
+            continue
+        data.links.append(link)
+    data.roles = [[event_index[e], index[a], role] for e, a, role in sorted(roles) if e in event_index and a in index]
+    dates = [e["date"] for e in data.events] + [s["date"] for s in data.states]
+    ends = [e["end"] for e in data.events] + [s["end"] or s["date"] for s in data.states]
+    first, last = graph.graph.get("start"), graph.graph.get("end")
+    data.start = first.isoformat() if first else min(dates, default=None)
+    data.end = last.isoformat() if last else max(ends, default=None)
+    return data

@@ -1,0 +1,174 @@
+/* conflict-kg views: shared helpers. Text is only ever set with textContent or as
+   attribute values: nothing from the data is parsed as HTML. */
+(function () {
+  "use strict";
+  var KG = (window.KG = window.KG || {});
+  KG.data = JSON.parse(document.getElementById("kg-data").textContent);
+
+  var OPEN_END = "9999-12-31";
+
+  /* Nothing to show (an empty store or window): say so instead of drawing. */
+  KG.showEmpty = function (container) {
+    container.appendChild(KG.el("p", { class: "kg-empty", text: "Nothing to show: no events or states in this selection. Widen the window (--from/--to) or check the store (kg events)." }));
+    container.setAttribute("data-ready", "1");
+    Array.prototype.forEach.call(document.querySelectorAll(".kg-side input, .kg-side button"), function (c) { c.disabled = true; });
+  };
+
+  KG.safeUrl = function (url) {
+    return typeof url === "string" && /^https?:\/\/[^\s"'<>]+$/i.test(url) ? url : null;
+  };
+
+  KG.wikidataUrl = function (qid) {
+    return /^Q[0-9]+$/.test(qid || "") ? "https://www.wikidata.org/wiki/" + qid : null;
+  };
+
+  /* el("a", {text: "x", href: url, class: "c"}, [children]) */
+  KG.el = function (tag, props, children) {
+    var node = document.createElement(tag);
+    props = props || {};
+    Object.keys(props).forEach(function (key) {
+      var value = props[key];
+      if (value === undefined || value === null) return;
+      if (key === "text") node.textContent = String(value);
+      else if (key === "class") node.className = value;
+      else if (key === "href") {
+        var url = KG.safeUrl(value);
+        if (url) { node.href = url; node.target = "_blank"; node.rel = "noopener noreferrer"; }
+      } else node.setAttribute(key, String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  };
+
+  KG.day = function (iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / 86400000); };
+  KG.iso = function (day) { return new Date(day * 86400000).toISOString().slice(0, 10); };
+
+  /* Does the record (event or state: date..end inclusive, end null = still holding) overlap from..to? */
+  KG.overlaps = function (rec, from, to) {
+    return rec.date <= to && (rec.end || OPEN_END) >= from;
+  };
+
+  KG.when = function (rec) {
+    var span = rec.end === null || rec.end === undefined ? rec.date + " – (still holding)"
+      : rec.end === rec.date ? rec.date : rec.date + " – " + rec.end;
+    return span + (rec.precision && rec.precision !== "day" ? " (" + rec.precision + ")" : "");
+  };
+
+  KG.signName = function (sign) { return sign < 0 ? "hostile" : sign > 0 ? "cooperative" : "neutral"; };
+
+  /* actor names of an event, by role, from the roles table [event, actor, role] */
+  var rolesByEvent = null;
+  KG.eventActors = function (index) {
+    if (rolesByEvent === null) {
+      rolesByEvent = {};
+      KG.data.roles.forEach(function (r) { (rolesByEvent[r[0]] = rolesByEvent[r[0]] || []).push(r); });
+    }
+    var out = { agent: [], target: [], participant: [], about: [] };
+    (rolesByEvent[index] || []).forEach(function (r) { out[r[2]].push(KG.data.nodes[r[1]].label); });
+    return out;
+  };
+
+  function row(name, value) {
+    if (!value) return null;
+    return KG.el("div", { class: "kg-row" }, [KG.el("span", { class: "kg-key", text: name + ": " }), KG.el("span", { text: value })]);
+  }
+
+  KG.sourceLink = function (rec) {
+    if (!rec.source) return null;
+    var title = rec.sourceTitle || rec.source;
+    return KG.el("div", { class: "kg-row" }, [
+      KG.el("span", { class: "kg-key", text: "Source: " }),
+      KG.safeUrl(rec.source) ? KG.el("a", { href: rec.source, text: title }) : KG.el("span", { text: title }),
+    ]);
+  };
+
+  /* The card shown in tooltips and panels for one event */
+  KG.eventCard = function (index, extra) {
+    var ev = KG.data.events[index], who = KG.eventActors(index);
+    var quote = ev.quote ? KG.el("blockquote", { class: "kg-quote", text: ev.quote }) : null;
+    return KG.el("div", { class: "kg-card sign-" + KG.signName(ev.sign) }, [
+      KG.el("div", { class: "kg-title", text: ev.label }),
+      row("Date", KG.when(ev)),
+      row("Precision", ev.precision),
+      row("Type", ev.cls + (ev.type ? " · " + ev.type : "") + " (" + KG.signName(ev.sign) + ")"),
+      row("Place", ev.places.join("; ")),
+      row("Agent", who.agent.join("; ")),
+      row("Target", who.target.join("; ")),
+      row("Participants", who.participant.join("; ")),
+      row("About", who.about.join("; ")),
+      extra ? row("Link", extra) : null,
+      quote ? KG.el("div", { class: "kg-key", text: ev.quoted ? "Quote:" : "Description:" }) : null,
+      quote,
+      KG.sourceLink(ev),
+    ]);
+  };
+
+  KG.stateCard = function (index) {
+    var st = KG.data.states[index], nodes = KG.data.nodes;
+    return KG.el("div", { class: "kg-card sign-cooperative" }, [
+      KG.el("div", { class: "kg-title", text: st.label }),
+      row("State", st.cls + ": " + nodes[st.member].label + " → " + nodes[st.organization].label),
+      row("Holds", KG.when(st)),
+      row("Precision", st.precision),
+      st.quote ? KG.el("div", { class: "kg-key", text: "Quote:" }) : null,
+      st.quote ? KG.el("blockquote", { class: "kg-quote", text: st.quote }) : null,
+      KG.sourceLink(st),
+    ]);
+  };
+
+  KG.actorCard = function (index, score) {
+    var n = KG.data.nodes[index];
+    return KG.el("div", { class: "kg-card" }, [
+      KG.el("div", { class: "kg-title", text: n.label }),
+      row("Type", n.type),
+      row("Aliases", n.aliases.join("; ")),
+      score ? row(score[0], score[1]) : null,
+    ]);
+  };
+
+  /* One floating tooltip per page: it stays while the pointer is over it, so its links can be clicked. */
+  var tip = null, hideTimer = null, pinned = false;
+  function tooltip() {
+    if (tip === null) {
+      tip = KG.el("div", { id: "kg-tooltip", class: "kg-tooltip", role: "tooltip" });
+      tip.style.display = "none";
+      tip.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+      tip.addEventListener("mouseleave", function () { if (!pinned) KG.hideTooltip(150); });
+      document.body.appendChild(tip);
+    }
+    return tip;
+  }
+  KG.showTooltip = function (content, x, y, pin) {
+    var t = tooltip();
+    clearTimeout(hideTimer);
+    pinned = !!pin;
+    t.textContent = "";
+    if (pin) {
+      var close = KG.el("button", { class: "kg-close", type: "button", title: "close", text: "×" });
+      close.addEventListener("click", function () { pinned = false; KG.hideTooltip(0); });
+      t.appendChild(close);
+    }
+    t.appendChild(content);
+    t.style.display = "block";
+    var w = t.offsetWidth, h = t.offsetHeight;
+    var left = Math.min(x + 14, window.innerWidth - w - 8), top = Math.min(y + 14, window.innerHeight - h - 8);
+    t.style.left = Math.max(4, left) + "px";
+    t.style.top = Math.max(4, top) + "px";
+    return t;
+  };
+  KG.hideTooltip = function (delay) {
+    if (pinned && delay !== 0) return;
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(function () { if (tip) tip.style.display = "none"; pinned = false; }, delay || 0);
+  };
+
+  /* A tiny event bus linking the network and the timeline on one page. */
+  var listeners = {};
+  KG.on = function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); };
+  KG.emit = function (name, payload, origin) {
+    (listeners[name] || []).forEach(function (fn) { fn(payload, origin); });
+  };
+})();
