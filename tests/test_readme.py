@@ -47,3 +47,12 @@ def test_readme_sparql_examples_run(seed_kg):
     assert len(queries) >= 4
     for query in queries:
         assert len(seed_kg.query(query)) > 0, query
+
+
+def test_readme_dataset_queries_run(empty_kg):
+    """The dataset questions (fenced ```SPARQL, they need imported data) are valid and run."""
+    text = README.read_text(encoding="utf-8")
+    queries = re.findall(r"```SPARQL\n(.*?)```", text, re.S)
+    assert len(queries) >= 5
+    for query in queries:
+        assert empty_kg.query(query).kind == "select"
