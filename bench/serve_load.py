@@ -48,9 +48,11 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
-def queries() -> list[tuple[str, str]]:
+def queries(exclude: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     out = []
     for query in saved_queries().values():
+        if query.name in exclude:
+            continue
         values = query.bind({})
         text = bind_parameters(query.text, values) if values else query.text
         out.append((query.name, "/sparql?query=" + quote(text)))
@@ -85,6 +87,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--exclude", action="append", default=[], metavar="NAME",
+                        help="leave a saved query out (e.g. colocated-events, pairwise over all events, on large stores)")
     parser.add_argument("serve_args", nargs="*", help="extra kg serve options, after --")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
@@ -92,7 +96,7 @@ def main() -> None:
         if store is None:
             store = str(Path(scratch) / "seed-store")
             subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "--store", store, "build"], check=True, stdout=subprocess.DEVNULL)
-        paths = queries()
+        paths = queries(frozenset(args.exclude))
         with live_server(store, *args.serve_args) as live:
             peak = [rss_bytes(live.process.pid)]
             sampling = True
