@@ -32,6 +32,7 @@ SELECT ?event ?date ?end ?precision ?class ?type ?label
        (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="; ") AS ?places)
        (SAMPLE(?sourceTitle) AS ?source)
 WHERE {
+  %(anchor)s
   ?event a ?class ; ckg:datePrecision ?p ; rdfs:label ?label ; ckg:eventType ?type ;
          prov:wasDerivedFrom ?sourceId .
   ?class rdfs:subClassOf* ckg:Event .
@@ -84,9 +85,11 @@ def events_result(
     mode = Match(mode)
     params: dict[str, Any] = {}
     filters: list[str] = []
+    anchor = ""
     if actor:
         params["actor"] = actor_iri(kg, actor)
-        filters.append("FILTER EXISTS { ?event ckg:agent|ckg:target|ckg:participant ?actor }")
+        # A join, first: the engine starts from the actor's few events instead of filtering all events.
+        anchor = "?event ckg:agent|ckg:target|ckg:participant ?actor ."
     if type:
         if type not in EVENT_CLASSES:
             raise UsageError(f"unknown event type {type!r}: use one of {', '.join(EVENT_CLASSES)}")
@@ -110,7 +113,7 @@ def events_result(
         filters.append(fact_dates("?other", "?otherStart", "?otherEnd"))
         filters.append(f"FILTER({Allen.parse(str(getattr(relation, 'value', relation))).sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
         filters.append("FILTER(?event != ?other)")
-    query = _EVENTS % {"dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    query = _EVENTS % {"anchor": anchor, "dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
     return kg.query(query, params=params)
 
 

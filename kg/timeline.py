@@ -28,6 +28,7 @@ SELECT ?fact ?kind ?change ?date ?end ?p ?class ?label
        (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="|") AS ?places)
        (SAMPLE(?sourceTitle) AS ?source)
 WHERE {
+  %(anchor)s
   {
     ?fact a ?class ; ckg:startDate ?date ; ckg:datePrecision ?p .
     ?class rdfs:subClassOf* ckg:Event .
@@ -114,16 +115,18 @@ def timeline(
     what a statement or assessment is about), a window and a record date."""
     params: dict[str, Any] = {}
     filters = []
+    anchor = ""
     if actor:
         params["actor"] = actor_iri(kg, actor)
-        filters.append("FILTER EXISTS { ?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party ?actor }")
+        # joined first, so the engine starts from the actor's facts (see kg.lookups)
+        anchor = "?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party ?actor ."
     if start or end:
         params.update({k: v for k, v in (("from", start), ("to", end)) if v})
         filters.append(f"FILTER{window_expr(Match(mode))}")
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?fact')}")
-    rows = kg.query(_ENTRIES % {"filters": "\n  ".join(filters)}, params=params).records()
+    rows = kg.query(_ENTRIES % {"anchor": anchor, "filters": "\n  ".join(filters)}, params=params).records()
     return [
         Entry(
             fact=r["fact"], kind=r["kind"], change=r["change"], start=r["date"], end=r["end"],
