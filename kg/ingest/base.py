@@ -96,6 +96,21 @@ class ImportReport:
         return text
 
 
+#: Quads per bulk-load batch: the engine's bulk loader holds a batch in memory.
+CHUNK = 250_000
+
+
+def _chunks(items: Iterator[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    batch: list[ox.Quad] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class LayeredSet:
     """A set seen through a per-row layer: additions stay in the layer until :meth:`commit`."""
 
@@ -211,7 +226,8 @@ def import_file(
     try:
         if not previous:
             kg.update(f"DROP SILENT GRAPH <{derived.value}>")
-        kg.add_quads(quads(), bulk=True)
+        for chunk in _chunks(quads(), CHUNK):  # bounded batches keep the bulk loader's memory flat
+            kg.add_quads(chunk, bulk=True)
         kg.add_quads(_provenance(fmt, path, source, loading, checksum, now, counts["imported"]))
         if previous:
             invalidated = _carry_over_vanished(kg, target, staging, now)
