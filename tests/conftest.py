@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,6 @@ import kg
 from kg.build import build
 from kg.resources import default_data_dir
 from kg.store import KnowledgeGraph
-
-import os
 
 
 def _shared_dir() -> Path:
@@ -62,3 +61,19 @@ def runner() -> CliRunner:
 def dump(graph: KnowledgeGraph) -> list[str]:
     """Every quad as a sorted list of N-Quads lines: equal lists = equal stores."""
     return sorted(str(q) for q in graph.quads())
+
+
+# -- the network fixture shared by the analysis tests (tests/data/network) -----------------
+
+NETWORK_DATA = Path(__file__).parent / "data" / "network"
+NETWORK_ACTORS = tuple(f"https://w3id.org/conflict-kg/id/actor/group-{x}" for x in "abcde")
+NETWORK_RESIDENTS = "https://w3id.org/conflict-kg/id/actor/town-q-residents"
+EVENT_BASE = "https://w3id.org/conflict-kg/id/event/"
+
+
+@pytest.fixture(scope="session")
+def network_kg() -> KnowledgeGraph:
+    """tests/data/network built into memory (shared: do not write to it)."""
+    graph = kg.open(":memory:")
+    build(graph, NETWORK_DATA)
+    return graph

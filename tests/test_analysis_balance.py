@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import EVENT_BASE as EV
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
-import kg
 from kg.analysis.balance import (
     balance,
     balance_series,
@@ -21,20 +22,10 @@ from kg.analysis.balance import (
     triangles,
 )
 from kg.analysis.projection import actor_graph, collapse
-from kg.build import build
 from kg.errors import UsageError
 
-DATA = Path(__file__).parent / "data" / "network"
-A, B, C, D, E = (f"https://w3id.org/conflict-kg/id/actor/group-{x}" for x in "abcde")
-RES = "https://w3id.org/conflict-kg/id/actor/town-q-residents"
-EV = "https://w3id.org/conflict-kg/id/event/"
+A, B, C, D, E = NETWORK_ACTORS
 
-
-@pytest.fixture(scope="module")
-def network_kg():
-    graph = kg.open(":memory:")
-    build(graph, DATA)
-    return graph
 
 
 def signed(*edges):

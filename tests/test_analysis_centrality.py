@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-import kg
 from kg.analysis.centrality import COLUMNS, centrality, centrality_series, pagerank, top_actors
 from kg.analysis.projection import actor_graph, collapse
-from kg.build import build
 from kg.errors import UsageError
 
-DATA = Path(__file__).parent / "data" / "network"
-A, B, C, D, E = (f"https://w3id.org/conflict-kg/id/actor/group-{x}" for x in "abcde")
-RES = "https://w3id.org/conflict-kg/id/actor/town-q-residents"
+A, B, C, D, E = NETWORK_ACTORS
 
-
-@pytest.fixture(scope="module")
-def network_kg():
-    graph = kg.open(":memory:")
-    build(graph, DATA)
-    return graph
 
 
 def test_first_fortnight_by_hand(network_kg):

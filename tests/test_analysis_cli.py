@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import NETWORK_DATA as DATA  # noqa: E402
 
 from kg.cli import main
-
-DATA = Path(__file__).parent / "data" / "network"
 
 
 @pytest.fixture(scope="module")

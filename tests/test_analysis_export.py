@@ -5,27 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
-import kg
 from kg.analysis.tables import to_dataframe, to_string
-from kg.build import build
 from kg.errors import UsageError
 from kg.export.network import GEXF_NS, NetworkFormat, export_network, spells, write_network
 
-DATA = Path(__file__).parent / "data" / "network"
-A, B, C, D, E = (f"https://w3id.org/conflict-kg/id/actor/group-{x}" for x in "abcde")
-RES = "https://w3id.org/conflict-kg/id/actor/town-q-residents"
+A, B, C, D, E = NETWORK_ACTORS
 
-
-@pytest.fixture(scope="module")
-def network_kg():
-    graph = kg.open(":memory:")
-    build(graph, DATA)
-    return graph
 
 
 def test_graphml_round_trip(network_kg, tmp_path):

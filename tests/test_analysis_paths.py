@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import EVENT_BASE as EV
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
-import kg
 from kg.analysis.ego import ego_network, ego_over, neighbours
 from kg.analysis.paths import earliest_arrival, paths_of
 from kg.analysis.projection import actor_graph, collapse
-from kg.build import build
 from kg.errors import UsageError
 
-DATA = Path(__file__).parent / "data" / "network"
-A, B, C, D, E = (f"https://w3id.org/conflict-kg/id/actor/group-{x}" for x in "abcde")
-RES = "https://w3id.org/conflict-kg/id/actor/town-q-residents"
-EV = "https://w3id.org/conflict-kg/id/event/"
+A, B, C, D, E = NETWORK_ACTORS
 
-
-@pytest.fixture(scope="module")
-def network_kg():
-    graph = kg.open(":memory:")
-    build(graph, DATA)
-    return graph
 
 
 def test_paths_from_a_by_hand(network_kg):
