@@ -23,7 +23,7 @@ from kg.namespaces import CKG, is_slug, resource_iri
 from kg.query import Result
 from kg.store import KnowledgeGraph
 from kg.temporal import Allen, Match
-from kg.timeview import as_of_expr, fact_dates, known_on_expr, window_expr
+from kg.timeview import as_of_expr, fact_dates, known_on_expr, window_expr, window_join
 
 _EVENTS = """
 SELECT ?event ?date ?end ?precision ?class ?type ?label
@@ -85,11 +85,12 @@ def events_result(
     mode = Match(mode)
     params: dict[str, Any] = {}
     filters: list[str] = []
-    anchor = ""
+    # Joins first, so the engine starts from the actor's events or the window's days
+    # instead of filtering every event.
+    anchors = []
     if actor:
         params["actor"] = actor_iri(kg, actor)
-        # A join, first: the engine starts from the actor's few events instead of filtering all events.
-        anchor = "?event ckg:agent|ckg:target|ckg:participant ?actor ."
+        anchors.append("?event ckg:agent|ckg:target|ckg:participant ?actor .")
     if type:
         if type not in EVENT_CLASSES:
             raise UsageError(f"unknown event type {type!r}: use one of {', '.join(EVENT_CLASSES)}")
@@ -100,9 +101,12 @@ def events_result(
     if start or end:
         params.update({k: v for k, v in (("from", start), ("to", end)) if v})
         filters.append(f"FILTER{window_expr(mode)}")
+        anchors.append(window_join(start, end, open_states=False))
     if as_of:
         params["asOf"] = as_of
         filters.append(f"FILTER({as_of_expr(mode)})")
+        if not (start or end):
+            anchors.append(window_join(as_of, as_of, open_states=False))
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?event')}")
@@ -113,7 +117,7 @@ def events_result(
         filters.append(fact_dates("?other", "?otherStart", "?otherEnd"))
         filters.append(f"FILTER({Allen.parse(str(getattr(relation, 'value', relation))).sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
         filters.append("FILTER(?event != ?other)")
-    query = _EVENTS % {"anchor": anchor, "dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    query = _EVENTS % {"anchor": "\n  ".join(anchors), "dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
     return kg.query(query, params=params)
 
 

@@ -100,6 +100,7 @@ class CKG(DefinedNamespace):
     startDate: URIRef
     endDate: URIRef
     datePrecision: URIRef
+    overlapsMonth: URIRef
     quote: URIRef
     quoteStart: URIRef
     quoteEnd: URIRef

@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, GEO, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME
 
 from kg.model import Actor, Event, Place, Quote, Retraction, Source, State
 from kg.namespaces import CKG, SEM, WD, resource_iri, sub_iri
-from kg.temporal import Precision
+from kg.temporal import Precision, months_overlapped
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -108,6 +108,8 @@ def _time(node: URIRef, start: dt.date, end: dt.date | None, precision: Precisio
     if end is not None:
         yield node, CKG.endDate, _date(end)
     yield node, CKG.datePrecision, CKG[precision.term]
+    for month in months_overlapped(start, end):
+        yield node, CKG.overlapsMonth, Literal(month, datatype=XSD.gYearMonth)
     interval = sub_iri(node, "time")
     yield node, TIME.hasTime, interval
     if end == start:

@@ -296,3 +296,22 @@ def _bounds(span: TimeSpan | tuple[dt.date, dt.date | None]) -> tuple[dt.date, d
 
 def _next_day(day: dt.date) -> dt.date:
     return day if day == dt.date.max else day + dt.timedelta(days=1)
+
+
+def months_overlapped(start: dt.date, end: dt.date | None) -> list[str]:
+    """The months (``YYYY-MM``) a fact lasting more than one day overlaps: its ``ckg:overlapsMonth``.
+
+    One-day facts and states still holding have none (see :func:`kg.timeview.window_join`).
+
+    >>> months_overlapped(dt.date(2017, 11, 20), dt.date(2018, 1, 3))
+    ['2017-11', '2017-12', '2018-01']
+    >>> months_overlapped(dt.date(2017, 5, 22), dt.date(2017, 5, 22)), months_overlapped(dt.date(2017, 5, 22), None)
+    ([], [])
+    """
+    if end is None or end <= start:
+        return []
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

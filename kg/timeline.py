@@ -17,46 +17,56 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.lookups import actor_iri
+from kg.query import to_term
 from kg.store import KnowledgeGraph
 from kg.temporal import Match
-from kg.timeview import known_on_expr, window_expr
+from kg.timeview import known_on_expr, window_expr, window_join
 
-_ENTRIES = """
+# Two queries, not one UNION: Oxigraph joins what follows a UNION over the whole store, and
+# evaluates an OPTIONAL over the whole store when the rows before it are few or none.
+_GROUPED = """
 SELECT ?fact ?kind ?change ?date ?end ?p ?class ?label
        (GROUP_CONCAT(DISTINCT ?agentLabel; SEPARATOR="|") AS ?agents)
        (GROUP_CONCAT(DISTINCT ?otherLabel; SEPARATOR="|") AS ?others)
        (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="|") AS ?places)
        (SAMPLE(?sourceTitle) AS ?source)
 WHERE {
-  %(anchor)s
-  {
-    ?fact a ?class ; ckg:startDate ?date ; ckg:datePrecision ?p .
-    ?class rdfs:subClassOf* ckg:Event .
-    OPTIONAL { ?fact ckg:endDate ?e0 }
-    BIND(COALESCE(?e0, ?date) AS ?end)
-    BIND("event" AS ?kind) BIND("" AS ?change)
-    OPTIONAL { ?fact ckg:agent/rdfs:label ?agentLabel }
-    OPTIONAL { ?fact (ckg:target|ckg:about)/rdfs:label ?otherLabel }
-  } UNION {
-    ?fact a ?class ; ckg:startDate ?start ; ckg:datePrecision ?p .
-    ?class rdfs:subClassOf* ckg:State .
-    OPTIONAL { ?fact ckg:endDate ?stateEnd }
-    VALUES ?change { "starts" "ends" }
-    FILTER(?change = "starts" || BOUND(?stateEnd))
-    BIND(IF(?change = "starts", ?start, ?stateEnd) AS ?date)
-    BIND(?date AS ?end)
-    BIND("state" AS ?kind)
-    OPTIONAL { ?fact (org:member|ckg:party)/rdfs:label ?agentLabel }
-    OPTIONAL { ?fact org:organization/rdfs:label ?otherLabel }
-  }
-  ?fact rdfs:label ?label .
-  OPTIONAL { ?fact ckg:place/rdfs:label ?placeLabel }
-  OPTIONAL { ?fact prov:wasDerivedFrom/dcterms:title ?sourceTitle }
+  %(body)s
+  OPTIONAL { ?fact ckg:place ?place . ?place rdfs:label ?placeLabel }
+  OPTIONAL { ?fact prov:wasDerivedFrom ?sourceId . ?sourceId dcterms:title ?sourceTitle }
   %(filters)s
 }
 GROUP BY ?fact ?kind ?change ?date ?end ?p ?class ?label
-ORDER BY ?date ?end ?kind ?fact
 """
+
+_EVENTS = """
+  %(anchor)s
+  %(window)s
+  ?fact a ?class ; rdfs:label ?label ; ckg:startDate ?date ; ckg:datePrecision ?p .
+  ?class rdfs:subClassOf* ckg:Event .
+  OPTIONAL { ?fact ckg:endDate ?e0 }
+  BIND(COALESCE(?e0, ?date) AS ?end)
+  BIND("event" AS ?kind) BIND("" AS ?change)
+  OPTIONAL { ?fact ckg:agent ?agent . ?agent rdfs:label ?agentLabel }
+  OPTIONAL { ?fact ckg:target|ckg:about ?other . ?other rdfs:label ?otherLabel }
+"""
+
+# the state classes first: Oxigraph follows the written order between equally bound patterns
+_STATE_CHANGES = """
+  %(anchor)s
+  ?class rdfs:subClassOf* ckg:State .
+  ?fact a ?class ; rdfs:label ?label ; ckg:startDate ?start ; ckg:datePrecision ?p .
+  OPTIONAL { ?fact ckg:endDate ?stateEnd }
+  VALUES ?change { "starts" "ends" }
+  FILTER(?change = "starts" || BOUND(?stateEnd))
+  BIND(IF(?change = "starts", ?start, ?stateEnd) AS ?date)
+  BIND(?date AS ?end)
+  BIND("state" AS ?kind)
+  OPTIONAL { ?fact org:member|ckg:party ?agent . ?agent rdfs:label ?agentLabel }
+  OPTIONAL { ?fact org:organization ?other . ?other rdfs:label ?otherLabel }
+"""
+
+_HAS_STATES = "ASK { ?class rdfs:subClassOf* ckg:State . ?fact a ?class }"
 
 
 @dataclass(frozen=True)
@@ -115,18 +125,23 @@ def timeline(
     what a statement or assessment is about), a window and a record date."""
     params: dict[str, Any] = {}
     filters = []
-    anchor = ""
+    anchor = window = ""
     if actor:
-        params["actor"] = actor_iri(kg, actor)
-        # joined first, so the engine starts from the actor's facts (see kg.lookups)
-        anchor = "?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party ?actor ."
+        # Joined first, so the engine starts from the actor's facts; the IRI is written in (as
+        # an N-Triples term) so the planner sees a constant.
+        who = to_term(actor_iri(kg, actor))
+        anchor = f"?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party {who} ."
     if start or end:
         params.update({k: v for k, v in (("from", start), ("to", end)) if v})
         filters.append(f"FILTER{window_expr(Match(mode))}")
+        window = window_join(start, end, fact="?fact", open_states=False)  # events; states are few
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?fact')}")
-    rows = kg.query(_ENTRIES % {"anchor": anchor, "filters": "\n  ".join(filters)}, params=params).records()
+    rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window}, filters, params)
+    if kg.query(_HAS_STATES).boolean:
+        rows += _rows(kg, _STATE_CHANGES % {"anchor": anchor}, filters, params)
+    rows.sort(key=lambda r: (r["date"], r["end"], r["kind"], r["fact"]))
     return [
         Entry(
             fact=r["fact"], kind=r["kind"], change=r["change"], start=r["date"], end=r["end"],
@@ -136,6 +151,10 @@ def timeline(
         )
         for r in rows
     ]
+
+
+def _rows(kg: KnowledgeGraph, body: str, filters: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
+    return kg.query(_GROUPED % {"body": body, "filters": "\n  ".join(filters)}, params=params).records()
 
 
 def _sorted(joined: str | None) -> str:

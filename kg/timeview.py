@@ -77,6 +77,49 @@ def window_expr(
     return f"IF({precision} = ckg:Day, {overlaps}, {inside})"
 
 
+#: Windows up to this many days are found by a join on their days; longer or open-ended ones by a
+#: scan of every fact's dates (the filters of :func:`window_expr` alone).
+JOIN_DAYS_MAX = 400
+
+
+def window_join(
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    fact: str = "?event",
+    date: str = "?date",
+    open_states: bool = True,
+) -> str:
+    """SPARQL pattern binding ``fact`` (and its start ``date``) to every fact that may overlap the
+    inclusive window ``start..end``, by index joins rather than a scan of every date.
+
+    Oxigraph, like most stores, has no index on date ranges, but finds facts by an exact
+    date at once. So the pattern is a union of: the facts starting on each day of the
+    window; the facts lasting more than a day that began earlier, by the month of the
+    window's first day (``ckg:overlapsMonth``); and, with ``open_states``, the states
+    still holding that began earlier. It selects candidates only: the caller keeps the
+    exact test (:func:`window_expr`, which also applies the precision mode). Empty when
+    the window is open or longer than :data:`JOIN_DAYS_MAX` days.
+
+    >>> print(window_join(dt.date(2017, 5, 22), dt.date(2017, 5, 23), open_states=False))
+    { VALUES ?date { "2017-05-22"^^xsd:date "2017-05-23"^^xsd:date } ?event ckg:startDate ?date . } UNION { ?event ckg:overlapsMonth "2017-05"^^xsd:gYearMonth ; ckg:startDate ?date . FILTER(?date < "2017-05-22"^^xsd:date) }
+    """
+    if start is None or end is None or end < start or (end - start).days >= JOIN_DAYS_MAX:
+        return ""
+    days = " ".join(f'"{start + dt.timedelta(days=n)}"^^xsd:date' for n in range((end - start).days + 1))
+    first = f'"{start}"^^xsd:date'
+    branches = [
+        f"VALUES {date} {{ {days} }} {fact} ckg:startDate {date} .",
+        f'{fact} ckg:overlapsMonth "{start:%Y-%m}"^^xsd:gYearMonth ; ckg:startDate {date} . FILTER({date} < {first})',
+    ]
+    if open_states:
+        branches.append(
+            f"?_stateClass rdfs:subClassOf* ckg:State . {fact} a ?_stateClass ; ckg:startDate {date} . "
+            f"FILTER({date} < {first}) FILTER NOT EXISTS {{ {fact} ckg:endDate ?_stillHolding }}"
+        )
+    return "{ " + " } UNION { ".join(branches) + " }"
+
+
 def as_of_expr(mode: Match = Match.LOOSE, *, as_of: str = "?asOf") -> str:
     """SPARQL expression: the fact happened or held on the day bound to ``as_of``."""
     return window_expr(mode, window_start=as_of, window_end=as_of, optional=False)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import CKG, DCTERMS, GEO, PROV, RDF, RDFS, SKOS, resource_iri, sub_iri
-from kg.temporal import Precision
+from kg.temporal import Precision, months_overlapped
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -191,6 +191,8 @@ class RowQuads:
         self.add(iri, C["startDate"], lit(start.isoformat(), "date"))
         self.add(iri, C["endDate"], lit(end.isoformat(), "date"))
         self.add(iri, C["datePrecision"], C[precision.term])
+        for month in months_overlapped(start, end):
+            self.add(iri, C["overlapsMonth"], lit(month, "gYearMonth"))
         if raw_precision is not None:
             self.add(iri, C["rawDatePrecision"], lit(raw_precision))
         self.add(iri, C["sourceId"], lit(source_id))
