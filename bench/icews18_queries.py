@@ -81,10 +81,11 @@ import json, sys, time, datetime as dt
 sys.path.insert(0, sys.argv[3])
 import kg
 graph = kg.open(sys.argv[1]); repeat = int(sys.argv[2]); options = json.loads(sys.argv[4])
+call = getattr(graph, options.pop("call", "events"))
 options = {k: (dt.date.fromisoformat(v) if k in ("start", "end", "as_of") else v) for k, v in options.items()}
 out = []
 for _ in range(repeat):
-    start = time.perf_counter(); rows = graph.events(**options); out.append(time.perf_counter() - start)
+    start = time.perf_counter(); rows = call(**options); out.append(time.perf_counter() - start)
 print(json.dumps({"times": out, "rows": len(rows)}))
 """
 
@@ -169,6 +170,9 @@ def main() -> None:
         "events --actor citizen-syria": {"actor": "citizen-syria"},
         "events --from 2018-05-01 --to 2018-05-07": {"start": "2018-05-01", "end": "2018-05-07"},
         "events --as-of 2018-05-01": {"as_of": "2018-05-01"},
+        "events --actor citizen-syria --from 2018-05-01 --to 2018-05-07": {"actor": "citizen-syria", "start": "2018-05-01", "end": "2018-05-07"},
+        "timeline --actor citizen-syria": {"call": "timeline", "actor": "citizen-syria"},
+        "timeline --from 2018-05-01 --to 2018-05-07": {"call": "timeline", "start": "2018-05-01", "end": "2018-05-07"},
     }
     graph.close()
     del graph

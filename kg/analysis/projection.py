@@ -1,6 +1,6 @@
 """The one bridge from RDF to networkx: actor networks of a time window.
 
-:func:`actor_graph` runs two SPARQL queries (edges, then node attributes), whatever the
+:func:`actor_graph` runs three SPARQL queries (events, their actor pairs, node attributes), whatever the
 number of actors, so it works the same on a remote store with millions of events.
 Each event becomes one or more edges between actors:
 
@@ -40,29 +40,21 @@ from kg.model import EVENT_CLASSES
 from kg.namespaces import CKG, slug_of
 from kg.store import KnowledgeGraph
 from kg.temporal import Match
-from kg.timeview import fact_dates, known_on_expr, window_expr
+from kg.timeview import known_on_expr, window_expr, window_join
 
-_EDGES = """
-SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source ?a ?b ?role WHERE {
-  ?event a ?cls ; ckg:eventType ?type ; ckg:datePrecision ?p .
+# Two queries (the events, then their actor pairs), each starting from the window's days
+# (kg.timeview.window_join): one query with a UNION of roles and OPTIONALs after it makes
+# Oxigraph scan every event of the store.
+_EVENTS = """
+SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source WHERE {
+  %(anchor)s
+  ?event a ?cls ; ckg:eventType ?type ; ckg:datePrecision ?p ; ckg:startDate ?date .
   ?cls rdfs:subClassOf* ckg:Event .
-  %(dates)s
+  OPTIONAL { ?event ckg:endDate ?end0 }
+  BIND(COALESCE(?end0, ?date) AS ?end)
   FILTER NOT EXISTS { ?event sem:hasSubEvent ?part }
   FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
   %(filters)s
-  {
-    ?event ckg:agent ?a . ?event ckg:target ?b . BIND("target" AS ?role)
-  } UNION {
-    ?event ckg:agent ?a . ?event ckg:participant ?b . BIND("participant" AS ?role)
-  } UNION {
-    ?event ckg:participant ?a , ?b . FILTER(STR(?a) < STR(?b))
-    FILTER NOT EXISTS { ?event ckg:agent ?anyAgent }
-    BIND("co-participant" AS ?role)
-  } UNION {
-    ?event ckg:agent ?a ; ckg:about ?b . ?b a/rdfs:subClassOf* ckg:Actor . BIND("about" AS ?role)
-  }
-  ?a a/rdfs:subClassOf* ckg:Actor . ?b a/rdfs:subClassOf* ckg:Actor .
-  FILTER(?a != ?b)
   OPTIONAL { ?type ckg:sign ?s0 }
   BIND(COALESCE(?s0, 0) AS ?sign)
   OPTIONAL { ?event rdfs:label ?label }
@@ -70,10 +62,28 @@ SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source ?a ?b ?role WHERE {
 }
 """
 
+_PAIRS = """
+SELECT ?event ?a ?b ?role WHERE {
+  %(anchor)s
+  {
+    ?event ckg:agent ?a ; ckg:target ?b . BIND("target" AS ?role)
+  } UNION {
+    ?event ckg:agent ?a ; ckg:participant ?b . BIND("participant" AS ?role)
+  } UNION {
+    ?event ckg:participant ?a , ?b . FILTER(STR(?a) < STR(?b))
+    FILTER NOT EXISTS { ?event ckg:agent ?anyAgent }
+    BIND("co-participant" AS ?role)
+  } UNION {
+    ?event ckg:agent ?a ; ckg:about ?b . BIND("about" AS ?role)
+  }
+  FILTER(?a != ?b)
+}
+"""
+
 _NODES = """
 SELECT ?actor (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) (SAMPLE(?q) AS ?wikidata) WHERE {
+  VALUES ?actor { %(actors)s }
   ?actor a ?c . ?c rdfs:subClassOf* ckg:Actor .
-  FILTER(?actor IN (%(actors)s))
   OPTIONAL { ?actor rdfs:label ?l }
   OPTIONAL { ?actor ckg:wikidataId ?q }
 }
@@ -115,17 +125,23 @@ def actor_graph(
             f"?type = <https://w3id.org/conflict-kg/id/concept/{c}>" for c in concepts
         ]
         filters.append(f"FILTER({' || '.join(tests)})")
-    query = _EDGES % {"dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    anchor = window_join(start, end, open_states=False)
+    fill = {"anchor": anchor, "filters": "\n  ".join(filters)}
+    events = {row["event"]: row for row in kg.query(_EVENTS % fill, params=params).records()}
     graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
-    for row in kg.query(query, params=params).records():
+    for pair in kg.query(_PAIRS % {"anchor": anchor}).records():
+        row = events.get(pair["event"])
+        if row is None:  # a campaign, a retracted event, another class or outside the window
+            continue
+        role = pair["role"]
         graph.add_edge(
-            row["a"], row["b"], key=f"{row['event']}|{row['role']}",
+            pair["a"], pair["b"], key=f"{row['event']}|{role}",
             event=row["event"], label=row.get("label", ""), cls=row["cls"].rsplit("#", 1)[-1],
             type=slug_of(row["type"]), event_sign=int(row["sign"]),
-            sign=int(row["sign"]) if row["role"] in ("target", "co-participant") else 0,
+            sign=int(row["sign"]) if role in ("target", "co-participant") else 0,
             date=row["date"], end=row["end"],
             precision=row["p"].rsplit("#", 1)[-1].lower(), source=row.get("source", ""),
-            role=row["role"], directed=row["role"] != "co-participant",
+            role=role, directed=role != "co-participant",
         )
     _add_node_attributes(kg, graph)
     return graph
@@ -144,20 +160,21 @@ def _split_relations(relations: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 def _add_node_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
+    """Label, class and Wikidata id of each node; nodes that are not actors (a place acted
+    upon is a ``ckg:target`` too) leave the graph with their edges."""
     actors = sorted(graph.nodes)
+    found = set()
     for i in range(0, len(actors), _NODE_BATCH):
         batch = actors[i : i + _NODE_BATCH]
-        rows = kg.query(_NODES % {"actors": ", ".join(f"<{a}>" for a in batch)}).records()
+        rows = kg.query(_NODES % {"actors": " ".join(f"<{a}>" for a in batch)}).records()
         for row in rows:
+            found.add(row["actor"])
             graph.nodes[row["actor"]].update(
                 label=row.get("label", slug_of(row["actor"])),
                 type=row["type"].rsplit("#", 1)[-1],
                 wikidata=row.get("wikidata", ""),
             )
-    for node in graph.nodes:
-        graph.nodes[node].setdefault("label", slug_of(node))
-        graph.nodes[node].setdefault("type", "Actor")
-        graph.nodes[node].setdefault("wikidata", "")
+    graph.remove_nodes_from([node for node in actors if node not in found])
 
 
 def collapse(graph: nx.MultiDiGraph, *, weight: str = "count") -> nx.DiGraph:
