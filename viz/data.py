@@ -34,7 +34,7 @@ from kg.model import EVENT_CLASSES
 from kg.namespaces import CKG, slug_of
 from kg.store import KnowledgeGraph
 from kg.temporal import Match
-from kg.timeview import fact_dates, known_on_expr, window_expr
+from kg.timeview import fact_dates, known_on_expr, window_expr, window_join
 
 #: Relation names that are states, not events (kept out of :func:`actor_graph`).
 STATE_RELATIONS = ("Membership",)
@@ -85,8 +85,8 @@ _STATES = """
 SELECT ?state ?cls ?member ?org ?date ?end0 ?p (MIN(STR(?l)) AS ?label) (MIN(STR(?q)) AS ?quote)
        (MIN(STR(?src)) AS ?source) (MIN(STR(?srcTitle)) AS ?sourceTitle)
 WHERE {
-  ?state a ?cls ; org:member ?member ; org:organization ?org ; ckg:datePrecision ?p .
   ?cls rdfs:subClassOf* ckg:State .
+  ?state a ?cls ; org:member ?member ; org:organization ?org ; ckg:datePrecision ?p .
   %(dates)s
   OPTIONAL { ?state ckg:endDate ?end0 }
   FILTER NOT EXISTS { ?state prov:invalidatedAtTime ?retracted }
@@ -101,14 +101,16 @@ ORDER BY ?date ?state
 
 _ROLES = """
 SELECT DISTINCT ?event ?actor ?role WHERE {
+  %(anchor)s
   ?event a ?cls ; ckg:datePrecision ?p .
   ?cls rdfs:subClassOf* ckg:Event .
   %(dates)s
   FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
   %(filters)s
-  VALUES (?prop ?role) { (ckg:agent "agent") (ckg:target "target") (ckg:participant "participant") (ckg:about "about") }
   ?event ?prop ?actor .
-  ?actor a/rdfs:subClassOf* ckg:Actor .
+  FILTER(?prop IN (ckg:agent, ckg:target, ckg:participant, ckg:about))
+  BIND(STRAFTER(STR(?prop), "#") AS ?role)
+  ?actor a ?actorClass . ?actorClass rdfs:subClassOf* ckg:Actor .
 }
 """
 
@@ -235,7 +237,8 @@ def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known
             else:  # a concept slug: actor_graph has already validated the name
                 tests.append(f"EXISTS {{ ?event ckg:eventType <https://w3id.org/conflict-kg/id/concept/{name}> }}")
         filters.append(f"FILTER({' || '.join(tests)})")
-    query = _ROLES % {"dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    anchor = window_join(start, end, open_states=False)  # the window's days first, not every event
+    query = _ROLES % {"anchor": anchor, "dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
     return [(r["event"], r["actor"], r["role"]) for r in kg.query(query, params=params).records()]
 
 
