@@ -11,6 +11,7 @@ A format's mapper calls these helpers; each row's quads are collected in a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -27,6 +28,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def node(iri: object) -> ox.NamedNode:
     return ox.NamedNode(str(iri))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def resource_node(kind: str, slug: str) -> ox.NamedNode:
+    """:func:`kg.namespaces.resource_iri` as an engine term, remembered: a dataset names the
+    same actors, places and concepts on row after row."""
+    return ox.NamedNode(str(resource_iri(kind, slug)))
 
 
 def lit(value: object, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
@@ -47,6 +55,7 @@ C = {name: node(CKG[name]) for name in CKG.__annotations__}
 WKT = ox.NamedNode(str(GEO.wktLiteral))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str, *, limit: int = 80) -> str:
     """A stable, readable slug: ASCII, lowercase, words joined by ``-``; long names get a hash tail.
 
@@ -69,6 +78,7 @@ class NameIndex:
 
     def __init__(self, known: dict[str, str]) -> None:
         self.known = known
+        self._iris: dict[str, tuple[ox.NamedNode, bool]] = {}
 
     @staticmethod
     def label(raw: str) -> str:
@@ -80,11 +90,13 @@ class NameIndex:
 
     def iri(self, raw: str) -> tuple[ox.NamedNode, bool]:
         """The actor IRI for a name, and whether it is a curated actor (which keeps its own description)."""
-        label = self.label(raw)
-        curated = self.known.get(label.lower())
-        if curated:
-            return ox.NamedNode(curated), True
-        return node(resource_iri("actor", slugify(label))), False
+        found = self._iris.get(raw)
+        if found is None:
+            label = self.label(raw)
+            curated = self.known.get(label.lower())
+            found = (ox.NamedNode(curated), True) if curated else (resource_node("actor", slugify(label)), False)
+            self._iris[raw] = found
+        return found
 
 
 @dataclass
@@ -139,7 +151,7 @@ class RowQuads:
             if not name:
                 continue
             path.append(slugify(name))
-            iri = node(resource_iri("place", "-".join(path)))
+            iri = resource_node("place", "-".join(path))
             if self._first_time(iri):
                 self.add(iri, P["type"], C[kind])
                 self.add(iri, P["label"], lit(name))
@@ -180,7 +192,7 @@ class RowQuads:
         end = end or start
         self.add(iri, P["type"], C[cls])
         self.add(iri, P["label"], lit(label, lang="en"))
-        self.add(iri, C["eventType"], node(resource_iri("concept", concept)))
+        self.add(iri, C["eventType"], resource_node("concept", concept))
         if source_concept is not None:
             self.add(iri, C["sourceEventType"], source_concept)
         for prop, actors in (("agent", agents), ("target", targets), ("participant", participants)):

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from kg.errors import DataError, UsageError
 from kg.ingest.base import Row, RowError
 from kg.ingest.cameo import CameoTable
-from kg.ingest.emit import C, P, RowQuads, lit, node, slugify
+from kg.ingest.emit import C, P, RowQuads, lit, node, resource_node, slugify
 from kg.namespaces import SKOS, resource_iri
 
 TIME_UNITS = ("date", "hours", "days", "days-from-1")
@@ -130,7 +130,7 @@ class IcewsFormat:
         )
 
     def _relation_concept(self, label: str, code: str | None, out: RowQuads) -> ox.NamedNode:
-        concept = node(resource_iri("concept", f"icews/{slugify(label)}"))
+        concept = resource_node("concept", f"icews/{slugify(label)}")
         if concept.value not in out.described:
             out.described.add(concept.value)
             out.add(concept, P["type"], node(SKOS.Concept))
