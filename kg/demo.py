@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import BuildReport, build
+from kg.classes import one_of, subclasses
 from kg.export.rdf import RdfExportFormat, write_rdf
 from kg.query import Result, saved_query
 from kg.store import KnowledgeGraph
@@ -27,7 +28,7 @@ SUMMARY_QUERY = """
 SELECT ?class (COUNT(DISTINCT ?event) AS ?n) (MIN(?start) AS ?first) (MAX(?end) AS ?last)
 WHERE {
   ?event a ?class ; ckg:startDate ?start .
-  ?class rdfs:subClassOf* ckg:Event .
+  %(events)s
   OPTIONAL { ?event ckg:endDate ?e }
   BIND(COALESCE(?e, ?start) AS ?end)
 }
@@ -53,7 +54,7 @@ def run_demo(kg: KnowledgeGraph, out_dir: Path) -> DemoReport:
     built = build(kg)
     by_class: dict[str, int] = {}
     firsts, lasts = [], []
-    for row in kg.query(SUMMARY_QUERY).records():
+    for row in kg.query(SUMMARY_QUERY % {"events": one_of("?class", subclasses(kg, "Event"))}).records():
         by_class[row["class"].rsplit("#", 1)[-1]] = row["n"]
         firsts.append(row["first"])
         lasts.append(row["last"])

@@ -21,12 +21,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.classes import one_of, subclasses
 from kg.errors import UsageError
 from kg.store import KnowledgeGraph
 
 _STATES = """
 SELECT ?state ?class ?label ?start ?end WHERE {
-  ?state a ?c ; rdfs:label ?label ; ckg:startDate ?start . ?c rdfs:subClassOf* ckg:State .
+  ?state a ?c ; rdfs:label ?label ; ckg:startDate ?start . %(states)s
   OPTIONAL { ?state ckg:endDate ?end }
   BIND(STRAFTER(STR(?c), "#") AS ?class)
   FILTER((?start >= ?from && ?start <= ?to) || (BOUND(?end) && ?end >= ?from && ?end <= ?to))
@@ -93,7 +94,8 @@ def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date) -> Network
     before = start - (end - start) - dt.timedelta(days=1)
     params = {"from": start, "to": end, "before": before}
     change = NetworkDiff(start, end)
-    for row in kg.query(_STATES, params=params).records():
+    states = one_of("?c", subclasses(kg, "State"))
+    for row in kg.query(_STATES % {"states": states}, params=params).records():
         if start <= row["start"] <= end:
             change.new_states.append(row)
         if row.get("end") and start <= row["end"] <= end:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kg.classes import is_a, one_of, subclasses
 from kg.errors import UsageError
 from kg.model import ACTOR_KINDS, EVENT_CLASSES
 from kg.namespaces import CKG, is_slug, resource_iri
@@ -35,7 +36,7 @@ WHERE {
   %(anchor)s
   ?event a ?class ; ckg:datePrecision ?p ; rdfs:label ?label ; ckg:eventType ?type ;
          prov:wasDerivedFrom ?sourceId .
-  ?class rdfs:subClassOf* ckg:Event .
+  %(events)s
   %(dates)s
   BIND(LCASE(STRAFTER(STR(?p), "#")) AS ?precision)
   OPTIONAL { ?sourceId dcterms:title ?sourceTitle }
@@ -53,7 +54,7 @@ SELECT ?actor (SAMPLE(?name) AS ?label) (SAMPLE(?cls) AS ?class) (SAMPLE(?qid) A
        (COUNT(DISTINCT ?event) AS ?events) (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="; ") AS ?aliases)
 WHERE {
   ?actor a ?cls ; rdfs:label ?name .
-  ?cls rdfs:subClassOf* ckg:Actor .
+  %(actors)s
   FILTER(!BOUND(?wantClass) || ?cls = ?wantClass)
   OPTIONAL { ?actor ckg:wikidataId ?qid }
   OPTIONAL { ?actor skos:altLabel ?alias }
@@ -101,12 +102,12 @@ def events_result(
     if start or end:
         params.update({k: v for k, v in (("from", start), ("to", end)) if v})
         filters.append(f"FILTER{window_expr(mode)}")
-        anchors.append(window_join(start, end, open_states=False))
+        anchors.append(window_join(start, end))
     if as_of:
         params["asOf"] = as_of
         filters.append(f"FILTER({as_of_expr(mode)})")
         if not (start or end):
-            anchors.append(window_join(as_of, as_of, open_states=False))
+            anchors.append(window_join(as_of, as_of))
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?event')}")
@@ -114,10 +115,13 @@ def events_result(
         raise UsageError("--relation and --to-event go together: e.g. --relation during --to-event IRI")
     if relation is not None and to_event is not None:
         params["other"] = fact_iri(kg, to_event)
-        filters.append(fact_dates("?other", "?otherStart", "?otherEnd"))
+        filters.append(fact_dates(kg, "?other", "?otherStart", "?otherEnd"))
         filters.append(f"FILTER({Allen.parse(str(getattr(relation, 'value', relation))).sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
         filters.append("FILTER(?event != ?other)")
-    query = _EVENTS % {"anchor": "\n  ".join(anchors), "dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    query = _EVENTS % {
+        "anchor": "\n  ".join(anchors), "events": one_of("?class", subclasses(kg, "Event")),
+        "dates": fact_dates(kg, "?event"), "filters": "\n  ".join(filters),
+    }
     return kg.query(query, params=params)
 
 
@@ -133,7 +137,7 @@ def actors_result(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # 
         if type not in ACTOR_KINDS:
             raise UsageError(f"unknown actor type {type!r}: use one of {', '.join(ACTOR_KINDS)}")
         params["wantClass"] = CKG[type]
-    return kg.query(_ACTORS, params=params)
+    return kg.query(_ACTORS % {"actors": one_of("?cls", subclasses(kg, "Actor"))}, params=params)
 
 
 def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
@@ -141,7 +145,7 @@ def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
     if not is_slug(slug):
         raise UsageError(f"invalid actor id {slug!r}: use a slug such as 'isis' (see kg actors)")
     iri = resource_iri("actor", slug)
-    if not kg.query("ASK { ?actor a ?class . ?class rdfs:subClassOf* ckg:Actor }", params={"actor": iri}).boolean:
+    if not kg.query(f"ASK {{ {is_a(kg, '?actor', 'Actor')} }}", params={"actor": iri}).boolean:
         raise UsageError(f"unknown actor {slug!r}: run 'kg actors' to list the actor ids")
     return iri
 
@@ -152,7 +156,8 @@ def fact_iri(kg: KnowledgeGraph, ref: str) -> str:
 
     text = ref if ":" in ref else f"event:{ref}"
     iri = to_term(text)
-    ok = kg.query("ASK { ?f a ?c ; ckg:startDate ?d . ?c rdfs:subClassOf* ?top VALUES ?top { ckg:Event ckg:State } }", params={"f": iri})
+    facts = one_of("?c", subclasses(kg, "Event") + subclasses(kg, "State"))
+    ok = kg.query(f"ASK {{ ?f a ?c ; ckg:startDate ?d . {facts} }}", params={"f": iri})
     if not ok.boolean:
         raise UsageError(f"unknown event or state {ref!r}: give its IRI or event:<slug> (see kg events)")
     return str(iri.value) if hasattr(iri, "value") else str(iri)

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from kg.classes import one_of, subclasses
 from kg.lookups import actor_iri
 from kg.query import to_term
 from kg.store import KnowledgeGraph
@@ -43,7 +44,7 @@ _EVENTS = """
   %(anchor)s
   %(window)s
   ?fact a ?class ; rdfs:label ?label ; ckg:startDate ?date ; ckg:datePrecision ?p .
-  ?class rdfs:subClassOf* ckg:Event .
+  %(events)s
   OPTIONAL { ?fact ckg:endDate ?e0 }
   BIND(COALESCE(?e0, ?date) AS ?end)
   BIND("event" AS ?kind) BIND("" AS ?change)
@@ -54,7 +55,7 @@ _EVENTS = """
 # the state classes first: Oxigraph follows the written order between equally bound patterns
 _STATE_CHANGES = """
   %(anchor)s
-  ?class rdfs:subClassOf* ckg:State .
+  VALUES ?class { %(states)s }
   ?fact a ?class ; rdfs:label ?label ; ckg:startDate ?start ; ckg:datePrecision ?p .
   OPTIONAL { ?fact ckg:endDate ?stateEnd }
   VALUES ?change { "starts" "ends" }
@@ -66,7 +67,7 @@ _STATE_CHANGES = """
   OPTIONAL { ?fact org:organization ?other . ?other rdfs:label ?otherLabel }
 """
 
-_HAS_STATES = "ASK { ?class rdfs:subClassOf* ckg:State . ?fact a ?class }"
+_HAS_STATES = "ASK { VALUES ?class { %(states)s } ?fact a ?class }"
 
 
 @dataclass(frozen=True)
@@ -134,13 +135,15 @@ def timeline(
     if start or end:
         params.update({k: v for k, v in (("from", start), ("to", end)) if v})
         filters.append(f"FILTER{window_expr(Match(mode))}")
-        window = window_join(start, end, fact="?fact", open_states=False)  # events; states are few
+        window = window_join(start, end, fact="?fact")  # events; states are few
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?fact')}")
-    rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window}, filters, params)
-    if kg.query(_HAS_STATES).boolean:
-        rows += _rows(kg, _STATE_CHANGES % {"anchor": anchor}, filters, params)
+    events = one_of("?class", subclasses(kg, "Event"))
+    states = " ".join(f"<{c}>" for c in subclasses(kg, "State"))
+    rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window, "events": events}, filters, params)
+    if kg.query(_HAS_STATES % {"states": states}).boolean:
+        rows += _rows(kg, _STATE_CHANGES % {"anchor": anchor, "states": states}, filters, params)
     rows.sort(key=lambda r: (r["date"], r["end"], r["kind"], r["fact"]))
     return [
         Entry(

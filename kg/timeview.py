@@ -31,12 +31,15 @@ from kg.temporal import Match
 OPEN_END_LITERAL = '"9999-12-31"^^xsd:date'
 
 
-def fact_dates(fact: str = "?event", start: str = "?date", end: str = "?end") -> str:
+def fact_dates(kg: KnowledgeGraph, fact: str = "?event", start: str = "?date", end: str = "?end") -> str:
     """SPARQL binding a fact's start and inclusive end (open states end far in the future)."""
+    from kg.classes import one_of, subclasses
+
+    state = one_of("?_stateClass", subclasses(kg, "State"))
     return (
         f"{fact} ckg:startDate {start} . "
         f"OPTIONAL {{ {fact} ckg:endDate {end}0 }} "
-        f"BIND(COALESCE({end}0, IF(EXISTS {{ {fact} a/rdfs:subClassOf* ckg:State }}, {OPEN_END_LITERAL}, {start})) AS {end})"
+        f"BIND(COALESCE({end}0, IF(EXISTS {{ {fact} a ?_stateClass {state} }}, {OPEN_END_LITERAL}, {start})) AS {end})"
     )
 
 
@@ -88,20 +91,19 @@ def window_join(
     *,
     fact: str = "?event",
     date: str = "?date",
-    open_states: bool = True,
 ) -> str:
     """SPARQL pattern binding ``fact`` (and its start ``date``) to every fact that may overlap the
     inclusive window ``start..end``, by index joins rather than a scan of every date.
 
     Oxigraph, like most stores, has no index on date ranges, but finds facts by an exact
     date at once. So the pattern is a union of: the facts starting on each day of the
-    window; the facts lasting more than a day that began earlier, by the month of the
-    window's first day (``ckg:overlapsMonth``); and, with ``open_states``, the states
-    still holding that began earlier. It selects candidates only: the caller keeps the
-    exact test (:func:`window_expr`, which also applies the precision mode). Empty when
-    the window is open or longer than :data:`JOIN_DAYS_MAX` days.
+    window, and the facts lasting more than a day that began earlier, by the month of the
+    window's first day (``ckg:overlapsMonth``). States still holding have no month: the
+    callers look for them on their own (they are few). It selects candidates only: the
+    caller keeps the exact test (:func:`window_expr`, which also applies the precision
+    mode). Empty when the window is open or longer than :data:`JOIN_DAYS_MAX` days.
 
-    >>> print(window_join(dt.date(2017, 5, 22), dt.date(2017, 5, 23), open_states=False))
+    >>> print(window_join(dt.date(2017, 5, 22), dt.date(2017, 5, 23)))
     { VALUES ?date { "2017-05-22"^^xsd:date "2017-05-23"^^xsd:date } ?event ckg:startDate ?date . } UNION { ?event ckg:overlapsMonth "2017-05"^^xsd:gYearMonth ; ckg:startDate ?date . FILTER(?date < "2017-05-22"^^xsd:date) }
     """
     if start is None or end is None or end < start or (end - start).days >= JOIN_DAYS_MAX:
@@ -112,11 +114,6 @@ def window_join(
         f"VALUES {date} {{ {days} }} {fact} ckg:startDate {date} .",
         f'{fact} ckg:overlapsMonth "{start:%Y-%m}"^^xsd:gYearMonth ; ckg:startDate {date} . FILTER({date} < {first})',
     ]
-    if open_states:
-        branches.append(
-            f"?_stateClass rdfs:subClassOf* ckg:State . {fact} a ?_stateClass ; ckg:startDate {date} . "
-            f"FILTER({date} < {first}) FILTER NOT EXISTS {{ {fact} ckg:endDate ?_stillHolding }}"
-        )
     return "{ " + " } UNION { ".join(branches) + " }"
 
 
@@ -127,7 +124,7 @@ def as_of_expr(mode: Match = Match.LOOSE, *, as_of: str = "?asOf") -> str:
 
 _HIDDEN_FACTS = """
 SELECT DISTINCT ?fact WHERE {
-  ?fact a ?class . ?class rdfs:subClassOf* ?top . VALUES ?top { ckg:Event ckg:State }
+  ?fact a ?class . %(facts)s
   ?fact ckg:datePrecision ?p .
   %(dates)s
   FILTER(%(hidden)s)
@@ -170,7 +167,10 @@ def snapshot(
     if as_of is not None:
         params["asOf"] = as_of
         hidden.append(f"!{as_of_expr(mode)}")
-    query = _HIDDEN_FACTS % {"dates": fact_dates("?fact", "?date", "?end"), "hidden": " || ".join(hidden)}
+    from kg.classes import one_of, subclasses
+
+    facts = one_of("?class", subclasses(kg, "Event") + subclasses(kg, "State"))
+    query = _HIDDEN_FACTS % {"facts": facts, "dates": fact_dates(kg, "?fact", "?date", "?end"), "hidden": " || ".join(hidden)}
     gone = {row["fact"] for row in kg.query(query, params=params).records()}
     view.add_quads(
         quad for quad in kg.quads()

@@ -102,5 +102,5 @@ def test_window_join_is_empty_for_open_or_long_windows() -> None:
     day = dt.date(2017, 5, 1)
     assert window_join(None, day) == window_join(day, None) == ""
     assert window_join(day, day + dt.timedelta(days=JOIN_DAYS_MAX)) == ""
-    longest = window_join(day, day + dt.timedelta(days=JOIN_DAYS_MAX - 1), open_states=False)
+    longest = window_join(day, day + dt.timedelta(days=JOIN_DAYS_MAX - 1))
     assert longest.split("}", 1)[0].count("^^xsd:date") == JOIN_DAYS_MAX  # one value per day

@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import actor_graph
+from kg.classes import one_of, subclasses
 from kg.errors import UsageError
 from kg.lookups import actor_iri
 from kg.model import EVENT_CLASSES
@@ -50,7 +51,7 @@ SELECT ?event (MIN(STR(?l)) AS ?label) (MIN(STR(?c)) AS ?cls) (MIN(STR(?t)) AS ?
 WHERE {
   VALUES ?event { %(events)s }
   ?event a ?c ; ckg:startDate ?d ; ckg:datePrecision ?p .
-  ?c rdfs:subClassOf* ckg:Event .
+  %(classes)s
   FILTER NOT EXISTS { ?event a ?sub . ?sub rdfs:subClassOf+ ?c . FILTER(?sub != ?c) }
   OPTIONAL { ?event ckg:endDate ?e0 }
   BIND(COALESCE(?e0, ?d) AS ?e)
@@ -71,7 +72,7 @@ SELECT ?actor (MIN(STR(?l)) AS ?label) (MIN(STR(?c)) AS ?type) (MIN(STR(?q)) AS 
        (MIN(STR(?desc)) AS ?description) (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="|") AS ?aliases)
 WHERE {
   VALUES ?actor { %(actors)s }
-  ?actor a ?c . ?c rdfs:subClassOf* ckg:Actor .
+  ?actor a ?c . %(classes)s
   FILTER NOT EXISTS { ?actor a ?sub . ?sub rdfs:subClassOf+ ?c . FILTER(?sub != ?c) }
   OPTIONAL { ?actor rdfs:label ?l }
   OPTIONAL { ?actor ckg:wikidataId ?q }
@@ -85,7 +86,7 @@ _STATES = """
 SELECT ?state ?cls ?member ?org ?date ?end0 ?p (MIN(STR(?l)) AS ?label) (MIN(STR(?q)) AS ?quote)
        (MIN(STR(?src)) AS ?source) (MIN(STR(?srcTitle)) AS ?sourceTitle)
 WHERE {
-  ?cls rdfs:subClassOf* ckg:State .
+  VALUES ?cls { %(states)s }
   ?state a ?cls ; org:member ?member ; org:organization ?org ; ckg:datePrecision ?p .
   %(dates)s
   OPTIONAL { ?state ckg:endDate ?end0 }
@@ -103,14 +104,14 @@ _ROLES = """
 SELECT DISTINCT ?event ?actor ?role WHERE {
   %(anchor)s
   ?event a ?cls ; ckg:datePrecision ?p .
-  ?cls rdfs:subClassOf* ckg:Event .
+  %(events)s
   %(dates)s
   FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
   %(filters)s
   ?event ?prop ?actor .
   FILTER(?prop IN (ckg:agent, ckg:target, ckg:participant, ckg:about))
   BIND(STRAFTER(STR(?prop), "#") AS ?role)
-  ?actor a ?actorClass . ?actorClass rdfs:subClassOf* ckg:Actor .
+  ?actor a ?actorClass . %(actors)s
 }
 """
 
@@ -165,7 +166,8 @@ def collect(
     params, filters = _window(start, end, known_on, mode, "?state")
     states = []
     if with_states:
-        query = _STATES % {"dates": fact_dates("?state", "?date", "?stateEnd"), "filters": "\n  ".join(filters)}
+        states_in = " ".join(f"<{c}>" for c in subclasses(kg, "State"))
+        query = _STATES % {"states": states_in, "dates": fact_dates(kg, "?state", "?date", "?stateEnd"), "filters": "\n  ".join(filters)}
         for row in kg.query(query, params=params).records():
             states.append(row)
             graph.add_edge(row["member"], row["org"], key=f"{row['state']}|member", state=row["state"], role="member",
@@ -237,8 +239,11 @@ def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known
             else:  # a concept slug: actor_graph has already validated the name
                 tests.append(f"EXISTS {{ ?event ckg:eventType <https://w3id.org/conflict-kg/id/concept/{name}> }}")
         filters.append(f"FILTER({' || '.join(tests)})")
-    anchor = window_join(start, end, open_states=False)  # the window's days first, not every event
-    query = _ROLES % {"anchor": anchor, "dates": fact_dates("?event"), "filters": "\n  ".join(filters)}
+    anchor = window_join(start, end)  # the window's days first, not every event
+    query = _ROLES % {
+        "anchor": anchor, "dates": fact_dates(kg, "?event"), "filters": "\n  ".join(filters),
+        "events": one_of("?cls", subclasses(kg, "Event")), "actors": one_of("?actorClass", subclasses(kg, "Actor")),
+    }
     return [(r["event"], r["actor"], r["role"]) for r in kg.query(query, params=params).records()]
 
 
@@ -258,8 +263,9 @@ def _batched(items: Sequence[str]) -> Iterable[str]:
 def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str, Any]], roles: list[tuple[str, str, str]]) -> ViewData:
     actor_iris = sorted(set(graph.nodes) | {a for _, a, _ in roles})
     actors: dict[str, dict[str, Any]] = {}
+    actor_classes = one_of("?c", subclasses(kg, "Actor"))
     for values in _batched(actor_iris):
-        for row in kg.query(_ACTOR_DETAILS % {"actors": values}).records():
+        for row in kg.query(_ACTOR_DETAILS % {"actors": values, "classes": actor_classes}).records():
             actors[row["actor"]] = row
     data = ViewData(graph=graph)
     for iri in actor_iris:
@@ -272,9 +278,10 @@ def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str,
         })
     index = data.node_index()
     event_iris = sorted({d["event"] for _, _, d in graph.edges(data=True) if "event" in d} | {e for e, _, _ in roles})
+    event_classes = one_of("?c", subclasses(kg, "Event"))
     details: dict[str, dict[str, Any]] = {}
     for values in _batched(event_iris):
-        for row in kg.query(_EVENT_DETAILS % {"events": values}).records():
+        for row in kg.query(_EVENT_DETAILS % {"events": values, "classes": event_classes}).records():
             details[row["event"]] = row
     rows = sorted((details[e] for e in event_iris if e in details), key=lambda r: (r["date"], r["end"], r["event"]))
     event_index: dict[str, int] = {}

@@ -35,6 +35,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.classes import one_of, subclasses
 from kg.errors import UsageError
 from kg.model import EVENT_CLASSES
 from kg.namespaces import CKG, slug_of
@@ -49,7 +50,7 @@ _EVENTS = """
 SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source WHERE {
   %(anchor)s
   ?event a ?cls ; ckg:eventType ?type ; ckg:datePrecision ?p ; ckg:startDate ?date .
-  ?cls rdfs:subClassOf* ckg:Event .
+  %(events)s
   OPTIONAL { ?event ckg:endDate ?end0 }
   BIND(COALESCE(?end0, ?date) AS ?end)
   FILTER NOT EXISTS { ?event sem:hasSubEvent ?part }
@@ -83,7 +84,7 @@ SELECT ?event ?a ?b ?role WHERE {
 _NODES = """
 SELECT ?actor (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?type) (SAMPLE(?q) AS ?wikidata) WHERE {
   VALUES ?actor { %(actors)s }
-  ?actor a ?c . ?c rdfs:subClassOf* ckg:Actor .
+  ?actor a ?c . %(classes)s
   OPTIONAL { ?actor rdfs:label ?l }
   OPTIONAL { ?actor ckg:wikidataId ?q }
 }
@@ -125,8 +126,8 @@ def actor_graph(
             f"?type = <https://w3id.org/conflict-kg/id/concept/{c}>" for c in concepts
         ]
         filters.append(f"FILTER({' || '.join(tests)})")
-    anchor = window_join(start, end, open_states=False)
-    fill = {"anchor": anchor, "filters": "\n  ".join(filters)}
+    anchor = window_join(start, end)
+    fill = {"anchor": anchor, "events": one_of("?cls", subclasses(kg, "Event")), "filters": "\n  ".join(filters)}
     events = {row["event"]: row for row in kg.query(_EVENTS % fill, params=params).records()}
     graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
     for pair in kg.query(_PAIRS % {"anchor": anchor}).records():
@@ -163,10 +164,11 @@ def _add_node_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
     """Label, class and Wikidata id of each node; nodes that are not actors (a place acted
     upon is a ``ckg:target`` too) leave the graph with their edges."""
     actors = sorted(graph.nodes)
+    classes = one_of("?c", subclasses(kg, "Actor"))
     found = set()
     for i in range(0, len(actors), _NODE_BATCH):
         batch = actors[i : i + _NODE_BATCH]
-        rows = kg.query(_NODES % {"actors": " ".join(f"<{a}>" for a in batch)}).records()
+        rows = kg.query(_NODES % {"actors": " ".join(f"<{a}>" for a in batch), "classes": classes}).records()
         for row in rows:
             found.add(row["actor"])
             graph.nodes[row["actor"]].update(

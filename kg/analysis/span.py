@@ -28,14 +28,15 @@ import networkx as nx
 from kg.analysis.projection import actor_graph, parse_duration, window_bounds
 from kg.errors import UsageError
 from kg.store import KnowledgeGraph
+from kg.classes import is_a
 from kg.timeview import fact_dates
 
 Window = tuple[dt.date, dt.date, nx.MultiDiGraph]
 
 _SPAN = """
 SELECT (MIN(?date) AS ?first) (MAX(?end) AS ?last) WHERE {
-  ?event a ?cls . ?cls rdfs:subClassOf* ckg:Event .
-  %s
+  %(event)s
+  %(dates)s
   FILTER NOT EXISTS { ?event sem:hasSubEvent ?part }
   FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
 }
@@ -51,7 +52,7 @@ def event_span(
         before ``start``.
     """
     if start is None or end is None:
-        row = kg.query(_SPAN % fact_dates("?event")).records()
+        row = kg.query(_SPAN % {"event": is_a(kg, "?event", "Event"), "dates": fact_dates(kg, "?event")}).records()
         first, last = (row[0].get("first"), row[0].get("last")) if row else (None, None)
         if not isinstance(first, dt.date) or not isinstance(last, dt.date):
             raise UsageError("the store has no events: build or import data first (kg build, kg import), or give --from and --to")
@@ -126,7 +127,7 @@ def actor_id(kg: KnowledgeGraph, actor: str) -> str:
     from kg.lookups import actor_iri
 
     if actor.startswith(("http://", "https://")):
-        ok = kg.query("ASK { ?actor a ?class . ?class rdfs:subClassOf* ckg:Actor }", params={"actor": actor}).boolean
+        ok = kg.query(f"ASK {{ {is_a(kg, '?actor', 'Actor')} }}", params={"actor": actor}).boolean
         if not ok:
             raise UsageError(f"unknown actor {actor!r}: run 'kg actors' to list the actor ids")
         return actor
