@@ -175,3 +175,15 @@ def test_demo_writes_and_prints_the_views(runner, tmp_path, monkeypatch):
     for name in ("network", "timeline", "explore"):
         path = tmp_path / "out" / f"{name}.html"
         assert path.stat().st_size > 100_000 and f"view:    {path}" in result.output
+
+
+@pytest.mark.parametrize("options", [{}, {"top": 5}, {"actors": ["isis"], "hops": 1}])
+def test_network_only_data_is_the_linked_part_of_the_full_data(seed_kg, options):
+    """The network view skips the timeline's role query: what it shows must not change."""
+    full, lean = collect(seed_kg, **options), collect(seed_kg, network_only=True, **options)
+    linked = {full.events[lk["ref"]]["iri"] for lk in full.links if lk["kind"] == "event"}
+    assert linked and {e["iri"] for e in lean.events} == linked
+    named = lambda data: sorted((data.events[e]["iri"], data.nodes[a]["iri"], role) for e, a, role in data.roles)  # noqa: E731
+    assert named(lean) == [r for r in named(full) if r[0] in linked]
+    links = lambda data: sorted((data.nodes[lk["from"]]["iri"], data.nodes[lk["to"]]["iri"], lk["role"]) for lk in data.links)  # noqa: E731
+    assert links(lean) == links(full)

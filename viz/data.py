@@ -145,12 +145,14 @@ def collect(
     timeline_actors: Sequence[str] = (),
     top: int | None = None,
     mode: Match | str = Match.LOOSE,
+    network_only: bool = False,
 ) -> ViewData:
     """Actors, events and states of the window, for the network and the timeline.
 
     ``actors`` (slugs) keeps the actors within ``hops`` links of them in the network.
     ``timeline_actors`` keeps only events involving those actors (in any role) on the timeline.
     ``top`` keeps the network's ``top`` actors with the most links (ties by IRI).
+    ``network_only`` keeps only the events drawn as links (a view without a timeline).
 
     :raises UsageError: an unknown actor or relation, a window ending before it starts,
         negative ``hops``, or an actor with no links in the window.
@@ -188,7 +190,12 @@ def collect(
         if graph.number_of_nodes() > top:
             graph = _busiest(graph, top, keep=set(centre))
     lane_filter = {str(actor_iri(kg, slug)) for slug in timeline_actors}
-    roles = _roles(kg, start, end, known_on, event_relations if relations else None, mode) if (event_relations is None or event_relations) else []
+    if network_only:  # the links already say who did what in each event drawn
+        roles = sorted(_roles_of_links(graph))
+    elif event_relations is None or event_relations:
+        roles = _roles(kg, start, end, known_on, event_relations if relations else None, mode)
+    else:
+        roles = []
     if lane_filter:
         involved = {e for e, a, _ in roles if a in lane_filter}
         roles = [r for r in roles if r[0] in involved]
@@ -196,6 +203,23 @@ def collect(
         roles = [r for r in roles if r[1] in graph]
     states = [s for s in states if graph.has_edge(s["member"], s["org"], key=f"{s['state']}|member")]
     return _assemble(kg, graph, states, roles)
+
+
+#: An edge's role -> (the role of its first actor, the role of its second).
+_EDGE_ROLES = {
+    "target": ("agent", "target"), "participant": ("agent", "participant"),
+    "co-participant": ("participant", "participant"), "about": ("agent", "about"),
+}
+
+
+def _roles_of_links(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
+    """(event, actor, role) for every event edge of the network."""
+    roles = set()
+    for a, b, d in graph.edges(data=True):
+        if "event" in d and d.get("role") in _EDGE_ROLES:
+            first, second = _EDGE_ROLES[d["role"]]
+            roles.update({(d["event"], a, first), (d["event"], b, second)})
+    return roles
 
 
 def _busiest(graph: nx.MultiDiGraph, top: int, *, keep: set[str]) -> nx.MultiDiGraph:

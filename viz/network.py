@@ -140,7 +140,7 @@ def network_view(
     """
     size_by = _size(size_by)
     data = collect(kg, start=start, end=end, known_on=known_on, relations=relations, actors=actors, hops=hops,
-                   top=top, mode=mode)
+                   top=top, mode=mode, network_only=True)
     return network_view_from(data, size_by=size_by, collapse=collapse, title=title, known_on=known_on,
                              layout_threshold=layout_threshold)
 
