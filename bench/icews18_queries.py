@@ -38,6 +38,14 @@ PARAMS = {  # saved-query parameters that fit ICEWS18 (2018-01-01 .. 2018-10-31)
     "events-known-on": {"knownOn": "2030-01-01"},
     "states-changed": {"start": "2018-05-01", "end": "2018-05-31"},
 }
+#: With --with-seed the curated report is built into the same store: the queries about quotes,
+#: states and campaigns (which ICEWS rows never have) then answer with rows, from 5.4 M quads.
+SEED_PARAMS = {
+    "who-attacked-whom": {"start": "2017-05-18", "end": "2017-05-25"},
+    "memberships-on-date": {"date": "2017-05-31"},
+    "states-changed": {"start": "2017-05-01", "end": "2017-05-31"},
+    "actor-events": {"actor": "actor:isis"},
+}
 SKIP = {"colocated-events"}  # pairwise over every event: a research query, not an interactive one
 
 
@@ -107,13 +115,13 @@ def _save(path: Path, results: dict[str, object]) -> None:
     path.write_text(json.dumps(results, indent=2, default=str) + "\n")
 
 
-def _measure_in_child(location: Path, name: str, repeat: int, timeout: float) -> dict[str, object]:
+def _measure_in_child(location: Path, name: str, repeat: int, timeout: float, params: dict[str, dict[str, str]]) -> dict[str, object]:
     """Time one saved query in a child process, so a query slower than ``timeout`` can be stopped."""
     import subprocess
 
     try:
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(location), name, str(repeat), str(ROOT), json.dumps(PARAMS.get(name, {}))],
+            [sys.executable, "-c", CHILD, str(location), name, str(repeat), str(ROOT), json.dumps(params.get(name, {}))],
             capture_output=True, text=True, timeout=timeout, check=True,
         )
     except subprocess.TimeoutExpired:
@@ -127,6 +135,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--query-timeout", type=float, default=60, help="seconds per saved query (all repeats)")
+    parser.add_argument("--with-seed", action="store_true", help="build the curated seed into the store too")
+    parser.add_argument("--only-queries", action="store_true", help="saved queries only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "icews18_queries.json")
     args = parser.parse_args()
 
@@ -149,6 +159,13 @@ def main() -> None:
         for path in FILES:
             import_file(graph, IcewsFormat(), path)
         results["import_s"] = time.perf_counter() - start
+    params = dict(PARAMS)
+    if args.with_seed:
+        from kg.build import build
+
+        build(graph)
+        params.update(SEED_PARAMS)
+        results["with_seed"] = True
     results["quads"] = graph.count_quads()
 
     graph.close()
@@ -158,12 +175,15 @@ def main() -> None:
         if name in SKIP:
             queries[name] = {"skipped": "pairwise over every event: a research query, not an interactive one"}
             continue
-        queries[name] = _measure_in_child(location, name, args.repeat, args.query_timeout)
-    graph = kg.open(location)
+        queries[name] = _measure_in_child(location, name, args.repeat, args.query_timeout, params)
     results["saved_queries"] = queries
-    _save(args.out, results)
     all_p50 = sorted(q["kg"]["p50_ms"] for q in queries.values() if "kg" in q)
     results["saved_queries_median_of_p50_ms"] = statistics.median(all_p50)
+    _save(args.out, results)
+    if args.only_queries:
+        print(json.dumps(results, indent=2, default=str))
+        return
+    graph = kg.open(location)
 
     window = {"start": dt.date(2018, 5, 1), "end": dt.date(2018, 5, 30)}
     lookups = {
