@@ -101,7 +101,7 @@ def _records(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None) -> 
     for row in kg.query(_EVENTS, params=params).records():
         match = _POINT.search(row.get("wkt", "") or "")
         point = (float(match.group(2)), float(match.group(1))) if match else None
-        split = lambda key: {x for x in (row.get(key) or "").split("|") if x}  # noqa: E731
+        split = lambda key, row=row: {x for x in (row.get(key) or "").split("|") if x}  # noqa: E731
         out.append(Record(
             row["e"], row["g"], row["start"], row["end"], point, split("places"), split("regions"),
             {actor_key(n) for n in split("actors")}, row.get("label", ""), row.get("sign"),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
+from servers import OxigraphServer, virtuoso_url
 
 import kg
 from kg.analysis.projection import actor_graph
@@ -21,7 +22,6 @@ from kg.errors import DataError, QueryError
 from kg.export.rdf import export_rdf
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
-from servers import OxigraphServer, virtuoso_url
 from viz.data import collect
 
 ICEWS = Path(__file__).parent / "data" / "icews" / "icews14-valid-head40.txt"

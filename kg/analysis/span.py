@@ -26,9 +26,9 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import actor_graph, parse_duration, window_bounds
+from kg.classes import is_a
 from kg.errors import UsageError
 from kg.store import KnowledgeGraph
-from kg.classes import is_a
 from kg.timeview import fact_dates
 
 Window = tuple[dt.date, dt.date, nx.MultiDiGraph]

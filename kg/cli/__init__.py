@@ -108,4 +108,16 @@ def main(ctx: click.Context, store: str, update_url: str | None, graph_store_url
     ctx.call_on_close(handle.close)
 
 
-from kg.cli import analyze_cmd, build_cmd, demo_cmd, export_cmd, import_cmd, lookups_cmd, query_cmd, reconcile_cmd, serve_cmd, time_cmd, viz_cmd  # noqa: E402,F401
+from kg.cli import (  # noqa: E402,F401
+    analyze_cmd,
+    build_cmd,
+    demo_cmd,
+    export_cmd,
+    import_cmd,
+    lookups_cmd,
+    query_cmd,
+    reconcile_cmd,
+    serve_cmd,
+    time_cmd,
+    viz_cmd,
+)

@@ -31,7 +31,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg.errors import DataError, UsageError
-from kg.ingest.emit import C, P, NameIndex, RowQuads, lit, node, slugify
+from kg.ingest.emit import C, NameIndex, P, RowQuads, lit, node, slugify
 from kg.namespaces import DCTERMS, PROV, REGISTRY_GRAPH, graph_iri, is_slug, resource_iri
 from kg.store import KnowledgeGraph
 

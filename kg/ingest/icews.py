@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from kg.errors import DataError, UsageError
 from kg.ingest.base import Row, RowError
 from kg.ingest.cameo import CameoTable
-from kg.ingest.emit import C, P, RowQuads, lit, node, resource_node, slugify
+from kg.ingest.emit import P, RowQuads, lit, node, resource_node, slugify
 from kg.namespaces import SKOS, resource_iri
 
 TIME_UNITS = ("date", "hours", "days", "days-from-1")
