@@ -111,6 +111,8 @@ def events_result(
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?event')}")
+    if type and not anchors:  # nothing narrower to start from: the class, as a constant
+        anchors.append(f"?event a <{CKG[type]}> .")
     if (relation is None) != (to_event is None):
         raise UsageError("--relation and --to-event go together: e.g. --relation during --to-event IRI")
     if relation is not None and to_event is not None:

@@ -23,8 +23,8 @@ from kg.store import KnowledgeGraph
 from kg.temporal import Match
 from kg.timeview import known_on_expr, window_expr, window_join
 
-# Two queries, not one UNION: Oxigraph joins what follows a UNION over the whole store, and
-# evaluates an OPTIONAL over the whole store when the rows before it are few or none.
+# Two queries, not one UNION: Oxigraph joins what follows a UNION over the whole store. Optional
+# values come through plain triple patterns: a path inside OPTIONAL is evaluated over the whole store.
 _GROUPED = """
 SELECT ?fact ?kind ?change ?date ?end ?p ?class ?label
        (GROUP_CONCAT(DISTINCT ?agentLabel; SEPARATOR="|") AS ?agents)
@@ -63,7 +63,9 @@ _STATE_CHANGES = """
   BIND(IF(?change = "starts", ?start, ?stateEnd) AS ?date)
   BIND(?date AS ?end)
   BIND("state" AS ?kind)
-  OPTIONAL { ?fact org:member|ckg:party ?agent . ?agent rdfs:label ?agentLabel }
+  OPTIONAL { ?fact org:member ?member . ?member rdfs:label ?memberLabel }
+  OPTIONAL { ?fact ckg:party ?party . ?party rdfs:label ?partyLabel }
+  BIND(COALESCE(?memberLabel, ?partyLabel) AS ?agentLabel)  # a membership has a member, the others parties
   OPTIONAL { ?fact org:organization ?other . ?other rdfs:label ?otherLabel }
 """
 
