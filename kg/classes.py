@@ -4,13 +4,14 @@
 engine answers that pattern on its own. Joined with the rest of a lookup, though, Virtuoso
 7.2 evaluates the path wrongly (it found 1 of the seed's 19 events) and Oxigraph may plan
 it as a scan of every typed resource. So the library asks the store's ontology once per
-query for the classes below ``ckg:Event`` (or ``State``, ``Actor``) and writes
+query for the classes below ``ckg:Event`` (or ``State``, ``Actor``;
+:meth:`kg.store.KnowledgeGraph.subclasses`, remembered between writes) and writes
 ``?x a ?c . FILTER(?c IN (...))``: the same answer, on every engine.
 
 >>> import kg
 >>> from kg.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
->>> [c.rsplit("#", 1)[1] for c in subclasses(graph, "State")]
+>>> [c.rsplit("#", 1)[1] for c in graph.subclasses("State")]
 ['Alliance', 'Hostility', 'Membership', 'State', 'TerritorialControl']
 >>> is_a(graph, "?s", "Event", cls="?c")[:70]
 '?s a ?c . FILTER(?c IN (<https://w3id.org/conflict-kg/ontology#Assessm'
@@ -18,14 +19,7 @@ query for the classes below ``ckg:Event`` (or ``State``, ``Actor``) and writes
 
 from __future__ import annotations
 
-from kg.namespaces import CKG
 from kg.store import KnowledgeGraph
-
-
-def subclasses(kg: KnowledgeGraph, top: str) -> list[str]:
-    """IRIs of ``ckg:<top>`` and of every class below it in the store's ontology, sorted."""
-    rows = kg.query(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* <{CKG[top]}> }}").records()
-    return sorted({str(row["c"]) for row in rows} | {str(CKG[top])})
 
 
 def one_of(var: str, iris: list[str]) -> str:
@@ -33,7 +27,12 @@ def one_of(var: str, iris: list[str]) -> str:
     return f"FILTER({var} IN ({', '.join(f'<{iri}>' for iri in iris)}))"
 
 
+def iri_values(iris: list[str]) -> str:
+    """``<a> <b>``: the IRIs for a ``VALUES`` block."""
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
 def is_a(kg: KnowledgeGraph, thing: str, top: str, *, cls: str = "?_class") -> str:
     """SPARQL saying that ``thing`` is an instance of ``ckg:<top>`` or a class below it,
     binding its class to ``cls``."""
-    return f"{thing} a {cls} . {one_of(cls, subclasses(kg, top))}"
+    return f"{thing} a {cls} . {one_of(cls, kg.subclasses(top))}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import BuildReport, build
-from kg.classes import one_of, subclasses
+from kg.classes import one_of
 from kg.export.rdf import RdfExportFormat, write_rdf
 from kg.query import Result, saved_query
 from kg.store import KnowledgeGraph
@@ -54,7 +54,7 @@ def run_demo(kg: KnowledgeGraph, out_dir: Path) -> DemoReport:
     built = build(kg)
     by_class: dict[str, int] = {}
     firsts, lasts = [], []
-    for row in kg.query(SUMMARY_QUERY % {"events": one_of("?class", subclasses(kg, "Event"))}).records():
+    for row in kg.query(SUMMARY_QUERY % {"events": one_of("?class", kg.subclasses("Event"))}).records():
         by_class[row["class"].rsplit("#", 1)[-1]] = row["n"]
         firsts.append(row["first"])
         lasts.append(row["last"])

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.classes import one_of, subclasses
+from kg.classes import one_of
 from kg.errors import UsageError
 from kg.store import KnowledgeGraph
 
@@ -94,7 +94,7 @@ def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date) -> Network
     before = start - (end - start) - dt.timedelta(days=1)
     params = {"from": start, "to": end, "before": before}
     change = NetworkDiff(start, end)
-    states = one_of("?c", subclasses(kg, "State"))
+    states = one_of("?c", kg.subclasses("State"))
     for row in kg.query(_STATES % {"states": states}, params=params).records():
         if start <= row["start"] <= end:
             change.new_states.append(row)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kg.classes import is_a, one_of, subclasses
+from kg.classes import is_a, one_of
 from kg.errors import UsageError
 from kg.model import ACTOR_KINDS, EVENT_CLASSES
 from kg.namespaces import CKG, is_slug, resource_iri
@@ -121,7 +121,7 @@ def events_result(
         filters.append(f"FILTER({Allen.parse(str(getattr(relation, 'value', relation))).sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
         filters.append("FILTER(?event != ?other)")
     query = _EVENTS % {
-        "anchor": "\n  ".join(anchors), "events": one_of("?class", subclasses(kg, "Event")),
+        "anchor": "\n  ".join(anchors), "events": one_of("?class", kg.subclasses("Event")),
         "dates": fact_dates(kg, "?event"), "filters": "\n  ".join(filters),
     }
     return kg.query(query, params=params)
@@ -139,7 +139,7 @@ def actors_result(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # 
         if type not in ACTOR_KINDS:
             raise UsageError(f"unknown actor type {type!r}: use one of {', '.join(ACTOR_KINDS)}")
         params["wantClass"] = CKG[type]
-    return kg.query(_ACTORS % {"actors": one_of("?cls", subclasses(kg, "Actor"))}, params=params)
+    return kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor"))}, params=params)
 
 
 def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
@@ -158,7 +158,7 @@ def fact_iri(kg: KnowledgeGraph, ref: str) -> str:
 
     text = ref if ":" in ref else f"event:{ref}"
     iri = to_term(text)
-    facts = one_of("?c", subclasses(kg, "Event") + subclasses(kg, "State"))
+    facts = one_of("?c", kg.subclasses("Event") + kg.subclasses("State"))
     ok = kg.query(f"ASK {{ ?f a ?c ; ckg:startDate ?d . {facts} }}", params={"f": iri})
     if not ok.boolean:
         raise UsageError(f"unknown event or state {ref!r}: give its IRI or event:<slug> (see kg events)")

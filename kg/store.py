@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.namespaces import PREFIXES
+from kg.namespaces import CKG, PREFIXES
 
 if TYPE_CHECKING:
     from kg.query import Result
@@ -83,6 +83,7 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store | RemoteBackend, *, location: str) -> None:
         self._engine: ox.Store | RemoteBackend | None = store
         self.location = location
+        self._subclasses: dict[str, list[str]] = {}  # read from the ontology; forgotten on every write
 
     @property
     def is_remote(self) -> bool:
@@ -160,6 +161,14 @@ class KnowledgeGraph:
         except RuntimeError as err:  # evaluation error raised by the engine
             raise QueryError(f"SPARQL query failed: {_one_line(err)}") from None
 
+    def subclasses(self, top: str) -> list[str]:
+        """IRIs of ``ckg:<top>`` and every class below it in the store's ontology, sorted; read
+        once between writes (see :mod:`kg.classes` for why queries use the list, not a path)."""
+        if top not in self._subclasses:
+            rows = self.query(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* <{CKG[top]}> }}").records()
+            self._subclasses[top] = sorted({str(row["c"]) for row in rows} | {str(CKG[top])})
+        return list(self._subclasses[top])
+
     # -- the researcher's API (same options as the CLI) ------------------------------------
 
     def events(self, **options: Any) -> list[dict[str, Any]]:
@@ -226,6 +235,7 @@ class KnowledgeGraph:
 
         A remote store receives them in batches over the Graph Store Protocol.
         """
+        self._subclasses.clear()
         engine = self._store
         try:
             if not isinstance(engine, ox.Store):
@@ -244,6 +254,7 @@ class KnowledgeGraph:
 
         :raises QueryError: for a syntax error; :raises StoreError: if the write fails.
         """
+        self._subclasses.clear()
         engine = self._store
         if not isinstance(engine, ox.Store):
             engine.update(sparql, prefixes=PREFIXES)

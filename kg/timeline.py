@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from kg.classes import one_of, subclasses
+from kg.classes import iri_values, one_of
 from kg.lookups import actor_iri
 from kg.query import to_term
 from kg.store import KnowledgeGraph
@@ -141,8 +141,8 @@ def timeline(
     if known_on:
         params["knownOn"] = known_on
         filters.append(f"FILTER{known_on_expr('?fact')}")
-    events = one_of("?class", subclasses(kg, "Event"))
-    states = " ".join(f"<{c}>" for c in subclasses(kg, "State"))
+    events = one_of("?class", kg.subclasses("Event"))
+    states = iri_values(kg.subclasses("State"))
     rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window, "events": events}, filters, params)
     if kg.query(_HAS_STATES % {"states": states}).boolean:
         rows += _rows(kg, _STATE_CHANGES % {"anchor": anchor, "states": states}, filters, params)

@@ -33,9 +33,9 @@ OPEN_END_LITERAL = '"9999-12-31"^^xsd:date'
 
 def fact_dates(kg: KnowledgeGraph, fact: str = "?event", start: str = "?date", end: str = "?end") -> str:
     """SPARQL binding a fact's start and inclusive end (open states end far in the future)."""
-    from kg.classes import one_of, subclasses
+    from kg.classes import one_of
 
-    state = one_of("?_stateClass", subclasses(kg, "State"))
+    state = one_of("?_stateClass", kg.subclasses("State"))
     return (
         f"{fact} ckg:startDate {start} . "
         f"OPTIONAL {{ {fact} ckg:endDate {end}0 }} "
@@ -167,9 +167,9 @@ def snapshot(
     if as_of is not None:
         params["asOf"] = as_of
         hidden.append(f"!{as_of_expr(mode)}")
-    from kg.classes import one_of, subclasses
+    from kg.classes import one_of
 
-    facts = one_of("?class", subclasses(kg, "Event") + subclasses(kg, "State"))
+    facts = one_of("?class", kg.subclasses("Event") + kg.subclasses("State"))
     query = _HIDDEN_FACTS % {"facts": facts, "dates": fact_dates(kg, "?fact", "?date", "?end"), "hidden": " || ".join(hidden)}
     gone = {row["fact"] for row in kg.query(query, params=params).records()}
     view.add_quads(

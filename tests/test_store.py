@@ -71,3 +71,13 @@ def test_default_location_from_env(monkeypatch, tmp_path):
     assert default_location() == "kg-store"
     monkeypatch.setenv("KG_STORE", str(tmp_path / "s"))
     assert default_location() == str(tmp_path / "s")
+
+
+def test_subclasses_are_read_again_after_a_write(seed_kg):
+    graph = kg.open(":memory:")
+    graph.add_quads(seed_kg.quads())
+    before = graph.subclasses("Event")
+    assert "https://w3id.org/conflict-kg/ontology#Attack" in before
+    graph.update("INSERT DATA { GRAPH <https://w3id.org/conflict-kg/graph/source/t> { "
+                 "<https://example.org/Ambush> rdfs:subClassOf ckg:Attack } }")
+    assert graph.subclasses("Event") == sorted(before + ["https://example.org/Ambush"])

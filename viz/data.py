@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import actor_graph
-from kg.classes import one_of, subclasses
+from kg.classes import iri_values, one_of
 from kg.errors import UsageError
 from kg.lookups import actor_iri
 from kg.model import EVENT_CLASSES
@@ -168,7 +168,7 @@ def collect(
     params, filters = _window(start, end, known_on, mode, "?state")
     states = []
     if with_states:
-        states_in = " ".join(f"<{c}>" for c in subclasses(kg, "State"))
+        states_in = iri_values(kg.subclasses("State"))
         query = _STATES % {"states": states_in, "dates": fact_dates(kg, "?state", "?date", "?stateEnd"), "filters": "\n  ".join(filters)}
         for row in kg.query(query, params=params).records():
             states.append(row)
@@ -266,7 +266,7 @@ def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known
     anchor = window_join(start, end)  # the window's days first, not every event
     query = _ROLES % {
         "anchor": anchor, "dates": fact_dates(kg, "?event"), "filters": "\n  ".join(filters),
-        "events": one_of("?cls", subclasses(kg, "Event")), "actors": one_of("?actorClass", subclasses(kg, "Actor")),
+        "events": one_of("?cls", kg.subclasses("Event")), "actors": one_of("?actorClass", kg.subclasses("Actor")),
     }
     return [(r["event"], r["actor"], r["role"]) for r in kg.query(query, params=params).records()]
 
@@ -287,7 +287,7 @@ def _batched(items: Sequence[str]) -> Iterable[str]:
 def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str, Any]], roles: list[tuple[str, str, str]]) -> ViewData:
     actor_iris = sorted(set(graph.nodes) | {a for _, a, _ in roles})
     actors: dict[str, dict[str, Any]] = {}
-    actor_classes = one_of("?c", subclasses(kg, "Actor"))
+    actor_classes = one_of("?c", kg.subclasses("Actor"))
     for values in _batched(actor_iris):
         for row in kg.query(_ACTOR_DETAILS % {"actors": values, "classes": actor_classes}).records():
             actors[row["actor"]] = row
@@ -302,7 +302,7 @@ def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str,
         })
     index = data.node_index()
     event_iris = sorted({d["event"] for _, _, d in graph.edges(data=True) if "event" in d} | {e for e, _, _ in roles})
-    event_classes = one_of("?c", subclasses(kg, "Event"))
+    event_classes = one_of("?c", kg.subclasses("Event"))
     details: dict[str, dict[str, Any]] = {}
     for values in _batched(event_iris):
         for row in kg.query(_EVENT_DETAILS % {"events": values, "classes": event_classes}).records():

@@ -35,7 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.classes import one_of, subclasses
+from kg.classes import one_of
 from kg.errors import UsageError
 from kg.model import EVENT_CLASSES
 from kg.namespaces import CKG, slug_of
@@ -127,7 +127,7 @@ def actor_graph(
         ]
         filters.append(f"FILTER({' || '.join(tests)})")
     anchor = window_join(start, end)
-    fill = {"anchor": anchor, "events": one_of("?cls", subclasses(kg, "Event")), "filters": "\n  ".join(filters)}
+    fill = {"anchor": anchor, "events": one_of("?cls", kg.subclasses("Event")), "filters": "\n  ".join(filters)}
     events = {row["event"]: row for row in kg.query(_EVENTS % fill, params=params).records()}
     graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
     for pair in kg.query(_PAIRS % {"anchor": anchor}).records():
@@ -164,7 +164,7 @@ def _add_node_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
     """Label, class and Wikidata id of each node; nodes that are not actors (a place acted
     upon is a ``ckg:target`` too) leave the graph with their edges."""
     actors = sorted(graph.nodes)
-    classes = one_of("?c", subclasses(kg, "Actor"))
+    classes = one_of("?c", kg.subclasses("Actor"))
     found = set()
     for i in range(0, len(actors), _NODE_BATCH):
         batch = actors[i : i + _NODE_BATCH]
