@@ -42,7 +42,7 @@ import kg  # noqa: E402
 from kg.analysis import balance, centrality, ego, escalation, paths  # noqa: E402
 from kg.analysis.projection import actor_graph, signed_graph  # noqa: E402
 from kg.analysis.span import analysis_windows  # noqa: E402
-from kg.build import ensure_ontology  # noqa: E402
+from kg.contract.ontology import ensure_ontology  # noqa: E402
 from kg.export.network import gexf_bytes, graphml_bytes  # noqa: E402
 from kg.ingest import get_format  # noqa: E402
 from kg.ingest.base import import_file  # noqa: E402

@@ -68,8 +68,9 @@ CHILD = """
 import json, sys, time
 sys.path.insert(0, sys.argv[4])
 import kg
-from kg.namespaces import PREFIXES
-from kg.query import bind_parameters, saved_query
+from kg.base.namespaces import PREFIXES
+from kg.sparql.params import bind_parameters
+from kg.sparql.saved import saved_query
 graph = kg.open(sys.argv[1]); name = sys.argv[2]; repeat = int(sys.argv[3])
 params = json.loads(sys.argv[5]); query = saved_query(name); bound = query.bind(params)
 text = bind_parameters(query.text, bound)
@@ -143,10 +144,10 @@ def main() -> None:
     import kg
     from kg.analysis.balance import balance, signed
     from kg.analysis.projection import actor_graph, collapse
-    from kg.build import ensure_ontology
+    from kg.contract.ontology import ensure_ontology
     from kg.ingest.base import import_file
     from kg.ingest.icews import IcewsFormat
-    from kg.query import saved_queries
+    from kg.sparql.saved import saved_queries
 
     tmp = tempfile.TemporaryDirectory()
     location = args.store or Path(tmp.name) / "store"
@@ -161,7 +162,7 @@ def main() -> None:
         results["import_s"] = time.perf_counter() - start
     params = dict(PARAMS)
     if args.with_seed:
-        from kg.build import build
+        from kg.curated.build import build
 
         build(graph)
         params.update(SEED_PARAMS)

@@ -35,7 +35,7 @@ CHILD = {
     "kg": """
 import sys, time, kg
 from pathlib import Path
-from kg.build import ensure_ontology
+from kg.contract.ontology import ensure_ontology
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
 graph = kg.open(sys.argv[1]); ensure_ontology(graph)

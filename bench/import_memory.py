@@ -20,7 +20,7 @@ TRAIN = SHARED / "datasets/icews18/derived-named/train.txt"
 CHILD = """
 import resource, sys, time, kg
 from pathlib import Path
-from kg.build import ensure_ontology
+from kg.contract.ontology import ensure_ontology
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
 graph = kg.open(sys.argv[1]); ensure_ontology(graph)

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import kg
-from kg.build import ensure_ontology
+from kg.contract.ontology import ensure_ontology
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
 from viz.network import network_view

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import kg
-from kg.build import build
+from kg.curated.build import build
 from viz import View, explore_view, network_view, timeline_view
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg.build import build
-from kg.resources import default_data_dir
-from kg.store import KnowledgeGraph
+from kg.base.resources import default_data_dir
+from kg.curated.build import build
+from kg.store.graph import KnowledgeGraph
 
 
 def _shared_dir() -> Path:

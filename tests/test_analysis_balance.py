@@ -22,7 +22,7 @@ from kg.analysis.balance import (
     triangles,
 )
 from kg.analysis.projection import actor_graph, collapse
-from kg.errors import UsageError
+from kg.base.errors import UsageError
 
 A, B, C, D, E = NETWORK_ACTORS
 

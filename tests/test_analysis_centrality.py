@@ -12,7 +12,7 @@ from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from kg.analysis.centrality import COLUMNS, centrality, centrality_series, pagerank, top_actors
 from kg.analysis.projection import actor_graph, collapse
-from kg.errors import UsageError
+from kg.base.errors import UsageError
 
 A, B, C, D, E = NETWORK_ACTORS
 

@@ -12,7 +12,7 @@ from conftest import NETWORK_ACTORS
 from conftest import NETWORK_RESIDENTS as RES
 
 from kg.analysis.tables import to_dataframe, to_string
-from kg.errors import UsageError
+from kg.base.errors import UsageError
 from kg.export.network import GEXF_NS, NetworkFormat, export_network, spells, write_network
 
 A, B, C, D, E = NETWORK_ACTORS

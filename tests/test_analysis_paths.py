@@ -13,7 +13,7 @@ from conftest import NETWORK_RESIDENTS as RES
 from kg.analysis.ego import ego_network, ego_over, neighbours
 from kg.analysis.paths import earliest_arrival, paths_of
 from kg.analysis.projection import actor_graph, collapse
-from kg.errors import UsageError
+from kg.base.errors import UsageError
 
 A, B, C, D, E = NETWORK_ACTORS
 

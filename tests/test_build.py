@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import dump
 
-from kg.build import build
+from kg.base.errors import DataError, ValidationError
+from kg.base.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, graph_iri
 from kg.cli import main
-from kg.errors import DataError, ValidationError
-from kg.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, graph_iri
+from kg.curated.build import build
 
 EVENTS = "events/isw-syria-sitrep-2017-05-31.yaml"
 

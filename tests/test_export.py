@@ -22,13 +22,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDFS, XSD
 
 import kg
-from kg.build import build
+from kg.base.errors import UsageError
+from kg.base.namespaces import CKG
+from kg.base.resources import ontology_dir
 from kg.cli import main
-from kg.errors import UsageError
+from kg.curated.build import build
 from kg.export.rdf import RdfExportFormat, export_rdf, load_context, union_triples, write_rdf
-from kg.namespaces import CKG
-from kg.resources import ontology_dir
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 #: rdflib parser name of each export format.
 RDFLIB_FORMAT = {

@@ -19,9 +19,9 @@ import pytest
 from conftest import SHARED, dump
 
 import kg
-from kg.build import ensure_ontology
+from kg.base.errors import DataError
 from kg.cli import main
-from kg.errors import DataError
+from kg.contract.ontology import ensure_ontology
 from kg.ingest import get_format
 from kg.ingest.acled import AcledFormat, parse_date
 from kg.ingest.base import RowError, import_file
@@ -313,7 +313,7 @@ def test_known_rows_say_what_acled_says(graph):
 
 def test_events_lookup_lists_imported_events(graph):
     import_file(graph, AcledFormat(), SAMPLE, now=T0)
-    attacks = graph.events(actor="civilians-syria", type="Attack")
+    attacks = kg.events(graph, actor="civilians-syria", type="Attack")
     assert {e["event"].rsplit("/", 1)[1] for e in attacks} == {
         "acled-syr99814",
         "acled-syr101035",
@@ -520,7 +520,7 @@ def test_reimport_of_a_newer_export(graph, tmp_path):
     ).boolean
 
     def listed(**options) -> set[str]:
-        return {e["event"].rsplit("/", 1)[1] for e in graph.events(**options)}
+        return {e["event"].rsplit("/", 1)[1] for e in kg.events(graph, **options)}
 
     assert len(listed()) == 34
     between = listed(known_on=dt.date(2022, 8, 1))  # what we knew before the newer export

@@ -10,9 +10,10 @@ import pytest
 from conftest import dump
 
 import kg
-from kg.build import build, ensure_ontology
+from kg.base.errors import DataError, UsageError
 from kg.cli import main
-from kg.errors import DataError, UsageError
+from kg.contract.ontology import ensure_ontology
+from kg.curated.build import build
 from kg.ingest import get_format
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
@@ -147,7 +148,7 @@ def test_reimport_newer_export(graph, tmp_path):
     report = import_file(graph, IcewsFormat(), old, source_id="icews-feed", now=T1)
     assert report.invalidated == 2 and report.imported == 38
     def count(**options):
-        return len(graph.events(**options))
+        return len(kg.events(graph, **options))
 
     assert count() == 40  # nothing deleted
     assert count(known_on=dt.date(2020, 3, 1)) == 30  # what we knew between the imports: the first export

@@ -12,13 +12,13 @@ import pytest
 from conftest import SHARED, dump
 
 import kg
-from kg.build import ensure_ontology
+from kg.base.errors import DataError
+from kg.base.namespaces import resource_iri
 from kg.cli import main
-from kg.errors import DataError
+from kg.contract.ontology import ensure_ontology
 from kg.ingest import get_format
 from kg.ingest.base import ImportError_, import_file
 from kg.ingest.gdelt import COLUMNS_V1, COLUMNS_V2, GdeltFormat, actor_label
-from kg.namespaces import resource_iri
 
 DATA = Path(__file__).parent / "data" / "gdelt"
 RAW1 = DATA / "gdelt1-raw.export.CSV"  # 10 rows, 58 columns
@@ -417,8 +417,8 @@ def test_reimport_keeps_vanished_row_invalidated(empty_kg, tmp_path):
     assert got[INVALIDATED] == {"2024-02-01T09:00:00Z"}
     assert got[CKG + "agent"] == {actor("shiite")}  # kept whole, never deleted
     assert all(INVALIDATED not in facts(empty_kg, event(line.split("\t")[0])) for line in lines)
-    known_before = {e["event"] for e in empty_kg.events(known_on=dt.date(2024, 1, 31))}
-    known_after = {e["event"] for e in empty_kg.events(known_on=dt.date(2024, 2, 1))}
+    known_before = {e["event"] for e in kg.events(empty_kg, known_on=dt.date(2024, 1, 31))}
+    known_after = {e["event"] for e in kg.events(empty_kg, known_on=dt.date(2024, 2, 1))}
     assert event(gone) in known_before and event(gone) not in known_after
     assert len(known_before) == 10 and len(known_after) == 9
 

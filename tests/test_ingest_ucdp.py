@@ -14,14 +14,14 @@ from click.testing import CliRunner
 from conftest import SHARED, dump
 
 import kg
-from kg.build import ensure_ontology
+from kg.base.errors import DataError
+from kg.base.temporal import Precision
 from kg.cli import main
-from kg.errors import DataError
+from kg.contract.ontology import ensure_ontology
 from kg.ingest import get_format
 from kg.ingest.base import ImportError_, RowError, import_file
 from kg.ingest.ucdp import REQUIRED, UcdpFormat, span
-from kg.store import KnowledgeGraph
-from kg.temporal import Precision
+from kg.store.graph import KnowledgeGraph
 
 DATA = Path(__file__).parent / "data" / "ucdp"
 FIXTURE = DATA / "ucdp-ged-25.csv"
@@ -120,7 +120,7 @@ def test_fixture_rows_are_real_sample_rows() -> None:
 
 
 def test_every_row_becomes_one_event(imported: KnowledgeGraph) -> None:
-    events = imported.events()
+    events = kg.events(imported).records()
     assert len(events) == 25
     assert sorted(e["event"].rsplit("-", 1)[1] for e in events) == sorted(fixture_rows())
     ids = imported.query(f"SELECT ?e ?id WHERE {{ GRAPH <{GRAPH}> {{ ?e ckg:sourceId ?id }} }}").records()
@@ -374,7 +374,7 @@ def test_skip_bad_rows_imports_the_rest_and_writes_the_rejects(graph: KnowledgeG
         "11\tbest\t'7.5' is not a whole number of deaths",
         "16\tdate_end\t2013-08-01 is before date_start 2013-08-09",
     ]
-    listed = {e["event"] for e in graph.events()}
+    listed = {e["event"] for e in kg.events(graph).records()}
     assert len(listed) == 23 and ev("317217") not in listed and ev("320214") not in listed
     assert "2 bad rows written to" in report.summary()
 
@@ -444,8 +444,8 @@ def test_reimport_of_a_newer_export(graph: KnowledgeGraph, tmp_path: Path) -> No
     assert one(graph, vanished + "#deaths-civilians", CKG + "fatalities") == "12"
     assert one(graph, vanished, CKG + "startDate") == "2013-08-09"
     # what we knew the day before the re-import still lists it; today it is gone
-    before = {e["event"] for e in graph.events(known_on=dt.date(2024, 5, 31))}
-    today = {e["event"] for e in graph.events(known_on=dt.date(2024, 6, 1))}
+    before = {e["event"] for e in kg.events(graph, known_on=dt.date(2024, 5, 31))}
+    today = {e["event"] for e in kg.events(graph, known_on=dt.date(2024, 6, 1))}
     assert vanished in before and vanished not in today
     assert len(before) == 25 and len(today) == 24
     # the source keeps the day it was first known (record time), so known_on still works
@@ -487,7 +487,7 @@ def test_full_sample(tmp_path: Path) -> None:
     seconds = time.perf_counter() - started
     assert (report.rows, report.imported, report.rejected) == (1000, 1000, 0)
     assert seconds < 30
-    assert len(store.events()) == 1000
+    assert len(kg.events(store).records()) == 1000
     syria = store.query("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e ckg:sourceId ?id ; ckg:place/ckg:within* place:syria }")
     assert int(syria.scalar()) == 265
     kinds = store.query(

@@ -4,9 +4,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from kg.errors import DataError
-from kg.namespaces import CKG, graph_iri, resource_iri, slug_of, wikidata_iri
-from kg.resources import ontology_dir
+from kg.base.errors import DataError
+from kg.base.namespaces import CKG, graph_iri, resource_iri, slug_of, wikidata_iri
+from kg.base.resources import ontology_dir
 
 DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual}
 

@@ -73,7 +73,7 @@ def test_wheel_contains_ontology_data_and_queries(wheel: Path) -> None:
 
 
 def test_installed_package_is_not_the_checkout(venv: Path, tmp_path: Path) -> None:
-    done = check(run([venv / "bin" / "python", "-c", "import kg, kg.resources as r; print(kg.__file__); print(r.ontology_dir())"], cwd=tmp_path))
+    done = check(run([venv / "bin" / "python", "-c", "import kg, kg.base.resources as r; print(kg.__file__); print(r.ontology_dir())"], cwd=tmp_path))
     module, ontology = done.stdout.split()
     assert Path(module).resolve().is_relative_to(venv.resolve())
     assert Path(ontology).resolve().is_relative_to(venv.resolve())

@@ -11,8 +11,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph
 
-from kg.errors import QueryError
-from kg.query import bind_parameters, parse_saved_query, saved_queries, saved_query, to_term
+from kg.base.errors import QueryError
+from kg.sparql.params import bind_parameters
+from kg.sparql.saved import parse_saved_query, saved_queries, saved_query
+from kg.sparql.terms import to_term
 
 SELECT = "SELECT ?label ?date WHERE { ?e a ckg:Joining ; rdfs:label ?label ; ckg:startDate ?date }"
 

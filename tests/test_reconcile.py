@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from kg.build import build
 from kg.cli import main
+from kg.curated.build import build
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
-from kg.reconcile import RECONCILIATION_GRAPH, Proposal, propose, write_links
+from kg.ingest.reconcile import RECONCILIATION_GRAPH, Proposal, propose, write_links
 
 SVEST = "https://w3id.org/conflict-kg/id/event/isis-double-svest-attack-ahrar-al-sham-eastern-idlib-2017-05-22"
 MEETING = "https://w3id.org/conflict-kg/id/event/ahrar-al-sham-meeting-eastern-idlib-2017-05-22"

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg.build import build
+from kg.base.resources import default_data_dir
 from kg.cli import main
-from kg.query import saved_queries, saved_query
-from kg.resources import default_data_dir
-from kg.store import KnowledgeGraph
+from kg.curated.build import build
+from kg.sparql.saved import saved_queries, saved_query
+from kg.store.graph import KnowledgeGraph
 
 FIXTURES = Path(__file__).parent / "data"
 NAMES = sorted(saved_queries())

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from conftest import SEED_TEXT
 
-from kg.curated import load_curated
-from kg.resources import default_data_dir
+from kg.base.resources import default_data_dir
+from kg.curated.load import load_curated
 
 D = dt.date
 EV = "https://w3id.org/conflict-kg/id/event/"

@@ -10,9 +10,9 @@ from rdflib import Graph, URIRef
 from starlette.testclient import TestClient
 
 import kg
-from kg.build import build
+from kg.curated.build import build
 from kg.server import Settings, create_app
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 ATTACKS = "SELECT ?a ?b WHERE { ?a ckg:attacked ?b } ORDER BY ?a ?b"
 NATO = "CONSTRUCT WHERE { actor:nato ?p ?o }"

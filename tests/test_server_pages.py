@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 import kg
 from kg.server import Settings, create_app
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 ISIS = "https://w3id.org/conflict-kg/id/actor/isis"
 

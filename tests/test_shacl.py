@@ -17,9 +17,10 @@ from conftest import dump
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, GEO, ORG, PROV, RDF, XSD
 
-from kg.build import build, load_ontology, load_shapes, validate
-from kg.errors import DataError, ValidationError
-from kg.store import KnowledgeGraph
+from kg.base.errors import DataError, ValidationError
+from kg.contract.ontology import load_ontology, load_shapes
+from kg.curated.build import build, validate
+from kg.store.graph import KnowledgeGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CKG = Namespace("https://w3id.org/conflict-kg/ontology#")  # open, so tests can write wrong terms
@@ -184,7 +185,7 @@ class Case:
     path: URIRef | None
     component: URIRef
     shape: URIRef | None = None  # a named node shape, when the result has no path
-    field: str | None = None  # the YAML field kg.build.validate names
+    field: str | None = None  # the YAML field kg.curated.build.validate names
 
 
 CASES = {
@@ -230,7 +231,7 @@ def test_broken_graph_fails_with_the_expected_constraint(name: str, shapes: Grap
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_build_validate_names_the_field(name: str, shapes: Graph, ontology: Graph) -> None:
-    """kg.build.validate turns the same violation into a ValidationError naming the IRI and field."""
+    """kg.curated.build.validate turns the same violation into a ValidationError naming the IRI and field."""
     case = CASES[name]
     graph = valid_graph()
     case.edit(graph)

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import kg
-from kg.errors import QueryError, StoreError, UsageError
+from kg.base.errors import QueryError, StoreError, UsageError
 
 INSERT = "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> <https://example.org/p> 'x' } }"
 
@@ -65,7 +65,7 @@ def test_bad_locations(tmp_path):
 
 
 def test_default_location_from_env(monkeypatch, tmp_path):
-    from kg.store import default_location
+    from kg.store.graph import default_location
 
     monkeypatch.delenv("KG_STORE", raising=False)
     assert default_location() == "kg-store"

@@ -17,8 +17,9 @@ from servers import OxigraphServer, virtuoso_url
 
 import kg
 from kg.analysis.projection import actor_graph
-from kg.build import build, ensure_ontology
-from kg.errors import DataError, QueryError
+from kg.base.errors import DataError, QueryError
+from kg.contract.ontology import ensure_ontology
+from kg.curated.build import build
 from kg.export.rdf import export_rdf
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
@@ -96,9 +97,9 @@ def test_build_and_lookups_agree(store):
     reference = kg.open(":memory:")
     build(reference)
     assert quads(store) == quads(reference)  # the same quads, whatever the engine
-    names = [e["event"] for e in store.events(actor="isis", start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 23))]
-    assert names == [e["event"] for e in reference.events(actor="isis", start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 23))]
-    assert [e.line() for e in store.timeline(actor="nato")] == [e.line() for e in reference.timeline(actor="nato")]
+    names = [e["event"] for e in kg.events(store, actor="isis", start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 23))]
+    assert names == [e["event"] for e in kg.events(reference, actor="isis", start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 23))]
+    assert [e.line() for e in kg.timeline(store, actor="nato")] == [e.line() for e in kg.timeline(reference, actor="nato")]
     assert store.query("ASK { actor:isis ckg:attacked actor:ahrar-al-sham }").boolean
 
 
@@ -111,8 +112,8 @@ def test_windows_projection_and_views_agree(store):
     build(reference)
     week = {"start": dt.date(2017, 5, 18), "end": dt.date(2017, 5, 25)}
     for options in (week, {"as_of": dt.date(2017, 5, 20)}, {"type": "Attack"}, {}):
-        assert [e["event"] for e in store.events(**options)] == [e["event"] for e in reference.events(**options)], options
-    assert [e.line() for e in store.timeline(**week)] == [e.line() for e in reference.timeline(**week)]
+        assert [e["event"] for e in kg.events(store, **options)] == [e["event"] for e in kg.events(reference, **options)], options
+    assert [e.line() for e in kg.timeline(store, **week)] == [e.line() for e in kg.timeline(reference, **week)]
     ours, theirs = actor_graph(store, **week), actor_graph(reference, **week)
     assert sorted(ours.edges(keys=True)) == sorted(theirs.edges(keys=True)) != []
     assert {n: d["type"] for n, d in ours.nodes(data=True)} == {n: d["type"] for n, d in theirs.nodes(data=True)}
@@ -135,7 +136,7 @@ def test_import_and_reimport(store):
     ensure_ontology(store)
     report = import_file(store, IcewsFormat(), ICEWS, now=T0)
     assert report.imported == 40
-    assert len(store.events()) == len({line for line in ICEWS.read_text(encoding="utf-8").splitlines() if line})
+    assert len(kg.events(store).records()) == len({line for line in ICEWS.read_text(encoding="utf-8").splitlines() if line})
     assert import_file(store, IcewsFormat(), ICEWS, now=T0).unchanged
     assert store.query("ASK { ?a ckg:attacked ?b }").boolean or store.query("ASK { ?e ckg:sourceId ?id }").boolean
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from kg.errors import DataError
-from kg.temporal import Precision, TimeSpan, parse_date
+from kg.base.errors import DataError
+from kg.base.temporal import Precision, TimeSpan, parse_date
 
 D = dt.date
 

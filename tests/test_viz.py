@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.build import ensure_ontology
+from kg.base.errors import UsageError
 from kg.cli import main
-from kg.errors import UsageError
+from kg.contract.ontology import ensure_ontology
 from viz import explore_view, network_view, timeline_view
 from viz.data import collect
 from viz.layout import centrality, precomputed_layout

@@ -18,8 +18,8 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-from kg.build import ensure_ontology
-from kg.store import KnowledgeGraph
+from kg.contract.ontology import ensure_ontology
+from kg.store.graph import KnowledgeGraph
 from viz import explore_view, network_view, timeline_view
 
 DATA = Path(__file__).parent / "data" / "viz"

@@ -1,4 +1,4 @@
-"""Windows found by joins (kg.timeview.window_join) give exactly what a scan of every date gives.
+"""Windows found by joins (kg.read.timeview.window_join) give exactly what a scan of every date gives.
 
 The seed has the awkward cases: a wave of attacks over six days, remarks approximately dated
 over fifteen months, a withdrawal known to the month and a membership still holding.
@@ -12,11 +12,11 @@ import itertools
 import pytest
 
 from kg.analysis.projection import actor_graph
-from kg.lookups import events
-from kg.store import KnowledgeGraph
-from kg.temporal import OPEN_END, Match, Precision, TimeSpan, Window, months_overlapped
-from kg.timeline import timeline
-from kg.timeview import JOIN_DAYS_MAX, window_join
+from kg.base.temporal import OPEN_END, Match, Precision, TimeSpan, Window, months_overlapped
+from kg.read.lookups import events
+from kg.read.timeline import timeline
+from kg.read.timeview import JOIN_DAYS_MAX, window_join
+from kg.store.graph import KnowledgeGraph
 
 DAYS = [dt.date.fromisoformat(d) for d in (
     "2016-02-29", "2016-03-01", "2016-12-31", "2017-04-30", "2017-05-01", "2017-05-17",

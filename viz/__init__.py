@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 from viz.network import network_view
 from viz.render import View
 from viz.timeline import explore_view, timeline_view

@@ -9,7 +9,7 @@ any role, including the ones with a single actor (a meeting, a withdrawal).
 Dates are ISO strings; an open state has ``end = None``. Text is kept verbatim: the page escapes it.
 
 >>> import kg, datetime as dt
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> data = collect(graph)
 >>> sorted(n["label"] for n in data.nodes)[:2]
@@ -28,14 +28,14 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import actor_graph
-from kg.classes import iri_values, one_of
-from kg.errors import UsageError
-from kg.lookups import actor_iri
-from kg.model import EVENT_CLASSES
-from kg.namespaces import CKG, slug_of
-from kg.store import KnowledgeGraph
-from kg.temporal import Match
-from kg.timeview import fact_dates, known_on_expr, window_expr, window_join
+from kg.base.errors import UsageError
+from kg.base.namespaces import CKG, slug_of
+from kg.base.temporal import Match
+from kg.contract.classes import iri_values, one_of
+from kg.contract.model import EVENT_CLASSES
+from kg.read.lookups import actor_iri
+from kg.read.timeview import fact_dates, known_on_expr, window_expr, window_join
+from kg.store.graph import KnowledgeGraph
 
 #: Relation names that are states, not events (kept out of :func:`actor_graph`).
 STATE_RELATIONS = ("Membership",)

@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import collapse
-from kg.errors import UsageError
+from kg.base.errors import UsageError
 
 #: Above this many nodes the layout is computed in Python and the browser's physics is off.
 LAYOUT_THRESHOLD = 300

@@ -2,7 +2,7 @@
 the time slider, filters, search, details, legend and offline use.
 
 >>> import kg
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> view = network_view(graph, size_by="degree")
 >>> view.stats["actors"], "https://cdn" in view.to_string()
@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.store import KnowledgeGraph
-from kg.temporal import Match
+from kg.base.temporal import Match
+from kg.store.graph import KnowledgeGraph
 from viz.data import ViewData, collect
 from viz.layout import LAYOUT_THRESHOLD, SEED, SizeBy, centrality, node_sizes, precomputed_layout
 from viz.render import View, render_page
@@ -160,7 +160,7 @@ def network_view_from(data: ViewData, *, size_by: SizeBy | str = SizeBy.PAGERANK
 
 
 def _size(size_by: SizeBy | str) -> SizeBy:
-    from kg.errors import UsageError
+    from kg.base.errors import UsageError
 
     try:
         return SizeBy(size_by)

@@ -7,7 +7,7 @@ Lanes per type: one lane per event class. A membership state is a bar from its s
 (or to the end of the view while it still holds), in the member's lane.
 
 >>> import kg
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> view = timeline_view(graph, actors=["ahrar-al-sham"])
 >>> view.stats["lanes"], view.stats["items"]
@@ -21,9 +21,9 @@ import enum
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
-from kg.temporal import Match
+from kg.base.errors import UsageError
+from kg.base.temporal import Match
+from kg.store.graph import KnowledgeGraph
 from viz.data import ViewData, collect
 from viz.layout import LAYOUT_THRESHOLD, SizeBy
 from viz.network import _legend_context, _payload, _size, _stats, network_payload, window_subtitle

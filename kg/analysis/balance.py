@@ -31,8 +31,8 @@ import networkx as nx
 
 from kg.analysis.projection import signed_graph
 from kg.analysis.span import Window, analysis_graph, analysis_windows
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
+from kg.base.errors import UsageError
+from kg.store.graph import KnowledgeGraph
 
 SERIES_COLUMNS = ["window_start", "window_end", "actors", "positive", "negative", "triangles", "balanced", "share"]
 TRIAD_COLUMNS = ["a", "b", "c", "label_a", "label_b", "label_c", "signs", "event_count", "events"]
@@ -145,7 +145,7 @@ def balance_series(
     Examples
     --------
     >>> import kg, datetime as dt
-    >>> from kg.build import build
+    >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> row = balance_series(graph, start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 31), size="14d")[0]
     >>> row["negative"], row["triangles"], row["share"]
@@ -436,7 +436,7 @@ def factions_of(
     Examples
     --------
     >>> import kg
-    >>> from kg.build import build
+    >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> f = factions_of(graph)
     >>> f.frustration, f.exact, f.labels[f.camps[0][0]]

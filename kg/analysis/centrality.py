@@ -31,7 +31,7 @@ import networkx as nx
 
 from kg.analysis.projection import collapse
 from kg.analysis.span import Window, analysis_windows
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 COLUMNS = ["window_start", "window_end", "actor", "label", "degree_in", "degree_out", "betweenness", "pagerank"]
 
@@ -165,7 +165,7 @@ def centrality_series(
     Examples
     --------
     >>> import kg, datetime as dt
-    >>> from kg.build import build
+    >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> rows = centrality_series(graph, start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 31), size="14d", top=1)
     >>> [(r["window_start"].isoformat(), r["label"]) for r in rows]
@@ -187,7 +187,7 @@ def top_actors(rows: Iterable[dict[str, Any]], *, n: int = 10, by: str = "pagera
     >>> [r["label"] for r in top_actors(rows, n=2)]
     ['b', 'c']
     """
-    from kg.errors import UsageError
+    from kg.base.errors import UsageError
 
     if n < 1:
         raise UsageError(f"--top must be at least 1, not {n}")

@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.span import Window, actor_id, analysis_windows
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 COLUMNS = ["window_start", "window_end", "actor", "events", "degree", "entered", "left", "neighbours"]
 
@@ -80,7 +80,7 @@ def ego_network(
     Examples
     --------
     >>> import kg
-    >>> from kg.build import build
+    >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> rows = ego_network(graph, "isis", start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 31), size="7d")
     >>> [(r["window_start"].day, [n.rsplit("/", 1)[1] for n in r["entered"]], len(r["left"])) for r in rows]

@@ -35,8 +35,8 @@ import networkx as nx
 
 from kg.analysis.projection import actor_graph
 from kg.analysis.span import event_span
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
+from kg.base.errors import UsageError
+from kg.store.graph import KnowledgeGraph
 
 PERIODS = ("week", "month")
 KINDS = ("surge", "first-hostile", "sign-flip")
@@ -315,7 +315,7 @@ def escalation_of(
     Examples
     --------
     >>> import kg
-    >>> from kg.build import build
+    >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> [(r["kind"], r["label"], r["counterpart_label"]) for r in escalation_of(graph, start=dt.date(2017, 5, 22), end=dt.date(2017, 5, 22))]
     [('first-hostile', 'Ahrar al-Sham', 'Islamic State of Iraq and Syria')]

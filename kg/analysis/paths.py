@@ -29,8 +29,8 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.span import actor_id, analysis_graph
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
+from kg.base.errors import UsageError
+from kg.store.graph import KnowledgeGraph
 
 COLUMNS = ["source", "actor", "label", "arrival", "hops", "path", "events"]
 
@@ -134,7 +134,7 @@ def paths_of(
     Examples
     --------
     >>> import kg
-    >>> from kg.build import build
+    >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> [(r["label"], r["arrival"].isoformat()) for r in paths_of(graph, "isis", relations=["Attack"])]
     [('Ismaili community (Syria)', '2017-05-18'), ('Ahrar al-Sham', '2017-05-22'), ('Alawite community (Syria)', '2017-05-23')]

@@ -20,7 +20,7 @@ the Shi'a community protected by an interception is not its enemy),
 Node attributes: ``label``, ``type`` (actor class), ``wikidata``.
 
 >>> import kg, datetime as dt
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> g = actor_graph(graph, start=dt.date(2017, 5, 22), end=dt.date(2017, 5, 23), relations=["Attack"])
 >>> sorted((g.nodes[a]["label"], g.nodes[b]["label"]) for a, b, d in g.edges(data=True) if d["sign"] < 0)[:2]
@@ -35,16 +35,16 @@ from typing import Any
 
 import networkx as nx
 
-from kg.classes import one_of
-from kg.errors import UsageError
-from kg.model import EVENT_CLASSES
-from kg.namespaces import CKG, slug_of
-from kg.store import KnowledgeGraph
-from kg.temporal import Match
-from kg.timeview import known_on_expr, window_expr, window_join
+from kg.base.errors import UsageError
+from kg.base.namespaces import CKG, slug_of
+from kg.base.temporal import Match
+from kg.contract.classes import one_of
+from kg.contract.model import EVENT_CLASSES
+from kg.read.timeview import known_on_expr, window_expr, window_join
+from kg.store.graph import KnowledgeGraph
 
 # Two queries (the events, then their actor pairs), each starting from the window's days
-# (kg.timeview.window_join): one query with a UNION of roles and OPTIONALs after it makes
+# (kg.read.timeview.window_join): one query with a UNION of roles and OPTIONALs after it makes
 # Oxigraph scan every event of the store.
 _EVENTS = """
 SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source WHERE {

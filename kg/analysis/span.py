@@ -9,7 +9,7 @@ Every metric that reads the store takes the same keyword options, resolved here 
 - ``relations`` / ``known_on``: passed to :func:`kg.analysis.projection.actor_graph`.
 
 >>> import kg, datetime as dt
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> event_span(graph, start=dt.date(2017, 5, 1))
 (datetime.date(2017, 5, 1), datetime.date(2017, 5, 31))
@@ -26,10 +26,10 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import actor_graph, parse_duration, window_bounds
-from kg.classes import is_a
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
-from kg.timeview import fact_dates
+from kg.base.errors import UsageError
+from kg.contract.classes import is_a
+from kg.read.timeview import fact_dates
+from kg.store.graph import KnowledgeGraph
 
 Window = tuple[dt.date, dt.date, nx.MultiDiGraph]
 
@@ -124,7 +124,7 @@ def actor_id(kg: KnowledgeGraph, actor: str) -> str:
 
     :raises UsageError: a malformed id or no such actor in the store.
     """
-    from kg.lookups import actor_iri
+    from kg.read.lookups import actor_iri
 
     if actor.startswith(("http://", "https://")):
         ok = kg.query(f"ASK {{ {is_a(kg, '?actor', 'Actor')} }}", params={"actor": actor}).boolean

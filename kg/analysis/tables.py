@@ -27,8 +27,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from kg.errors import UsageError
-from kg.namespaces import BASE
+from kg.base.errors import UsageError
+from kg.base.namespaces import BASE
 
 #: Output formats of ``kg analyze``.
 FORMATS = ("table", "csv", "json")

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import click
 
 import kg
-from kg.errors import KGError
-from kg.store import DEFAULT_STORE, STORE_ENV, KnowledgeGraph
+from kg.base.errors import KGError
+from kg.store.graph import DEFAULT_STORE, STORE_ENV, KnowledgeGraph
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -16,10 +16,10 @@ from kg.analysis import paths as paths_mod
 from kg.analysis.projection import parse_duration
 from kg.analysis.span import actor_id, analysis_graph
 from kg.analysis.tables import FORMATS, to_string
+from kg.base.errors import UsageError
 from kg.cli import main, pass_kg
 from kg.cli.options import date_option, known_on_option
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from kg.build import build
 from kg.cli import main, pass_kg
-from kg.store import KnowledgeGraph
+from kg.curated.build import build
+from kg.store.graph import KnowledgeGraph
 
 
 @main.command("build")

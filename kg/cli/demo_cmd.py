@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from kg.cli import main, pass_kg
-from kg.demo import run_demo
-from kg.store import KnowledgeGraph
+from kg.cli.demo import run_demo
+from kg.store.graph import KnowledgeGraph
 
 
 @main.command("demo")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
+from kg.base.errors import UsageError
 from kg.cli import main, pass_kg
 from kg.cli.options import date_option, known_on_option
-from kg.errors import UsageError
 from kg.export.network import NetworkFormat, export_network, write_network
 from kg.export.rdf import RdfExportFormat, export_rdf, write_rdf
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 _CHOICES = [f.label for f in RdfExportFormat] + [f.label for f in NetworkFormat]
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from kg.build import ensure_ontology
+from kg.base.errors import UsageError
 from kg.cli import main, pass_kg
-from kg.errors import UsageError
+from kg.contract.ontology import ensure_ontology
 from kg.ingest import FORMATS, get_format
 from kg.ingest.base import import_file
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 
 @main.command("import")

@@ -6,13 +6,13 @@ import datetime as dt
 
 import click
 
+from kg.base.temporal import Allen
 from kg.cli import main, pass_kg
 from kg.cli.options import FORMATS, as_of_option, date_option, known_on_option, precision_option
-from kg.lookups import actors_result, events_result
-from kg.model import ACTOR_KINDS, EVENT_CLASSES
-from kg.query import ResultFormat
-from kg.store import KnowledgeGraph
-from kg.temporal import Allen
+from kg.contract.model import ACTOR_KINDS, EVENT_CLASSES
+from kg.read.lookups import actors, events
+from kg.sparql.results import ResultFormat
+from kg.store.graph import KnowledgeGraph
 
 
 @main.command("events")
@@ -47,7 +47,7 @@ def events_command(
 
     Example: kg events --actor isis --from 2017-05-18 --to 2017-05-25
     """
-    result = events_result(
+    result = events(
         kg, actor=actor, type=type_, start=start, end=end, mode=precision,
         as_of=as_of, known_on=known_on, relation=relation, to_event=to_event,
     )
@@ -63,4 +63,4 @@ def actors_command(kg: KnowledgeGraph, type_: str | None, fmt: str) -> None:
 
     Example: kg actors --type Community
     """
-    click.echo(actors_result(kg, type=type_).to_string(ResultFormat(fmt)).rstrip("\n"))
+    click.echo(actors(kg, type=type_).to_string(ResultFormat(fmt)).rstrip("\n"))

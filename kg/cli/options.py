@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kg.temporal import Match
+from kg.base.temporal import Match
 
 FORMATS = click.Choice(["table", "csv", "tsv", "json"])
 

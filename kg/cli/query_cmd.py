@@ -7,11 +7,13 @@ from pathlib import Path
 
 import click
 
+from kg.base.errors import UsageError
 from kg.cli import main, pass_kg
 from kg.cli.options import as_of_option, known_on_option
-from kg.errors import UsageError
-from kg.query import ResultFormat, saved_queries, saved_query
-from kg.store import KnowledgeGraph
+from kg.read.timeview import query as query_at
+from kg.sparql.results import ResultFormat
+from kg.sparql.saved import saved_queries, saved_query
+from kg.store.graph import KnowledgeGraph
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -72,5 +74,5 @@ def query_command(
         text = file.read_text(encoding="utf-8")
     else:
         text = sparql or ""
-    result = kg.query(text, params=bound, as_of=as_of, known_on=known_on)
+    result = query_at(kg, text, params=bound, as_of=as_of, known_on=known_on)
     click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))

@@ -9,8 +9,8 @@ import click
 
 from kg.cli import main, pass_kg
 from kg.cli.options import date_option
-from kg.reconcile import RECONCILIATION_GRAPH, propose, write_links
-from kg.store import KnowledgeGraph
+from kg.ingest.reconcile import RECONCILIATION_GRAPH, propose, write_links
+from kg.store.graph import KnowledgeGraph
 
 
 @main.command("reconcile")

@@ -6,10 +6,10 @@ from typing import Any
 
 import click
 
+from kg.base.errors import UsageError
 from kg.cli import main, pass_kg
-from kg.errors import UsageError
 from kg.server.settings import UPDATE_TOKEN_ENV, Settings, is_loopback
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 
 def settings_options(f: Any) -> Any:

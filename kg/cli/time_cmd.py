@@ -11,9 +11,9 @@ import click
 
 from kg.cli import main, pass_kg
 from kg.cli.options import date_option, known_on_option, parse_date, precision_option
-from kg.diff import network_diff
-from kg.store import KnowledgeGraph
-from kg.timeline import timeline
+from kg.read.diff import network_diff
+from kg.read.timeline import timeline
+from kg.store.graph import KnowledgeGraph
 
 
 @main.command("timeline")

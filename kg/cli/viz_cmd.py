@@ -11,7 +11,7 @@ import click
 
 from kg.cli import main, pass_kg
 from kg.cli.options import date_option, known_on_option
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 
 def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:

@@ -15,7 +15,7 @@ network plays on Gephi's timeline. GEXF 1.2 (``http://www.gexf.net/1.2draft``), 
 version Gephi and networkx read.
 
 >>> import kg, io, networkx as nx
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> g = nx.read_gexf(io.BytesIO(export_network(graph, "gexf")))
 >>> g.graph["mode"], g.nodes["https://w3id.org/conflict-kg/id/actor/ahrar-al-sham"]["spells"]
@@ -36,8 +36,8 @@ import networkx as nx
 
 import kg as _kg
 from kg.analysis.projection import actor_graph, collapse
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
+from kg.base.errors import UsageError
+from kg.store.graph import KnowledgeGraph
 
 GEXF_NS = "http://www.gexf.net/1.2draft"
 _NODE_ATTRS = [("type", "string"), ("wikidata", "string")]

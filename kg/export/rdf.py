@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import UsageError
-from kg.namespaces import PREFIXES
-from kg.resources import ontology_dir
-from kg.store import KnowledgeGraph
+from kg.base.errors import UsageError
+from kg.base.namespaces import PREFIXES
+from kg.base.resources import ontology_dir
+from kg.store.graph import KnowledgeGraph
 
 
 class RdfExportFormat(enum.Enum):

@@ -7,9 +7,13 @@ streaming, all-or-nothing work for every one of them.
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
-from kg.errors import UsageError
+from kg.base.errors import UsageError
+from kg.contract.ontology import ensure_ontology
+from kg.ingest.base import ImportReport, import_file
+from kg.store.graph import KnowledgeGraph
 
 #: CLI name -> "module:Class" (imported on demand).
 FORMATS = {
@@ -30,3 +34,26 @@ def get_format(name: str, **options: Any) -> Any:
     except ModuleNotFoundError:
         raise UsageError(f"the {name} importer is not available in this version") from None
     return factory(**options)
+
+
+def import_dataset(
+    kg: KnowledgeGraph,
+    fmt: str,
+    path: str | Path,
+    *,
+    source_id: str | None = None,
+    skip_bad_rows: bool = False,
+    **format_options: Any,
+) -> ImportReport:
+    """Import one dataset file (``fmt``: ``acled``, ``ucdp``, ``gdelt`` or ``icews``) into its own
+    named graph, all or nothing; the ontology is written first if the store lacks it.
+
+    >>> import kg
+    >>> graph = kg.open(":memory:")
+    >>> kg.import_dataset(graph, "nope", "x.csv")
+    Traceback (most recent call last):
+    kg.base.errors.UsageError: unknown import format 'nope': use one of icews, acled, ucdp, gdelt
+    """
+    importer = get_format(fmt, **format_options)
+    ensure_ontology(kg)
+    return import_file(kg, importer, Path(path), source_id=source_id, skip_bad_rows=skip_bad_rows)

@@ -103,11 +103,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import DataError
+from kg.base.errors import DataError
+from kg.base.namespaces import DCTERMS, resource_iri
+from kg.base.temporal import Precision
+from kg.contract.emit import C, NameIndex, RowQuads, lit, node, slugify
 from kg.ingest.base import Row, RowError, read_csv_rows
-from kg.ingest.emit import C, NameIndex, RowQuads, lit, node, slugify
-from kg.namespaces import DCTERMS, resource_iri
-from kg.temporal import Precision
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country")
 

@@ -2,7 +2,7 @@
 
 Every format (``kg.ingest.icews``, ``acled``, ``ucdp``, ``gdelt``) provides a
 :class:`Format`: how to read rows with their line numbers, and how to map one row
-to quads through :class:`kg.ingest.emit.RowQuads`. This module does the rest,
+to quads through :class:`kg.contract.emit.RowQuads`. This module does the rest,
 the same way for all of them:
 
 - rows stream from disk into a staging graph (memory stays flat), then one
@@ -30,10 +30,10 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg.errors import DataError, UsageError
-from kg.ingest.emit import C, NameIndex, P, RowQuads, lit, node, slugify
-from kg.namespaces import DCTERMS, PROV, REGISTRY_GRAPH, graph_iri, is_slug, resource_iri
-from kg.store import KnowledgeGraph
+from kg.base.errors import DataError, UsageError
+from kg.base.namespaces import DCTERMS, PROV, REGISTRY_GRAPH, graph_iri, is_slug, resource_iri
+from kg.contract.emit import C, NameIndex, P, RowQuads, lit, node, slugify
+from kg.store.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ def import_file(
         kg.update(" ; ".join(f"DROP SILENT GRAPH <{g.value}>" for g in drops))
         raise
     if previous:
-        from kg.build import derive_shortcuts_update
+        from kg.contract.shortcuts import derive_shortcuts_update
 
         kg.update(derive_shortcuts_update(target.value, derived.value))
     if rejects:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.resources import ontology_dir
+from kg.base.resources import ontology_dir
 
 #: CAMEO root code -> (project event-type concept, ckg class). Signs come from the concepts.
 ROOT_CONCEPTS: dict[str, tuple[str, str]] = {

@@ -82,11 +82,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import DataError
+from kg.base.errors import DataError
+from kg.base.namespaces import DCTERMS, RDFS, SKOS, resource_iri
+from kg.contract.emit import C, P, RowQuads, lit, node
 from kg.ingest.base import ImportError_, Row, RowError
 from kg.ingest.cameo import ROOT_CONCEPTS, CameoTable
-from kg.ingest.emit import C, P, RowQuads, lit, node
-from kg.namespaces import DCTERMS, RDFS, SKOS, resource_iri
 
 #: GDELT 1.0 event columns (GDELT_1.0_event_Column_Labels_Header_Row_Sep2016.tsv), 58.
 COLUMNS_V1: tuple[str, ...] = (

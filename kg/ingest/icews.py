@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import DataError, UsageError
+from kg.base.errors import DataError, UsageError
+from kg.base.namespaces import SKOS, resource_iri
+from kg.contract.emit import P, RowQuads, lit, node, resource_node, slugify
 from kg.ingest.base import Row, RowError
 from kg.ingest.cameo import CameoTable
-from kg.ingest.emit import P, RowQuads, lit, node, resource_node, slugify
-from kg.namespaces import SKOS, resource_iri
 
 TIME_UNITS = ("date", "hours", "days", "days-from-1")
 COUNTRY_IN_NAME = re.compile(r"\(([^()]+)\)\s*$")

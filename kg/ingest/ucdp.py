@@ -74,11 +74,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import DataError
+from kg.base.errors import DataError
+from kg.base.namespaces import DCTERMS, SKOS, resource_iri, sub_iri
+from kg.base.temporal import Precision
+from kg.contract.emit import C, P, RowQuads, lit, node
 from kg.ingest.base import Row, RowError, read_csv_rows
-from kg.ingest.emit import C, P, RowQuads, lit, node
-from kg.namespaces import DCTERMS, SKOS, resource_iri, sub_iri
-from kg.temporal import Precision
 
 #: The 49 GED columns in file order (used for a header-less file).
 COLUMNS = (

@@ -1,6 +1,6 @@
 """The web application: SPARQL 1.1 Protocol at ``/sparql``, linked-data pages, query page.
 
-Built by :func:`create_app` from a :class:`~kg.store.KnowledgeGraph` and
+Built by :func:`create_app` from a :class:`~kg.store.graph.KnowledgeGraph` and
 :class:`~kg.server.settings.Settings`; no module-level state.
 """
 
@@ -22,11 +22,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from kg.namespaces import PREFIXES
+from kg.base.namespaces import PREFIXES
 from kg.server.executor import Answer, Busy, Job, ProcessExecutor, QueryTimeout, ThreadExecutor
 from kg.server.guard import add_using, is_local_iri, scan
 from kg.server.settings import Settings
-from kg.store import MEMORY, KnowledgeGraph
+from kg.store.graph import MEMORY, KnowledgeGraph
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kg.query import Result
 from kg.server.executor import serialize
 from kg.server.formats import FORMATS, NotAcceptable, negotiate, parse_accept
+from kg.sparql.results import Result
 
 if TYPE_CHECKING:
     from kg.server.app import Server

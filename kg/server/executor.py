@@ -28,7 +28,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
+from kg.base.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,8 @@ def _error(status: int, message: str) -> Answer:
 
 def execute(store: ox.Store, job: Job) -> Answer:
     """Run ``job`` on ``store``; serialize in the negotiated format, at most ``max_rows`` rows."""
-    from kg.query import Result
     from kg.server.formats import NotAcceptable, negotiate
+    from kg.sparql.results import Result
 
     started = time.perf_counter()
     options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
@@ -126,7 +126,7 @@ _GRAPH_FORMATS = {
 
 
 def serialize(result: Any, name: str) -> bytes:
-    """A :class:`kg.query.Result` as bytes in the format called ``name``."""
+    """A :class:`kg.sparql.query.Result` as bytes in the format called ``name``."""
     if result.kind != "graph":
         return result.to_string(name).encode("utf-8")
     engine = _GRAPH_FORMATS[name]
@@ -138,7 +138,7 @@ def serialize(result: Any, name: str) -> bytes:
 
 
 def _view(result: Any) -> bytes:
-    from kg.query import _json_term
+    from kg.sparql.results import _json_term
 
     if result.kind == "graph":
         rows = [[_json_term(t.subject), _json_term(t.predicate), _json_term(t.object)] for t in result.triples]

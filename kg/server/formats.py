@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.errors import QueryError
+from kg.base.errors import QueryError
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from kg.namespaces import PREFIXES
+from kg.base.namespaces import PREFIXES
 
 #: Schemes a graph name may have; anything else (``file:``, ``ftp:``...) is refused.
 LOCAL_SCHEMES = ("http", "https", "urn")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
+from kg.base.namespaces import PREFIXES
 
 #: Pages allow no script at all and load nothing from elsewhere.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"

@@ -13,9 +13,11 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from kg.query import Result, bind_parameters, saved_queries
 from kg.server.formats import DOWNLOADS, NotAcceptable, by_name, negotiate, parse_accept
 from kg.server.html import CSP, esc, json_term_html, link, page, short, table, term_html
+from kg.sparql.params import bind_parameters
+from kg.sparql.results import Result
+from kg.sparql.saved import saved_queries
 
 if TYPE_CHECKING:
     from kg.server.app import Server
@@ -280,7 +282,7 @@ def network_svg(server: Server, iri: ox.NamedNode) -> str:
 
 
 def _ontology_file() -> bytes:
-    from kg.resources import ontology_dir
+    from kg.base.resources import ontology_dir
 
     return (ontology_dir() / "conflict.ttl").read_bytes()
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from kg.namespaces import BASE
+from kg.base.namespaces import BASE
 
 UPDATE_TOKEN_ENV = "KG_UPDATE_TOKEN"
 

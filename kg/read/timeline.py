@@ -1,7 +1,7 @@
 """The chronological story: one entry per event and per state change (start, end).
 
 >>> import kg, datetime as dt
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> for entry in timeline(graph, actor="ahrar-al-sham", start=dt.date(2017, 5, 22)):
 ...     print(entry.line())
@@ -16,12 +16,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from kg.classes import iri_values, one_of
-from kg.lookups import actor_iri
-from kg.query import to_term
-from kg.store import KnowledgeGraph
-from kg.temporal import Match
-from kg.timeview import known_on_expr, window_expr, window_join
+from kg.base.temporal import Match
+from kg.contract.classes import iri_values, one_of
+from kg.read.lookups import actor_iri
+from kg.read.timeview import known_on_expr, window_expr, window_join
+from kg.sparql.terms import to_term
+from kg.store.graph import KnowledgeGraph
 
 # Two queries, not one UNION: Oxigraph joins what follows a UNION over the whole store. Optional
 # values come through plain triple patterns: a path inside OPTIONAL is evaluated over the whole store.

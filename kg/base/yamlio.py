@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from kg.errors import DataError
+from kg.base.errors import DataError
 
 
 class LineDict(dict):  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 Each function yields rdflib triples for one object; the caller decides the named graph.
 
->>> from kg.model import Actor
+>>> from kg.contract.model import Actor
 >>> triples = set(actor_triples(Actor(slug="nato", kind="Organization", label="NATO", wikidata="Q7184")))
 >>> (resource_iri("actor", "nato"), OWL.sameAs, WD["Q7184"]) in triples
 True
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, GEO, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kg.model import Actor, Event, Place, Quote, Retraction, Source, State
-from kg.namespaces import CKG, SEM, WD, resource_iri, sub_iri
-from kg.temporal import Precision, months_overlapped
+from kg.base.namespaces import CKG, SEM, WD, resource_iri, sub_iri
+from kg.base.temporal import Precision, months_overlapped
+from kg.contract.model import Actor, Event, Place, Quote, Retraction, Source, State
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

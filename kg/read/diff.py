@@ -6,7 +6,7 @@ whose first recorded activity falls in it, and actors that went quiet: active in
 period of equal length just before, silent in this one.
 
 >>> import kg, datetime as dt
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> change = network_diff(graph, start=dt.date(2017, 5, 24), end=dt.date(2017, 5, 31))
 >>> [s["label"] for s in change.new_states]
@@ -21,9 +21,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.classes import one_of
-from kg.errors import UsageError
-from kg.store import KnowledgeGraph
+from kg.base.errors import UsageError
+from kg.contract.classes import one_of
+from kg.store.graph import KnowledgeGraph
 
 _STATES = """
 SELECT ?state ?class ?label ?start ?end WHERE {

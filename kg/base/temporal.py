@@ -18,7 +18,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from kg.errors import DataError
+from kg.base.errors import DataError
 
 
 class Precision(enum.Enum):
@@ -59,7 +59,7 @@ def parse_date(text: str) -> dt.date:
     >>> parse_date("2017-02-30")
     Traceback (most recent call last):
     ...
-    kg.errors.DataError: impossible date '2017-02-30': day is out of range for month
+    kg.base.errors.DataError: impossible date '2017-02-30': day is out of range for month
     """
     text = str(text).strip()
     match = _DATE_FORMS[Precision.DAY].match(text)
@@ -301,7 +301,7 @@ def _next_day(day: dt.date) -> dt.date:
 def months_overlapped(start: dt.date, end: dt.date | None) -> list[str]:
     """The months (``YYYY-MM``) a fact lasting more than one day overlaps: its ``ckg:overlapsMonth``.
 
-    One-day facts and states still holding have none (see :func:`kg.timeview.window_join`).
+    One-day facts and states still holding have none (see :func:`kg.read.timeview.window_join`).
 
     >>> months_overlapped(dt.date(2017, 11, 20), dt.date(2018, 1, 3))
     ['2017-11', '2017-12', '2018-01']

@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
+from kg.base.errors import QueryError, StoreError
 
 #: Triples per Graph Store Protocol request when uploading.
 BATCH = 50_000
@@ -75,7 +75,7 @@ def endpoints(query_url: str, update_url: str | None = None, graph_store_url: st
 
 
 class RemoteBackend:
-    """The store operations :class:`kg.store.KnowledgeGraph` needs, over HTTP."""
+    """The store operations :class:`kg.store.graph.KnowledgeGraph` needs, over HTTP."""
 
     def __init__(self, query_url: str, *, update_url: str | None = None, graph_store_url: str | None = None) -> None:
         self.query_url, self.update_url, self.graph_store_url = endpoints(query_url, update_url, graph_store_url)

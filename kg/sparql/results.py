@@ -1,12 +1,9 @@
-"""SPARQL execution, saved queries, safe parameters and result serialization.
+"""Materialized SPARQL results and their serializations (table, CSV, TSV, SPARQL JSON/XML, RDF).
 
 >>> import kg
->>> graph = kg.open(":memory:")
->>> result = graph.query("SELECT ?x WHERE { VALUES ?x { 1 2 } }")
+>>> result = kg.open(":memory:").query("SELECT ?x WHERE { VALUES ?x { 1 2 } }")
 >>> result.variables, [row["x"] for row in result.records()]
 (['x'], [1, 2])
->>> graph.query("SELECT ?d WHERE { }", params={"d": "2017-05-23"}).records()
-[{'d': datetime.date(2017, 5, 23)}]
 """
 
 from __future__ import annotations
@@ -17,21 +14,16 @@ import enum
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.namespaces import PREFIXES
-from kg.resources import queries_dir
-
-if TYPE_CHECKING:
-    from kg.store import KnowledgeGraph
+from kg.base.errors import QueryError
+from kg.base.namespaces import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -72,6 +64,10 @@ class Result:
     rows: list[tuple[Term | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Any]:
+        """Rows as dicts (see :meth:`records`) for SELECT, triples for CONSTRUCT/DESCRIBE."""
+        return iter(self.triples if self.kind == "graph" else self.records())
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)
@@ -263,204 +259,6 @@ def to_python(term: Term | None) -> Any:
     except ValueError:
         pass
     return term.value
-
-
-# -- parameters ---------------------------------------------------------------------------
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PREFIXED = re.compile(r"^([a-z][\w-]*):([\w\-./]*)$")
-
-
-def to_term(value: Any) -> Term:
-    """Turn a parameter value into an RDF term, never into query text.
-
-    IRIs (``https://...`` or a known prefixed name like ``actor:isis``) become IRIs,
-    ``YYYY-MM-DD`` an ``xsd:date``, ints and floats numbers, anything else a string.
-
-    >>> to_term("actor:isis")
-    <NamedNode value=https://w3id.org/conflict-kg/id/actor/isis>
-    >>> to_term("2017-05-23")
-    <Literal value=2017-05-23 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
-    >>> to_term("x } DROP ALL").value
-    'x } DROP ALL'
-    """
-    if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
-    if isinstance(value, dt.date):
-        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-    text = str(value)
-    if text.startswith(("http://", "https://", "urn:")):
-        try:
-            return ox.NamedNode(text)
-        except ValueError as err:
-            raise QueryError(f"invalid IRI {text!r}: {err}") from None
-    match = _PREFIXED.match(text)
-    if match and match.group(1) in PREFIXES:
-        return ox.NamedNode(PREFIXES[match.group(1)] + match.group(2))
-    if _DATE.match(text):
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError as err:
-            raise QueryError(f"impossible date {text!r}: {err}") from None
-        return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
-    if re.fullmatch(r"-?\d+", text):
-        return ox.Literal(text, datatype=ox.NamedNode(XSD + "integer"))
-    return ox.Literal(text)
-
-
-def run_query(kg: KnowledgeGraph, sparql: str, *, params: Mapping[str, Any] | None = None) -> Result:
-    """Run ``sparql`` on ``kg`` with ``params`` bound as RDF terms; materialize the result."""
-    raw = kg.raw_query(bind_parameters(sparql, params or {}))
-    if isinstance(raw, (ox.QueryBoolean, bool)):
-        return Result("ask", boolean=bool(raw))
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in raw]
-        return Result("select", variables=variables, rows=rows)
-    return Result("graph", triples=list(raw))
-
-
-def bind_parameters(sparql: str, params: Mapping[str, Any]) -> str:
-    r"""Bind variables with a ``VALUES`` block opening the query's WHERE group.
-
-    Values are turned into RDF terms by :func:`to_term` and written in N-Triples
-    syntax (escaped by the engine), so a value can never become query syntax. The
-    block opens the outermost group, so FILTERs anywhere in that group see it.
-
-    >>> bind_parameters("SELECT * WHERE { ?s ?p ?o FILTER(?o > ?min) }", {"min": 3})
-    'SELECT * WHERE { VALUES (?min) { ("3"^^<http://www.w3.org/2001/XMLSchema#integer>) } ?s ?p ?o FILTER(?o > ?min) }'
-    >>> bind_parameters('SELECT * { ?s ?p ?o }', {"o": 'x" } ; DROP ALL #'})
-    'SELECT * { VALUES (?o) { ("x\\" } ; DROP ALL #") } ?s ?p ?o }'
-    """
-    if not params:
-        return sparql
-    names, terms = [], []
-    for name, value in params.items():
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            raise QueryError(f"invalid parameter name {name!r}: use a SPARQL variable name without '?'")
-        names.append(f"?{name}")
-        terms.append(str(to_term(value)))
-    brace = _where_brace(sparql)
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
-    return sparql[: brace + 1] + block + sparql[brace + 1 :]
-
-
-_TOKENS = re.compile(
-    r'''(?P<comment>\#[^\n]*)|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(?P<iri><[^<>"{}|^`\\\s]*>)|(?P<word>[A-Za-z]+)|(?P<brace>\{)'''
-)
-
-
-def _where_brace(sparql: str) -> int:
-    """The index of the ``{`` opening the query pattern (after WHERE, else the first one)."""
-    first = None
-    for match in _TOKENS.finditer(sparql):
-        if match.lastgroup == "word" and match.group().upper() == "WHERE":
-            nxt = sparql.find("{", match.end())
-            if nxt >= 0:
-                return nxt
-        elif match.lastgroup == "brace" and first is None:
-            first = match.start()
-            if not re.match(r"\s*CONSTRUCT\b", _strip_prologue(sparql[: match.start()]), re.I):
-                return first
-    if first is None:
-        raise QueryError("parameters need a query with a WHERE { ... } pattern to bind into")
-    return first
-
-
-def _strip_prologue(head: str) -> str:
-    """The query text before a brace, without PREFIX/BASE declarations and comments."""
-    head = re.sub(r"#[^\n]*", "", head)
-    return re.sub(r"(?is)\b(PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)", "", head).strip()
-
-
-# -- saved queries ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A saved-query parameter declared in its header: ``# param: name default  description``."""
-
-    name: str
-    default: str | None
-    description: str
-
-
-@dataclass(frozen=True)
-class SavedQuery:
-    """A ``data/queries/<name>.rq`` file with its header (title, description, params, example)."""
-
-    name: str
-    title: str
-    description: str
-    parameters: tuple[Parameter, ...]
-    example: str
-    text: str
-    path: Path
-
-    def bind(self, given: Mapping[str, str] | None = None) -> dict[str, str]:
-        """Defaults overlaid with ``given``; unknown names are an error."""
-        known = {p.name: p for p in self.parameters}
-        for name in given or {}:
-            if name not in known:
-                names = ", ".join(known) or "none"
-                raise QueryError(f"saved query {self.name!r} has no parameter {name!r} (parameters: {names})")
-        values = {p.name: p.default for p in self.parameters if p.default is not None}
-        values.update(given or {})
-        return values  # type: ignore[return-value]
-
-
-_HEADER = re.compile(r"^#\s*(title|description|param|example):\s*(.*)$")
-
-
-def parse_saved_query(path: Path) -> SavedQuery:
-    """Read a saved query and its header comments."""
-    text = path.read_text(encoding="utf-8")
-    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "example": []}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        match = _HEADER.match(line)
-        if match:
-            fields[match.group(1)].append(match.group(2).strip())
-    params = []
-    for spec in fields["param"]:
-        parts = spec.split(None, 2)
-        if not parts:
-            raise QueryError("empty '# param:' line", path=str(path))
-        name = parts[0]
-        default = parts[1] if len(parts) > 1 and parts[1] != "-" else None
-        params.append(Parameter(name, default, parts[2] if len(parts) > 2 else ""))
-    if not fields["title"]:
-        raise QueryError("a saved query needs a '# title:' header line", path=str(path))
-    return SavedQuery(
-        name=path.stem,
-        title=fields["title"][0],
-        description=" ".join(fields["description"]),
-        parameters=tuple(params),
-        example=" ".join(fields["example"]),
-        text=text,
-        path=path,
-    )
-
-
-def saved_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
-    """Every saved query, by name."""
-    folder = directory or queries_dir()
-    return {p.stem: parse_saved_query(p) for p in sorted(folder.glob("*.rq"))}
-
-
-def saved_query(name: str, directory: Path | None = None) -> SavedQuery:
-    """One saved query by name; the error lists the names that exist."""
-    queries = saved_queries(directory)
-    if name not in queries:
-        raise QueryError(f"no saved query named {name!r}; available: {', '.join(queries)}")
-    return queries[name]
 
 
 def iter_formats() -> Iterator[str]:

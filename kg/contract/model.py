@@ -1,6 +1,6 @@
 """Frozen, validated value objects: what the curated data and the importers produce.
 
-Each object checks itself on construction and raises :class:`kg.errors.DataError`
+Each object checks itself on construction and raises :class:`kg.base.errors.DataError`
 with the offending field, so a bad record never reaches the store.
 
 >>> Actor(slug="isis", kind="ArmedGroup", label="Islamic State").label
@@ -8,7 +8,7 @@ with the offending field, so a bad record never reaches the store.
 >>> Actor(slug="ISIS", kind="ArmedGroup", label="x")
 Traceback (most recent call last):
 ...
-kg.errors.DataError: id: invalid slug 'ISIS': use lowercase letters, digits and '-' (e.g. 'ahrar-al-sham')
+kg.base.errors.DataError: id: invalid slug 'ISIS': use lowercase letters, digits and '-' (e.g. 'ahrar-al-sham')
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kg.errors import DataError
-from kg.namespaces import is_slug
-from kg.temporal import Precision, TimeSpan
+from kg.base.errors import DataError
+from kg.base.namespaces import is_slug
+from kg.base.temporal import Precision, TimeSpan
 
 ACTOR_KINDS = ("ArmedGroup", "StateForce", "Organization", "Coalition", "Person", "NationState", "Community")
 PLACE_KINDS = ("Country", "AdminRegion", "Region", "City", "District", "Site")

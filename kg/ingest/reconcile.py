@@ -24,8 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.namespaces import graph_iri, slug_of, sub_iri
-from kg.store import KnowledgeGraph
+from kg.base.namespaces import graph_iri, slug_of, sub_iri
+from kg.store.graph import KnowledgeGraph
 
 RECONCILIATION_GRAPH = graph_iri("derived", "reconciliation")
 

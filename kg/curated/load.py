@@ -4,7 +4,7 @@ Layout: ``actors.yaml``, ``places.yaml``, ``sources/<slug>.txt`` (YAML front mat
 between ``---`` lines, then the verbatim text) and ``events/<source>.yaml``. Every
 error names the file, line and field. See ``data/README.md`` for the schema.
 
->>> from kg.resources import default_data_dir
+>>> from kg.base.resources import default_data_dir
 >>> data = load_curated(default_data_dir())
 >>> data.events["isis-vbied-homs-zahraa-2017-05-23"].span.start
 datetime.date(2017, 5, 23)
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.errors import DataError
-from kg.model import Actor, Event, Place, Quote, Retraction, Source, State
-from kg.temporal import Precision, TimeSpan, parse_date
-from kg.yamlio import LineDict, load_yaml, load_yaml_text
+from kg.base.errors import DataError
+from kg.base.temporal import Precision, TimeSpan, parse_date
+from kg.base.yamlio import LineDict, load_yaml, load_yaml_text
+from kg.contract.model import Actor, Event, Place, Quote, Retraction, Source, State
 
 T = TypeVar("T")
 

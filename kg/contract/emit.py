@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import CKG, DCTERMS, GEO, PROV, RDF, RDFS, SKOS, resource_iri, sub_iri
-from kg.temporal import Precision, months_overlapped
+from kg.base.namespaces import CKG, DCTERMS, GEO, PROV, RDF, RDFS, SKOS, resource_iri, sub_iri
+from kg.base.temporal import Precision, months_overlapped
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -32,7 +32,7 @@ def node(iri: object) -> ox.NamedNode:
 
 @functools.lru_cache(maxsize=1 << 16)
 def resource_node(kind: str, slug: str) -> ox.NamedNode:
-    """:func:`kg.namespaces.resource_iri` as an engine term, remembered: a dataset names the
+    """:func:`kg.base.namespaces.resource_iri` as an engine term, remembered: a dataset names the
     same actors, places and concepts on row after row."""
     return ox.NamedNode(str(resource_iri(kind, slug)))
 

@@ -23,9 +23,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
-from kg.curated import CuratedData, load_curated
-from kg.errors import DataError, ValidationError
-from kg.namespaces import (
+from kg.base.errors import ValidationError
+from kg.base.namespaces import (
     CKG,
     DERIVED_GRAPH,
     ONTOLOGY_GRAPH,
@@ -33,10 +32,11 @@ from kg.namespaces import (
     SOURCE_GRAPH_PREFIX,
     graph_iri,
     resource_iri,
-    skolem_iri,
     slug_of,
 )
-from kg.rdfmap import (
+from kg.base.resources import default_data_dir
+from kg.contract.ontology import _ox, load_ontology, load_shapes
+from kg.contract.rdfmap import (
     actor_triples,
     event_triples,
     place_triples,
@@ -44,8 +44,9 @@ from kg.rdfmap import (
     source_triples,
     state_triples,
 )
-from kg.resources import default_data_dir, ontology_dir
-from kg.store import KnowledgeGraph
+from kg.contract.shortcuts import DERIVE_SHORTCUTS
+from kg.curated.load import CuratedData, load_curated
+from kg.store.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 
@@ -71,85 +72,6 @@ class BuildReport:
     states: int
     quads: int
     derived: int
-
-
-def load_ontology(directory: Path | None = None) -> Graph:
-    """Parse ``conflict.ttl``; a syntax error names the file and line.
-
-    Blank nodes (OWL lists, restrictions) are replaced by stable skolem IRIs derived
-    from the graph's canonical form, so every build writes identical quads.
-    """
-    folder = directory or ontology_dir()
-    graph = skolemize(_parse_turtle(folder / "conflict.ttl"))
-    if (folder / "cameo.tsv").exists():
-        add_cameo_codes(graph, folder / "cameo.tsv")
-    return graph
-
-
-def add_cameo_codes(graph: Graph, table: Path) -> None:
-    """Add every CAMEO code of ``table`` (GDELT's code table) as a concept of the CAMEO scheme.
-
-    Codes already declared in ``conflict.ttl`` (the roots and a few specific codes) keep
-    their description; each code is ``skos:broader`` its parent (``1832`` -> ``183`` -> ``18``).
-    """
-    import csv
-
-    from rdflib import Literal
-    from rdflib.namespace import OWL
-
-    scheme = resource_iri("concept", "cameo")
-    with table.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            code = row["code"]
-            concept = resource_iri("concept", f"cameo/{code}")
-            if (concept, RDF.type, SKOS.Concept) in graph:
-                continue
-            graph.add((concept, RDF.type, SKOS.Concept))
-            graph.add((concept, RDF.type, OWL.NamedIndividual))
-            graph.add((concept, SKOS.prefLabel, Literal(row["label"], lang="en")))
-            graph.add((concept, SKOS.notation, Literal(code)))
-            graph.add((concept, SKOS.inScheme, scheme))
-            graph.add((concept, SKOS.broader, resource_iri("concept", f"cameo/{code[:2] if len(code) == 3 else code[:3]}")))
-
-
-def skolemize(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose blank nodes are stable ``/.well-known/genid/`` IRIs."""
-    from rdflib import BNode
-    from rdflib.compare import to_canonical_graph
-
-    def fix(node: Node) -> Node:
-        return skolem_iri(str(node)) if isinstance(node, BNode) else node
-
-    out = Graph()
-    for prefix, ns in graph.namespaces():
-        out.bind(prefix, ns)
-    for s, p, o in to_canonical_graph(graph):
-        out.add((fix(s), p, fix(o)))
-    return out
-
-
-def load_shapes(directory: Path | None = None) -> Graph:
-    """Parse the SHACL shapes of ``shapes.ttl``."""
-    return _parse_turtle((directory or ontology_dir()) / "shapes.ttl")
-
-
-def _parse_turtle(path: Path) -> Graph:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as err:  # rdflib raises many types; all mean "bad file"
-        raise DataError(f"cannot parse Turtle: {' '.join(str(err).split())}", path=str(path)) from None
-    return graph
-
-
-def ensure_ontology(kg: KnowledgeGraph) -> None:
-    """Write the ontology graph into ``kg`` if it is missing (imports need its concepts and signs)."""
-    if kg.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").boolean:
-        return
-    import pyoxigraph as ox
-
-    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    kg.add_quads(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in load_ontology())
 
 
 def event_type_slugs(ontology: Graph) -> set[str]:
@@ -274,47 +196,6 @@ def _write_remote(kg: KnowledgeGraph, contents: list[tuple[URIRef, Graph]], repl
         raise
 
 
-def _ox(term: Node):  # type: ignore[no-untyped-def]
-    """An rdflib term as a pyoxigraph term."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal
-
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    return ox.NamedNode(str(term))
-
-
 def _graph_block(name: URIRef, graph: Graph) -> str:
     body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
     return f"GRAPH <{name}> {{\n{body}\n}}\n"
-
-
-#: Regenerates every shortcut edge (``?agent ckg:attacked ?target`` ...) from the events,
-#: driven by the ontology's ``ckg:shortcutOf`` / ``ckg:shortcutObject`` declarations.
-DERIVE_SHORTCUTS = f"""
-DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
-INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?agent ?shortcut ?object }} }}
-WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
-  GRAPH ?g {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}
-  FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))
-  FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?event prov:invalidatedAtTime ?retracted }} }}
-}}
-"""
-
-
-def derive_shortcuts_update(source_graph: str, derived_graph: str) -> str:
-    """The update regenerating the shortcut edges of one (imported) graph into its own derived graph."""
-    return f"""
-DROP SILENT GRAPH <{derived_graph}> ;
-INSERT {{ GRAPH <{derived_graph}> {{ ?agent ?shortcut ?object }} }}
-WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
-  GRAPH <{source_graph}> {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}
-  FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?event prov:invalidatedAtTime ?retracted }} }}
-}}
-"""

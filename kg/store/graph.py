@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError, UsageError
-from kg.namespaces import CKG, PREFIXES
+from kg.base.errors import QueryError, StoreError, UsageError
+from kg.base.namespaces import CKG, PREFIXES
+from kg.sparql.params import bind_parameters
+from kg.sparql.results import Result
 
 if TYPE_CHECKING:
-    from kg.query import Result
-    from kg.remote import RemoteBackend
+    from kg.store.remote import RemoteBackend
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def open(  # noqa: A001
 
     ``None`` means ``$KG_STORE`` or ``./kg-store``. The folder is created if missing.
 
-    An ``http(s)://`` URL names a SPARQL 1.1 server's query endpoint (see :mod:`kg.remote`;
+    An ``http(s)://`` URL names a SPARQL 1.1 server's query endpoint (see :mod:`kg.store.remote`;
     ``update_url``/``graph_store_url`` override the derived endpoints).
 
     :raises StoreError: if the folder cannot be opened (e.g. in use by another process).
@@ -59,7 +60,7 @@ def open(  # noqa: A001
     if "://" in where:
         if not where.startswith(("http://", "https://")):
             raise UsageError(f"{where}: a remote store is an http(s):// SPARQL query endpoint")
-        from kg.remote import RemoteBackend
+        from kg.store.remote import RemoteBackend
 
         return KnowledgeGraph(RemoteBackend(where, update_url=update_url, graph_store_url=graph_store_url), location=where)
     path = Path(where)
@@ -88,7 +89,7 @@ class KnowledgeGraph:
     @property
     def is_remote(self) -> bool:
         """Whether the store is a SPARQL server reached over HTTP."""
-        from kg.remote import RemoteBackend
+        from kg.store.remote import RemoteBackend
 
         return isinstance(self._engine, RemoteBackend)
 
@@ -127,25 +128,21 @@ class KnowledgeGraph:
 
     # -- reading --------------------------------------------------------------------------
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        as_of: Any = None,
-        known_on: Any = None,
-    ) -> Result:
+    def query(self, sparql: str, *, params: Mapping[str, Any] | None = None) -> Result:
         """Run a SPARQL query; ``params`` bind variables to RDF terms (never pasted as text).
 
-        ``as_of``/``known_on`` (dates) run it on a bi-temporal :meth:`snapshot`.
+        For a bi-temporal view (``as_of``/``known_on``) use :func:`kg.query`.
 
         :raises QueryError: for a syntax error or a bad parameter.
         """
-        from kg.query import run_query
-
-        if as_of is not None or known_on is not None:
-            return run_query(self.snapshot(as_of=as_of, known_on=known_on), sparql, params=params)
-        return run_query(self, sparql, params=params)
+        raw = self.raw_query(bind_parameters(sparql, params or {}))
+        if isinstance(raw, (ox.QueryBoolean, bool)):
+            return Result("ask", boolean=bool(raw))
+        if isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            rows = [tuple(solution[v] for v in variables) for solution in raw]
+            return Result("select", variables=variables, rows=rows)
+        return Result("graph", triples=list(raw))
 
     def raw_query(self, sparql: str) -> Any:
         """Run SPARQL on the engine with our prefixes and the union default graph."""
@@ -163,52 +160,11 @@ class KnowledgeGraph:
 
     def subclasses(self, top: str) -> list[str]:
         """IRIs of ``ckg:<top>`` and every class below it in the store's ontology, sorted; read
-        once between writes (see :mod:`kg.classes` for why queries use the list, not a path)."""
+        once between writes (see :mod:`kg.contract.classes` for why queries use the list, not a path)."""
         if top not in self._subclasses:
             rows = self.query(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* <{CKG[top]}> }}").records()
             self._subclasses[top] = sorted({str(row["c"]) for row in rows} | {str(CKG[top])})
         return list(self._subclasses[top])
-
-    # -- the researcher's API (same options as the CLI) ------------------------------------
-
-    def events(self, **options: Any) -> list[dict[str, Any]]:
-        """Events as dicts, with the options of ``kg events``.
-
-        Options: ``actor``, ``type``, ``start``, ``end``, ``as_of``, ``known_on``,
-        ``mode`` (``"loose"``/``"strict"``), ``relation`` + ``to_event``.
-
-        >>> from kg.build import build
-        >>> graph = open(":memory:"); _ = build(graph)
-        >>> [e["label"] for e in graph.events(actor="isis", type="Withdrawal")]
-        ['ISIS continued withdrawal from Southern and Central Syria towards Eastern Syria']
-        """
-        from kg.lookups import events
-
-        return events(self, **options)
-
-    def events_result(self, **options: Any) -> Result:
-        """Like :meth:`events` but as a :class:`kg.query.Result` (``.to_pandas()``, ``.to_string()``)."""
-        from kg.lookups import events_result
-
-        return events_result(self, **options)
-
-    def actors(self, **options: Any) -> list[dict[str, Any]]:
-        """Actors as dicts, with the options of ``kg actors`` (``type``)."""
-        from kg.lookups import actors_result
-
-        return actors_result(self, **options).records()
-
-    def timeline(self, **options: Any) -> list[Any]:
-        """The story as :class:`kg.timeline.Entry` objects (options of ``kg timeline``)."""
-        from kg.timeline import timeline
-
-        return timeline(self, **options)
-
-    def snapshot(self, **options: Any) -> KnowledgeGraph:
-        """An in-memory view as of a valid date and/or known on a record date (see :mod:`kg.timeview`)."""
-        from kg.timeview import snapshot
-
-        return snapshot(self, **options)
 
     def count_quads(self) -> int:
         """How many quads the store holds."""

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.build import BuildReport, build
-from kg.classes import one_of
+from kg.contract.classes import one_of
+from kg.curated.build import BuildReport, build
 from kg.export.rdf import RdfExportFormat, write_rdf
-from kg.query import Result, saved_query
-from kg.store import KnowledgeGraph
+from kg.sparql.results import Result
+from kg.sparql.saved import saved_query
+from kg.store.graph import KnowledgeGraph
 
 DEMO_QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
     ("who-attacked-whom", {"start": "2017-05-18", "end": "2017-05-25"}),

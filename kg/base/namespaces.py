@@ -31,7 +31,7 @@ from rdflib.namespace import (
     DefinedNamespace,
 )
 
-from kg.errors import DataError
+from kg.base.errors import DataError
 
 BASE = "https://w3id.org/conflict-kg/"
 ONTOLOGY_IRI = BASE + "ontology"

@@ -5,11 +5,11 @@ engine answers that pattern on its own. Joined with the rest of a lookup, though
 7.2 evaluates the path wrongly (it found 1 of the seed's 19 events) and Oxigraph may plan
 it as a scan of every typed resource. So the library asks the store's ontology once per
 query for the classes below ``ckg:Event`` (or ``State``, ``Actor``;
-:meth:`kg.store.KnowledgeGraph.subclasses`, remembered between writes) and writes
+:meth:`kg.store.graph.KnowledgeGraph.subclasses`, remembered between writes) and writes
 ``?x a ?c . FILTER(?c IN (...))``: the same answer, on every engine.
 
 >>> import kg
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> [c.rsplit("#", 1)[1] for c in graph.subclasses("State")]
 ['Alliance', 'Hostility', 'Membership', 'State', 'TerritorialControl']
@@ -19,7 +19,7 @@ query for the classes below ``ckg:Event`` (or ``State``, ``Actor``;
 
 from __future__ import annotations
 
-from kg.store import KnowledgeGraph
+from kg.store.graph import KnowledgeGraph
 
 
 def one_of(var: str, iris: list[str]) -> str:

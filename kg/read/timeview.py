@@ -10,8 +10,8 @@ known_on=1 June``. Dates are ``xsd:date`` throughout: a retraction time is compa
 by its calendar day, so time zones never enter the arithmetic.
 
 >>> import kg, datetime as dt
->>> from kg.build import build
->>> from kg.resources import default_data_dir
+>>> from kg.curated.build import build
+>>> from kg.base.resources import default_data_dir
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> view = snapshot(graph, as_of=dt.date(2017, 5, 23))
 >>> sorted(r["e"].rsplit("/", 1)[1] for r in view.query("SELECT ?e WHERE { ?e a ckg:Attack }").records())
@@ -21,11 +21,14 @@ by its calendar day, so time zones never enter the arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import pyoxigraph as ox
 
-from kg.store import KnowledgeGraph
-from kg.temporal import Match
+from kg.base.temporal import Match
+from kg.sparql.results import Result
+from kg.store.graph import KnowledgeGraph
 
 #: Far-future day standing for "still holding" (states without ``ckg:endDate``).
 OPEN_END_LITERAL = '"9999-12-31"^^xsd:date'
@@ -33,7 +36,7 @@ OPEN_END_LITERAL = '"9999-12-31"^^xsd:date'
 
 def fact_dates(kg: KnowledgeGraph, fact: str = "?event", start: str = "?date", end: str = "?end") -> str:
     """SPARQL binding a fact's start and inclusive end (open states end far in the future)."""
-    from kg.classes import one_of
+    from kg.contract.classes import one_of
 
     state = one_of("?_stateClass", kg.subclasses("State"))
     return (
@@ -146,7 +149,7 @@ def snapshot(
     remains. Any SPARQL query then answers for that moment (``kg query --as-of/--known-on``).
     The copy costs a pass over the store: fine for curated data and monthly slices.
     """
-    from kg.build import DERIVE_SHORTCUTS
+    from kg.contract.shortcuts import DERIVE_SHORTCUTS
 
     view = KnowledgeGraph(ox.Store(), location=f"{kg.location} (snapshot as of {as_of}, known on {known_on})")
     if as_of is None and known_on is None:
@@ -167,7 +170,7 @@ def snapshot(
     if as_of is not None:
         params["asOf"] = as_of
         hidden.append(f"!{as_of_expr(mode)}")
-    from kg.classes import one_of
+    from kg.contract.classes import one_of
 
     facts = one_of("?class", kg.subclasses("Event") + kg.subclasses("State"))
     query = _HIDDEN_FACTS % {"facts": facts, "dates": fact_dates(kg, "?fact", "?date", "?end"), "hidden": " || ".join(hidden)}
@@ -185,3 +188,23 @@ def _is_hidden(subject: object, gone: set[str]) -> bool:
     if not isinstance(subject, ox.NamedNode):
         return False
     return subject.value.split("#", 1)[0] in gone
+
+
+def query(
+    kg: KnowledgeGraph,
+    sparql: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    as_of: dt.date | None = None,
+    known_on: dt.date | None = None,
+) -> Result:
+    """Run ``sparql`` on ``kg``, or on its :func:`snapshot` when ``as_of``/``known_on`` is given.
+
+    >>> import kg
+    >>> graph = kg.open(":memory:"); _ = kg.build(graph)
+    >>> kg.query(graph, "ASK { ?m a ckg:Membership }", as_of=dt.date(2017, 5, 24)).boolean
+    False
+    """
+    if as_of is not None or known_on is not None:
+        kg = snapshot(kg, as_of=as_of, known_on=known_on)
+    return kg.query(sparql, params=params)

@@ -1,12 +1,12 @@
 """The common lookups behind ``kg events`` and ``kg actors``, one SPARQL query each.
 
 Windows are inclusive; ``mode`` says how imprecise dates count (see
-:class:`kg.temporal.Match`). ``as_of`` and ``known_on`` are the bi-temporal
-selections of :mod:`kg.timeview`; ``relation``/``to_event`` keep events in an Allen
+:class:`kg.base.temporal.Match`). ``as_of`` and ``known_on`` are the bi-temporal
+selections of :mod:`kg.read.timeview`; ``relation``/``to_event`` keep events in an Allen
 relation to another event or state.
 
 >>> import kg
->>> from kg.build import build
+>>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
 >>> [e["event"].rsplit("/", 1)[-1] for e in events(graph, actor="ahrar-al-sham", type="Attack")]
 ['isis-attack-wave-western-syria-2017-05', 'isis-double-svest-attack-ahrar-al-sham-eastern-idlib-2017-05-22']
@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kg.classes import is_a, one_of
-from kg.errors import UsageError
-from kg.model import ACTOR_KINDS, EVENT_CLASSES
-from kg.namespaces import CKG, is_slug, resource_iri
-from kg.query import Result
-from kg.store import KnowledgeGraph
-from kg.temporal import Allen, Match
-from kg.timeview import as_of_expr, fact_dates, known_on_expr, window_expr, window_join
+from kg.base.errors import UsageError
+from kg.base.namespaces import CKG, is_slug, resource_iri
+from kg.base.temporal import Allen, Match
+from kg.contract.classes import is_a, one_of
+from kg.contract.model import ACTOR_KINDS, EVENT_CLASSES
+from kg.read.timeview import as_of_expr, fact_dates, known_on_expr, window_expr, window_join
+from kg.sparql.results import Result
+from kg.store.graph import KnowledgeGraph
 
 _EVENTS = """
 SELECT ?event ?date ?end ?precision ?class ?type ?label
@@ -65,7 +65,7 @@ ORDER BY DESC(?events) ?label
 """
 
 
-def events_result(
+def events(
     kg: KnowledgeGraph,
     *,
     actor: str | None = None,
@@ -79,6 +79,11 @@ def events_result(
     to_event: str | None = None,
 ) -> Result:
     """Events in date order, filtered by actor (any role), class, window, valid and record time.
+
+    >>> import kg
+    >>> graph = kg.open(":memory:"); _ = kg.build(graph)
+    >>> [e["label"] for e in events(graph, actor="isis", type="Withdrawal").records()]
+    ['ISIS continued withdrawal from Southern and Central Syria towards Eastern Syria']
 
     :raises UsageError: unknown actor or class, a window ending before it starts, or a
         relation without its ``to_event`` (or the reverse).
@@ -127,12 +132,7 @@ def events_result(
     return kg.query(query, params=params)
 
 
-def events(kg: KnowledgeGraph, **options: Any) -> list[dict[str, Any]]:
-    """:func:`events_result` as plain dicts."""
-    return events_result(kg, **options).records()
-
-
-def actors_result(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # noqa: A002
+def actors(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # noqa: A002
     """Actors with their class, Wikidata id, aliases and number of events, busiest first."""
     params = {}
     if type:
@@ -154,7 +154,7 @@ def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
 
 def fact_iri(kg: KnowledgeGraph, ref: str) -> str:
     """An existing event or state, given as IRI, ``event:slug``, ``state:slug`` or a bare event slug."""
-    from kg.query import to_term
+    from kg.sparql.terms import to_term
 
     text = ref if ":" in ref else f"event:{ref}"
     iri = to_term(text)

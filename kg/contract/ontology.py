@@ -1,0 +1,117 @@
+"""The ontology as data: parse ``conflict.ttl`` (with the CAMEO code table) and the SHACL shapes,
+and write the ontology graph into a store that lacks it.
+
+>>> graph = load_ontology()
+>>> len(graph) > 1000
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
+
+from kg.base.errors import DataError
+from kg.base.namespaces import ONTOLOGY_GRAPH, resource_iri, skolem_iri
+from kg.base.resources import ontology_dir
+from kg.store.graph import KnowledgeGraph
+
+
+def load_ontology(directory: Path | None = None) -> Graph:
+    """Parse ``conflict.ttl``; a syntax error names the file and line.
+
+    Blank nodes (OWL lists, restrictions) are replaced by stable skolem IRIs derived
+    from the graph's canonical form, so every build writes identical quads.
+    """
+    folder = directory or ontology_dir()
+    graph = skolemize(_parse_turtle(folder / "conflict.ttl"))
+    if (folder / "cameo.tsv").exists():
+        add_cameo_codes(graph, folder / "cameo.tsv")
+    return graph
+
+
+def add_cameo_codes(graph: Graph, table: Path) -> None:
+    """Add every CAMEO code of ``table`` (GDELT's code table) as a concept of the CAMEO scheme.
+
+    Codes already declared in ``conflict.ttl`` (the roots and a few specific codes) keep
+    their description; each code is ``skos:broader`` its parent (``1832`` -> ``183`` -> ``18``).
+    """
+    import csv
+
+    from rdflib import Literal
+    from rdflib.namespace import OWL
+
+    scheme = resource_iri("concept", "cameo")
+    with table.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            code = row["code"]
+            concept = resource_iri("concept", f"cameo/{code}")
+            if (concept, RDF.type, SKOS.Concept) in graph:
+                continue
+            graph.add((concept, RDF.type, SKOS.Concept))
+            graph.add((concept, RDF.type, OWL.NamedIndividual))
+            graph.add((concept, SKOS.prefLabel, Literal(row["label"], lang="en")))
+            graph.add((concept, SKOS.notation, Literal(code)))
+            graph.add((concept, SKOS.inScheme, scheme))
+            graph.add((concept, SKOS.broader, resource_iri("concept", f"cameo/{code[:2] if len(code) == 3 else code[:3]}")))
+
+
+def skolemize(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose blank nodes are stable ``/.well-known/genid/`` IRIs."""
+    from rdflib import BNode
+    from rdflib.compare import to_canonical_graph
+
+    def fix(node: Node) -> Node:
+        return skolem_iri(str(node)) if isinstance(node, BNode) else node
+
+    out = Graph()
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o in to_canonical_graph(graph):
+        out.add((fix(s), p, fix(o)))
+    return out
+
+
+def load_shapes(directory: Path | None = None) -> Graph:
+    """Parse the SHACL shapes of ``shapes.ttl``."""
+    return _parse_turtle((directory or ontology_dir()) / "shapes.ttl")
+
+
+def _parse_turtle(path: Path) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as err:  # rdflib raises many types; all mean "bad file"
+        raise DataError(f"cannot parse Turtle: {' '.join(str(err).split())}", path=str(path)) from None
+    return graph
+
+
+def ensure_ontology(kg: KnowledgeGraph) -> None:
+    """Write the ontology graph into ``kg`` if it is missing (imports need its concepts and signs)."""
+    if kg.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").boolean:
+        return
+    import pyoxigraph as ox
+
+    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    kg.add_quads(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in load_ontology())
+
+
+
+
+def _ox(term: Node):  # type: ignore[no-untyped-def]
+    """An rdflib term as a pyoxigraph term."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal
+
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
