@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from kg.base.errors import QueryError, StoreError, UsageError
 from kg.base.namespaces import CKG, PREFIXES
 from kg.sparql.params import bind_parameters
 from kg.sparql.results import Result
+from kg.store import lock
 
 if TYPE_CHECKING:
     from kg.store.remote import RemoteBackend
@@ -43,16 +45,30 @@ def open(  # noqa: A001
     *,
     update_url: str | None = None,
     graph_store_url: str | None = None,
+    read_only: bool = False,
+    wait: float | None = None,
+    auto_refresh: bool = False,
 ) -> KnowledgeGraph:
     """Open the knowledge graph at ``location``: a folder (embedded Oxigraph) or ``:memory:``.
 
     ``None`` means ``$KG_STORE`` or ``./kg-store``. The folder is created if missing.
 
-    An ``http(s)://`` URL names a SPARQL 1.1 server's query endpoint (see :mod:`kg.store.remote`;
-    ``update_url``/``graph_store_url`` override the derived endpoints).
+    One process writes a folder at a time; any number read it meanwhile:
 
-    :raises StoreError: if the folder cannot be opened (e.g. in use by another process).
-    :raises UsageError: for a URL that is not http(s).
+    - ``read_only=True`` opens a view of the folder as it is now, beside a writer (``kg serve``,
+      an import...). It does not see later writes until :meth:`KnowledgeGraph.refresh` (or, with
+      ``auto_refresh=True``, before every operation once the store changed); writes through it
+      raise :class:`StoreError`.
+    - otherwise the store is opened for writing: if another process writes it, this waits up to
+      ``wait`` seconds (``None``: ``$KG_WAIT``, default 5) and then fails with one line naming
+      that process (see :mod:`kg.store.lock`).
+
+    An ``http(s)://`` URL names a SPARQL 1.1 server's query endpoint (see :mod:`kg.store.remote`;
+    ``update_url``/``graph_store_url`` override the derived endpoints); its set-up is checked on
+    first use. ``read_only`` refuses writes to it in this process.
+
+    :raises StoreError: if the folder cannot be opened (e.g. another writer kept it past ``wait``).
+    :raises UsageError: for a URL that is not http(s), or a ``KG_WAIT`` that is not a number.
     """
     where = str(location) if location is not None else default_location()
     if where == MEMORY:
@@ -62,16 +78,58 @@ def open(  # noqa: A001
             raise UsageError(f"{where}: a remote store is an http(s):// SPARQL query endpoint")
         from kg.store.remote import RemoteBackend
 
-        return KnowledgeGraph(RemoteBackend(where, update_url=update_url, graph_store_url=graph_store_url), location=where)
+        backend = RemoteBackend(where, update_url=update_url, graph_store_url=graph_store_url)
+        return KnowledgeGraph(backend, location=where, read_only=read_only)
     path = Path(where)
     if path.exists() and not path.is_dir():
         raise StoreError("not a store folder: give a directory path for --store/KG_STORE", path=where)
+    if read_only:
+        if not (path / "CURRENT").exists():  # no store yet: create an empty one, as a writer would
+            open(path, wait=wait).close()
+        return KnowledgeGraph(_open_read_only(path), location=str(path), read_only=True, auto_refresh=auto_refresh)
+    writer = lock.WriterLock.acquire(path, wait=wait)
     try:
-        store = ox.Store(str(path))
-    except OSError as err:
-        hint = " (is another kg process, such as kg serve, using it?)" if "lock" in str(err).lower() else ""
-        raise StoreError(f"cannot open the store{hint}: {err}", path=where) from None
-    return KnowledgeGraph(store, location=str(path))
+        store = _open_for_writing(path, wait)
+    except BaseException:
+        writer.release()
+        raise
+    graph = KnowledgeGraph(store, location=str(path), writer=writer)
+    lock.bump(path)  # readers opened before a crashed writer's leftovers reopen once
+    return graph
+
+
+def _open_for_writing(path: Path, wait: float | None) -> ox.Store:
+    """``ox.Store(path)``, retried while something that is not kg holds RocksDB's own lock."""
+    deadline = time.monotonic() + lock.wait_seconds(wait)
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as err:
+            if "lock" not in str(err).lower():
+                raise StoreError(f"cannot open the store: {_one_line(err)}", path=str(path)) from None
+            if time.monotonic() >= deadline:
+                pid = lock.rocksdb_lock_owner(path)
+                if pid == os.getpid():
+                    who = "this process (a store object still in use after close()?)"
+                elif pid:
+                    who = f"pid {pid} ({lock.process_command(pid) or 'not a kg command'})"
+                else:
+                    who = "another program (not kg: e.g. oxigraph serve on this folder)"
+                raise StoreError(lock.busy_message(who, lock.wait_seconds(wait)), path=str(path)) from None
+            time.sleep(0.1)
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """``ox.Store.read_only(path)``, retried briefly: opening races a writer's compaction (a file
+    listed in the manifest is deleted before it is opened), which RocksDB reports as corruption."""
+    for attempt in range(20):
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as err:
+            if attempt == 19:
+                raise StoreError(f"cannot open the store read-only: {_one_line(err)}", path=str(path)) from None
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 class KnowledgeGraph:
@@ -81,10 +139,28 @@ class KnowledgeGraph:
     project's standard prefixes predeclared (``ckg:``, ``prov:``, ``actor:``...).
     """
 
-    def __init__(self, store: ox.Store | RemoteBackend, *, location: str) -> None:
+    def __init__(
+        self,
+        store: ox.Store | RemoteBackend,
+        *,
+        location: str,
+        read_only: bool = False,
+        auto_refresh: bool = False,
+        writer: lock.WriterLock | None = None,
+    ) -> None:
         self._engine: ox.Store | RemoteBackend | None = store
         self.location = location
         self._subclasses: dict[str, list[str]] = {}  # read from the ontology; forgotten on every write
+        self._read_only = read_only
+        self._auto_refresh = auto_refresh
+        self._writer = writer
+        on_disk = isinstance(store, ox.Store) and location != MEMORY
+        self._version = lock.version(location) if on_disk and read_only else None
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused (a view opened with ``kg.open(..., read_only=True)``)."""
+        return self._read_only
 
     @property
     def is_remote(self) -> bool:
@@ -117,14 +193,58 @@ class KnowledgeGraph:
     def _store(self) -> Any:
         if self._engine is None:
             raise StoreError("the store is closed: open it again with kg.open()", path=self.location)
+        if self._auto_refresh:
+            self.refresh()
         return self._engine
 
     def close(self) -> None:
         """Flush to disk and release the store's lock (safe to call twice)."""
-        if isinstance(self._engine, ox.Store) and self.location != MEMORY:
-            self._engine.flush()
+        if isinstance(self._engine, ox.Store) and self.location != MEMORY and not self._read_only:
+            try:
+                self._engine.flush()
+            finally:
+                lock.bump(self.location)
         if self.location != MEMORY:
-            self._engine = None  # dropping the last reference releases the folder's lock
+            self._engine = None  # dropping the last reference releases RocksDB's lock
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+
+    # -- readers beside a writer ----------------------------------------------------------
+
+    def changed(self) -> bool:
+        """Whether the folder was written since this read-only view was opened (or refreshed).
+
+        Always ``False`` for a writable, in-memory or remote store (they see every write).
+        """
+        return self._version is not None and lock.version(self.location) != self._version
+
+    def refresh(self) -> bool:
+        """Reopen a read-only view if the store changed since it was opened; ``True`` if it did.
+
+        A read-only view shows the folder as it was when opened (RocksDB read-only mode); call
+        this between requests of a long-lived reader such as a server, or open with
+        ``auto_refresh=True`` to have it done before every operation.
+        """
+        if self._engine is None or not self.changed():
+            return False
+        seen = lock.version(self.location)
+        self._engine = _open_read_only(Path(self.location))
+        self._version = seen  # taken before reopening: a write in between shows up next time
+        self._subclasses.clear()
+        return True
+
+    def _check_writable(self) -> None:
+        if self._read_only:
+            raise StoreError(
+                "the store was opened read-only (a reader beside a writer): open it for writing to change it",
+                path=self.location,
+            )
+
+    def _written(self) -> None:
+        """After a write: readers of the folder see a new :func:`kg.store.lock.version`."""
+        if self._writer is not None:
+            lock.bump(self.location)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -191,6 +311,7 @@ class KnowledgeGraph:
 
         A remote store receives them in batches over the Graph Store Protocol.
         """
+        self._check_writable()
         self._subclasses.clear()
         engine = self._store
         try:
@@ -202,6 +323,8 @@ class KnowledgeGraph:
                 engine.extend(quads)
         except OSError as err:
             raise StoreError(f"cannot write the store: {err}", path=self.location) from None
+        finally:
+            self._written()
 
     # -- writing --------------------------------------------------------------------------
 
@@ -210,6 +333,7 @@ class KnowledgeGraph:
 
         :raises QueryError: for a syntax error; :raises StoreError: if the write fails.
         """
+        self._check_writable()
         self._subclasses.clear()
         engine = self._store
         if not isinstance(engine, ox.Store):
@@ -217,6 +341,7 @@ class KnowledgeGraph:
             return
         try:
             engine.update(sparql, prefixes=PREFIXES)
+            self._written()
         except SyntaxError as err:
             raise QueryError(f"SPARQL update syntax error: {_one_line(err)}") from None
         except OSError as err:
