@@ -11,6 +11,7 @@ from kg.base.errors import UsageError
 from kg.cli import main, pass_kg
 from kg.cli.options import as_of_option, known_on_option
 from kg.read.timeview import query as query_at
+from kg.sparql.checks import Refused, refuse_federation
 from kg.sparql.results import ResultFormat
 from kg.sparql.saved import saved_queries, saved_query
 from kg.store.graph import KnowledgeGraph
@@ -34,6 +35,11 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a variable (as an RDF term, never pasted into the query).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ResultFormat]), default="table", show_default=True)
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query call other SPARQL servers with SERVICE (refused by default: a query file could reach your network).",
+)
 @as_of_option
 @known_on_option
 @pass_kg
@@ -45,6 +51,7 @@ def query_command(
     params: tuple[str, ...],
     fmt: str,
     list_saved: bool,
+    allow_service: bool,
     as_of: dt.date | None,
     known_on: dt.date | None,
 ) -> None:
@@ -55,6 +62,8 @@ def query_command(
 
     --as-of and --known-on run the query on a snapshot: only the events and states
     valid on that day, as known from sources issued by that day (retractions applied).
+
+    SERVICE (a call to another SPARQL server) is refused unless --allow-service is given.
 
     Example: kg query "SELECT ?a ?b WHERE { ?a ckg:attacked ?b }"
     """
@@ -74,5 +83,10 @@ def query_command(
         text = file.read_text(encoding="utf-8")
     else:
         text = sparql or ""
+    if not allow_service:
+        try:
+            refuse_federation(text, where="kg query (without --allow-service)")
+        except Refused as err:
+            raise UsageError(str(err)) from None
     result = query_at(kg, text, params=bound, as_of=as_of, known_on=known_on)
     click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kg.base.errors import QueryError
+from kg.sparql.lexer import tokens
 from kg.sparql.terms import to_term
 
 
@@ -40,29 +41,32 @@ def bind_parameters(sparql: str, params: Mapping[str, Any]) -> str:
     return sparql[: brace + 1] + block + sparql[brace + 1 :]
 
 
-_TOKENS = re.compile(
-    r'''(?P<comment>\#[^\n]*)|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(?P<iri><[^<>"{}|^`\\\s]*>)|(?P<word>[A-Za-z]+)|(?P<brace>\{)'''
-)
-
-
 def _where_brace(sparql: str) -> int:
-    """The index of the ``{`` opening the query pattern (after WHERE, else the first one)."""
+    """The index of the ``{`` opening the query pattern (after WHERE, else the first one).
+
+    Read from :func:`kg.sparql.lexer.tokens`, so braces and words in strings, IRIs and
+    comments are not syntax. A CONSTRUCT template's brace is skipped for its WHERE's.
+    """
     first = None
-    for match in _TOKENS.finditer(sparql):
-        if match.lastgroup == "word" and match.group().upper() == "WHERE":
-            nxt = sparql.find("{", match.end())
-            if nxt >= 0:
-                return nxt
-        elif match.lastgroup == "brace" and first is None:
-            first = match.start()
-            if not re.match(r"\s*CONSTRUCT\b", _strip_prologue(sparql[: match.start()]), re.I):
+    after_where = False
+    head: list[str] = []  # the words before the first brace, without PREFIX/BASE declarations
+    skip = 0
+    for token in tokens(sparql):
+        if after_where and token.kind == "punct" and token.text == "{":
+            return token.start
+        if token.word == "WHERE":
+            after_where = True
+        elif token.kind == "punct" and token.text == "{" and first is None:
+            first = token.start
+            if not head or head[0] != "CONSTRUCT":
                 return first
+        elif first is None:
+            if skip:
+                skip -= 1
+            elif token.word in ("PREFIX", "BASE"):
+                skip = 2 if token.word == "PREFIX" else 1
+            elif token.word:
+                head.append(token.word)
     if first is None:
         raise QueryError("parameters need a query with a WHERE { ... } pattern to bind into")
     return first
-
-
-def _strip_prologue(head: str) -> str:
-    """The query text before a brace, without PREFIX/BASE declarations and comments."""
-    head = re.sub(r"#[^\n]*", "", head)
-    return re.sub(r"(?is)\b(PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)", "", head).strip()
