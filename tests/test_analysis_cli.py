@@ -76,7 +76,7 @@ def test_escalation(runner, store):
 def test_paths_and_ego(runner, store):
     paths = run(runner, store, "analyze", "paths", "--actor", "group-a")
     assert paths.exit_code == 0
-    line = next(x for x in paths.output.splitlines() if x.startswith("group-e "))
+    line = next(x for x in paths.output.splitlines() if x.startswith("actor:group-e "))
     assert line.split()[3:5] == ["2017-03-21", "4"]
     ego = json.loads(run(runner, store, "analyze", "ego", "--actor", "group-a", "--from", "2017-03-06", "--window", "14d", "--format", "json").output)
     assert [len(r["entered"]) for r in ego] == [3, 0]

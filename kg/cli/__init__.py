@@ -1,101 +1,81 @@
 """The ``kg`` command line: one group; each command parses options, calls one library
-function and formats its result. The only package that imports click."""
+function and formats its result. The only package that imports click.
+
+Commands are loaded lazily: :data:`COMMANDS` names the module of each one and its one-line
+help, so ``kg --help`` imports no command module and ``kg query`` only ``kg.cli.query_cmd``
+(neither loads Starlette nor networkx). ``--store`` is resolved when a command first opens the
+store (:func:`kg.open`: ``$KG_STORE``, else ``./kg-store``), so ``kg --help`` imports no RDF library. A command module declares its command with
+``@click.command`` and imports shared helpers from :mod:`kg.cli.base`, never from this package.
+Row-producing commands share one ``--format`` rule (:mod:`kg.cli.options`).
+"""
 
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Callable
-from functools import update_wrapper
-from typing import Any, TypeVar
 
 import click
 
 import kg
-from kg.base.errors import KGError
-from kg.store.graph import DEFAULT_STORE, STORE_ENV, KnowledgeGraph
+from kg.cli.base import KGGroup, LazyCommand, LazyGroup, StoreHandle, pass_kg
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["COMMANDS", "KGGroup", "LazyGroup", "StoreHandle", "main", "pass_kg"]
 
-
-class KGGroup(click.Group):
-    """Turns library errors into one line on stderr and an exit code (1 data, 2 usage)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KGError as err:
-            if _debug(ctx):
-                raise
-            click.echo(f"Error: {err}", err=True)
-            ctx.exit(err.exit_code)
-        except click.UsageError as err:  # one line, like every other error
-            if _debug(ctx):
-                raise
-            where = f" (see: {err.ctx.command_path} --help)" if err.ctx else ""
-            click.echo(f"Error: {err.format_message()}{where}", err=True)
-            ctx.exit(2)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except BrokenPipeError:  # output piped into `head` and closed early: not an error
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(0)
-        except Exception as err:  # an unexpected failure: still one line unless --debug
-            if _debug(ctx):
-                raise
-            click.echo(f"Error: {type(err).__name__}: {err} (run with --debug for the traceback)", err=True)
-            ctx.exit(1)
-
-
-def _debug(ctx: click.Context) -> bool:
-    return bool((ctx.obj or {}).get("debug")) or "--debug" in sys.argv
-
-
-class StoreHandle:
-    """Opens the store on first use, so ``--help`` never touches the disk."""
-
-    def __init__(self, location: str, *, update_url: str | None = None, graph_store_url: str | None = None) -> None:
-        self.location = location
-        self.urls = {"update_url": update_url, "graph_store_url": graph_store_url}
-        self._kg: KnowledgeGraph | None = None
-
-    def get(self) -> KnowledgeGraph:
-        if self._kg is None:
-            self._kg = kg.open(self.location, **self.urls)
-        return self._kg
-
-    def close(self) -> None:
-        if self._kg is not None:
-            self._kg.close()
+#: name -> where the command lives and its one-line help (a test checks it matches the docstring)
+COMMANDS: dict[str, LazyCommand] = {
+    "actors": LazyCommand(
+        "kg.cli.lookups_cmd:actors_command", "List actors with type, Wikidata id, aliases and number of events."
+    ),
+    "analyze": LazyCommand(
+        "kg.cli.analyze_cmd:analyze_group",
+        "Network analysis of the actor graph over time: centrality, balance, factions, escalation, paths, ego.",
+    ),
+    "build": LazyCommand(
+        "kg.cli.build_cmd:build_command", "Build the curated data (default: the packaged seed data) into the store."
+    ),
+    "demo": LazyCommand(
+        "kg.cli.demo_cmd:demo_command",
+        "Build the seed report into the store, summarize it, run saved queries, write exports and views.",
+    ),
+    "diff": LazyCommand("kg.cli.time_cmd:diff_command", "What changed in the actor network from --from to --to (inclusive)."),
+    "events": LazyCommand(
+        "kg.cli.lookups_cmd:events_command",
+        "List events in date order, filtered by actor, type, window, valid time and record time.",
+    ),
+    "export": LazyCommand(
+        "kg.cli.export_cmd:export_command",
+        "Export the dataset: turtle, ntriples, rdfxml (union of graphs) or nquads, trig, jsonld (named graphs kept); "
+        "or the actor network of a period: graphml, gexf (dynamic: plays on Gephi's timeline).",
+    ),
+    "import": LazyCommand(
+        "kg.cli.import_cmd:import_command", "Import dataset files, each into its own named graph, all or nothing per file."
+    ),
+    "query": LazyCommand(
+        "kg.cli.query_cmd:query_command", "Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the union of all graphs."
+    ),
+    "reconcile": LazyCommand(
+        "kg.cli.reconcile_cmd:reconcile_command", "Propose ckg:sameEventAs links between events reported by different sources."
+    ),
+    "serve": LazyCommand(
+        "kg.cli.serve_cmd:serve_command",
+        "Serve the store: SPARQL 1.1 endpoint at /sparql, resource pages at /id/..., a query page at /.",
+    ),
+    "timeline": LazyCommand("kg.cli.time_cmd:timeline_command", "The chronological story: one line per event or state change."),
+    "viz": LazyCommand("kg.cli.viz_cmd:viz_group", "Write interactive views as single HTML files that work offline."),
+}
 
 
-def pass_kg(f: F) -> F:
-    """Give a command the opened KnowledgeGraph as its first argument."""
-
-    @click.pass_context
-    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        return ctx.invoke(f, ctx.obj["store"].get(), *args, **kwargs)
-
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
-
-
-@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    envvar=STORE_ENV,
-    default=DEFAULT_STORE,
-    show_default=True,
     metavar="PATH",
-    help=f"Store folder (embedded Oxigraph), :memory:, or a SPARQL server's query URL. Env: {STORE_ENV}.",
+    help="Store folder (embedded Oxigraph), :memory:, or a SPARQL server's query URL. Default: $KG_STORE, else kg-store.",
 )
 @click.option("--update-url", envvar="KG_UPDATE_URL", metavar="URL", help="Remote store: SPARQL Update endpoint (default: derived).")
 @click.option("--graph-store-url", envvar="KG_GRAPH_STORE_URL", metavar="URL", help="Remote store: Graph Store Protocol endpoint (default: derived).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.version_option(kg.__version__, prog_name="kg")
 @click.pass_context
-def main(ctx: click.Context, store: str, update_url: str | None, graph_store_url: str | None, debug: bool) -> None:
+def main(ctx: click.Context, store: str | None, update_url: str | None, graph_store_url: str | None, debug: bool) -> None:
     """conflict-kg: a temporal knowledge graph of armed-conflict actors and events.
 
     Start with `kg demo`. Every command works on the store named by --store: a folder
@@ -106,18 +86,3 @@ def main(ctx: click.Context, store: str, update_url: str | None, graph_store_url
     handle = StoreHandle(store, update_url=update_url, graph_store_url=graph_store_url)
     ctx.obj = {"store": handle, "debug": debug}
     ctx.call_on_close(handle.close)
-
-
-from kg.cli import (  # noqa: E402,F401
-    analyze_cmd,
-    build_cmd,
-    demo_cmd,
-    export_cmd,
-    import_cmd,
-    lookups_cmd,
-    query_cmd,
-    reconcile_cmd,
-    serve_cmd,
-    time_cmd,
-    viz_cmd,
-)

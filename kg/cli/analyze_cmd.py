@@ -1,4 +1,4 @@
-"""``kg analyze``: network metrics over time windows, as a table, CSV or JSON."""
+"""``kg analyze``: network metrics over time windows, as rows (``--format``: see :mod:`kg.cli.options`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,9 @@ from kg.analysis import escalation as escalation_mod
 from kg.analysis import paths as paths_mod
 from kg.analysis.projection import parse_duration
 from kg.analysis.span import actor_id, analysis_graph
-from kg.analysis.tables import FORMATS, to_string
 from kg.base.errors import UsageError
-from kg.cli import main, pass_kg
-from kg.cli.options import date_option, known_on_option
+from kg.cli.base import pass_kg
+from kg.cli.options import date_option, echo_rows, format_option, known_on_option
 from kg.store.graph import KnowledgeGraph
 
 
@@ -51,7 +50,7 @@ def period_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--relations", multiple=True, callback=_relations, metavar="NAMES",
                      help="Only these event classes or event-type slugs, comma-separated (e.g. Attack,Joining)."),
         known_on_option,
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True),
+        format_option(),
     ]):
         f = option(f)
     return f
@@ -68,10 +67,11 @@ top_option = click.option("--top", type=int, callback=_top, metavar="N", help="K
 
 
 def _echo(rows: list[dict[str, Any]], fmt: str, columns: list[str], table: list[str] | None = None) -> None:
-    click.echo(to_string(rows, fmt, columns=table if fmt == "table" and table else columns).rstrip("\n"))
+    """Every column in csv, tsv, json and jsonl; the ``table`` ones (default: all) in a table."""
+    echo_rows(rows, fmt, columns=columns, table_columns=table)
 
 
-@main.group("analyze")
+@click.group("analyze")
 def analyze_group() -> None:
     """Network analysis of the actor graph over time: centrality, balance, factions, escalation, paths, ego.
 

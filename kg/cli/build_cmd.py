@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.curated.build import build
 from kg.store.graph import KnowledgeGraph
 
 
-@main.command("build")
+@click.command("build")
 @click.argument("data_dir", required=False, type=click.Path(path_type=Path))
 @pass_kg
 def build_command(kg: KnowledgeGraph, data_dir: Path | None) -> None:

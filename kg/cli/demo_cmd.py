@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.cli.demo import run_demo
 from kg.store.graph import KnowledgeGraph
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kg-demo"), show_default=True, help="Folder for the exports and views.")
 @pass_kg
 def demo_command(kg: KnowledgeGraph, out_dir: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.base.errors import UsageError
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option
 from kg.export.network import NetworkFormat, export_network, write_network
 from kg.export.rdf import RdfExportFormat, export_rdf, write_rdf
@@ -26,7 +26,7 @@ def _network_format(fmt: str | None, output: Path | None) -> NetworkFormat | Non
     return None
 
 
-@main.command("export")
+@click.command("export")
 @click.option("--format", "fmt", type=click.Choice(_CHOICES), help="Default: from the -o extension, else turtle.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file instead of stdout.")
 @date_option("--from", "start", help="graphml/gexf: first day of the events projected (inclusive).")

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from kg.base.errors import UsageError
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.contract.ontology import ensure_ontology
 from kg.ingest import FORMATS, get_format
 from kg.ingest.base import import_file
 from kg.store.graph import KnowledgeGraph
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--source-id", metavar="ID", help="Names the source and its graph (default: FORMAT-<file name>).")

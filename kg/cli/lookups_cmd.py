@@ -1,4 +1,4 @@
-"""``kg events`` and ``kg actors``: the common lookups as tables, CSV or JSON."""
+"""``kg events`` and ``kg actors``: the common lookups as rows (``--format``: see :mod:`kg.cli.options`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import datetime as dt
 import click
 
 from kg.base.temporal import Allen
-from kg.cli import main, pass_kg
-from kg.cli.options import FORMATS, as_of_option, date_option, known_on_option, precision_option
+from kg.cli.base import pass_kg
+from kg.cli.options import as_of_option, date_option, echo_rows, format_option, known_on_option, precision_option
 from kg.contract.model import ACTOR_KINDS, EVENT_CLASSES
 from kg.read.lookups import actors, events
-from kg.sparql.results import ResultFormat
+from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
 
-@main.command("events")
+@click.command("events")
 @click.option("--actor", metavar="SLUG", help="Only events where this actor is agent, target or participant.")
 @click.option("--type", "type_", type=click.Choice(EVENT_CLASSES), help="Only events of this class.")
 @date_option("--from", "start", help="First day of the window (inclusive).")
@@ -25,7 +25,7 @@ from kg.store.graph import KnowledgeGraph
 @known_on_option
 @click.option("--relation", type=click.Choice([r.value for r in Allen]), help="Allen relation of each event to --to-event.")
 @click.option("--to-event", metavar="IRI", help="The event or state for --relation (IRI, event:<slug> or state:<slug>).")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@format_option()
 @pass_kg
 def events_command(
     kg: KnowledgeGraph,
@@ -51,16 +51,21 @@ def events_command(
         kg, actor=actor, type=type_, start=start, end=end, mode=precision,
         as_of=as_of, known_on=known_on, relation=relation, to_event=to_event,
     )
-    click.echo(result.to_string(ResultFormat(fmt)).rstrip("\n"))
+    _echo(result, fmt)
 
 
-@main.command("actors")
+@click.command("actors")
 @click.option("--type", "type_", type=click.Choice(ACTOR_KINDS), help="Only actors of this class.")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@format_option()
 @pass_kg
 def actors_command(kg: KnowledgeGraph, type_: str | None, fmt: str) -> None:
     """List actors with type, Wikidata id, aliases and number of events.
 
     Example: kg actors --type Community
     """
-    click.echo(actors(kg, type=type_).to_string(ResultFormat(fmt)).rstrip("\n"))
+    _echo(actors(kg, type=type_), fmt)
+
+
+def _echo(result: Result, fmt: str) -> None:
+    """A lookup's SELECT rows, one column per variable (empty where unbound)."""
+    echo_rows(result.records(), fmt, columns=result.variables)

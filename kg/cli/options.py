@@ -1,16 +1,44 @@
-"""Options shared by several commands, declared once."""
+"""Options shared by several commands, declared once, and the one ``--format`` rule of every
+row-producing command (``events``, ``actors``, ``timeline``, ``diff``, ``reconcile``, ``analyze ...``):
+``table|csv|tsv|json|jsonl``, written by :func:`kg.base.tables.format_rows`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import click
 
+from kg.base.tables import ROW_FORMATS, format_rows
 from kg.base.temporal import Match
 
-FORMATS = click.Choice(["table", "csv", "tsv", "json"])
+FORMAT_HELP = (
+    "table: aligned columns; csv, tsv: full values, a text cell starting with = + - @ gets a leading ' "
+    "so spreadsheets do not run it as a formula; json: an array of objects keyed like the CSV header; "
+    "jsonl: one object per line."
+)
+
+
+def format_option(*, default: str = "table", extra: Sequence[str] = (), extra_help: str = "") -> Callable[[Any], Any]:
+    """``--format``: :data:`~kg.base.tables.ROW_FORMATS` (plus a command's own ``extra`` views)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice([*extra, *ROW_FORMATS]), default=default, show_default=True,
+        help=" ".join(filter(None, [extra_help, FORMAT_HELP])),
+    )
+
+
+def echo_rows(
+    rows: Iterable[Mapping[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    table_columns: Sequence[str] | None = None,
+) -> None:
+    """Write rows to stdout in ``fmt`` (nothing at all for zero rows in jsonl)."""
+    text = format_rows(rows, fmt, columns=columns, table_columns=table_columns)
+    if text:
+        click.echo(text.rstrip("\n"))
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import click
 
-from kg.cli import main, pass_kg
-from kg.cli.options import date_option
+from kg.cli.base import pass_kg
+from kg.cli.options import date_option, echo_rows, format_option
 from kg.ingest.reconcile import RECONCILIATION_GRAPH, propose, write_links
 from kg.store.graph import KnowledgeGraph
 
+#: The keys of :meth:`kg.ingest.reconcile.Proposal.as_dict`, one row per proposed link.
+COLUMNS = ["event", "same_as", "score", "evidence"]
 
-@main.command("reconcile")
+
+@click.command("reconcile")
 @date_option("--from", "start", help="Only events from this day.")
 @date_option("--to", "end", help="Only events up to this day.")
 @click.option("--days", type=click.IntRange(0, 30), default=1, show_default=True, help="Largest gap in days.")
 @click.option("--km", type=click.FloatRange(0.1, 1000), default=10.0, show_default=True, help="Distance at which the place score reaches 0.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.6, show_default=True)
 @click.option("--dry-run", is_flag=True, help="Only print the proposals; write nothing.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option()
 @pass_kg
 def reconcile_command(
     kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, days: int, km: float,
@@ -34,11 +36,7 @@ def reconcile_command(
     Example: kg reconcile --days 1 --km 10 --min-score 0.6
     """
     proposals = propose(kg, start=start, end=end, days=days, km=km, min_score=min_score)
-    if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in proposals], indent=2))
-    else:
-        for p in proposals:
-            click.echo(f"{p.score:.2f}  {p.a}  =  {p.b}\n      {p.evidence}")
+    echo_rows([p.as_dict() for p in proposals], fmt, columns=COLUMNS)
     if not dry_run:
         write_links(kg, proposals)
         click.echo(f"{len(proposals)} link(s) written to {RECONCILIATION_GRAPH}", err=True)

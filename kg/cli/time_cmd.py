@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
+from typing import Any
 
 import click
 
-from kg.cli import main, pass_kg
-from kg.cli.options import date_option, known_on_option, parse_date, precision_option
-from kg.read.diff import network_diff
+from kg.cli.base import pass_kg
+from kg.cli.options import date_option, echo_rows, format_option, known_on_option, parse_date, precision_option
+from kg.read.diff import NetworkDiff, network_diff
 from kg.read.timeline import timeline
 from kg.store.graph import KnowledgeGraph
 
+#: The keys of :meth:`kg.read.timeline.Entry.as_dict` (the header of an empty timeline too).
+TIMELINE_COLUMNS = ["date", "start", "end", "precision", "type", "change", "label", "agents", "targets", "places", "source", "fact"]
 
-@main.command("timeline")
+#: The keys of :func:`diff_rows`.
+DIFF_COLUMNS = ["change", "date", "class", "subject", "label", "object", "object_label", "event"]
+
+
+@click.command("timeline")
 @click.option("--actor", metavar="SLUG", help="Only this actor's events and state changes.")
 @date_option("--from", "start", help="First day (inclusive).")
 @date_option("--to", "end", help="Last day (inclusive).")
 @precision_option
 @known_on_option
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@format_option(default="text", extra=["text"], extra_help="text: one readable line per entry.")
 @pass_kg
 def timeline_command(
     kg: KnowledgeGraph,
@@ -45,21 +49,13 @@ def timeline_command(
         for entry in entries:
             click.echo(entry.line())
         return
-    rows = [entry.as_dict() for entry in entries]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["date"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    click.echo(buffer.getvalue().rstrip("\n"))
+    echo_rows([entry.as_dict() for entry in entries], fmt, columns=TIMELINE_COLUMNS)
 
 
-@main.command("diff")
+@click.command("diff")
 @click.option("--from", "start", required=True, callback=parse_date, metavar="DATE", help="First day of the period.")
 @click.option("--to", "end", required=True, callback=parse_date, metavar="DATE", help="Last day of the period.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(default="text", extra=["text"], extra_help="text: a report by section; the other formats: one row per change.")
 @pass_kg
 def diff_command(kg: KnowledgeGraph, start: dt.date, end: dt.date, fmt: str) -> None:
     """What changed in the actor network from --from to --to (inclusive).
@@ -70,8 +66,26 @@ def diff_command(kg: KnowledgeGraph, start: dt.date, end: dt.date, fmt: str) -> 
     Example: kg diff --from 2017-05-18 --to 2017-05-31
     """
     change = network_diff(kg, start=start, end=end)
-    if fmt == "json":
-        payload = {k: v for k, v in vars(change).items()}
-        click.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
-    else:
+    if fmt == "text":
         click.echo("\n".join(change.lines()))
+    else:
+        echo_rows(diff_rows(change), fmt, columns=DIFF_COLUMNS)
+
+
+def diff_rows(change: NetworkDiff) -> list[dict[str, Any]]:
+    """One row per change, in the report's order: ``change`` names the section, ``date`` is
+    when it happened (an ended state's end, an actor's last activity for ``went-quiet``),
+    ``subject``/``label`` the state, actor or agent, ``object``/``object_label`` a dyad's target."""
+    rows: list[dict[str, Any]] = []
+    for s in change.new_states:
+        rows.append({"change": "new-state", "date": s["start"], "class": s["class"], "subject": s["state"], "label": s["label"]})
+    for s in change.ended_states:
+        rows.append({"change": "ended-state", "date": s["end"], "class": s["class"], "subject": s["state"], "label": s["label"]})
+    for d in change.first_hostile_dyads:
+        rows.append({"change": "first-hostile-dyad", "date": d["first"], "subject": d["agent"], "label": d["agentLabel"],
+                     "object": d["target"], "object_label": d["targetLabel"], "event": d.get("event")})
+    for a in change.appeared:
+        rows.append({"change": "appeared", "date": a["first"], "subject": a["actor"], "label": a["label"]})
+    for a in change.went_quiet:
+        rows.append({"change": "went-quiet", "date": a["last"], "subject": a["actor"], "label": a["label"]})
+    return rows

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option
 from kg.store.graph import KnowledgeGraph
 
@@ -62,7 +62,7 @@ def _emit(view: Any, output: Path) -> None:
                f"{s['start'] or '?'} .. {s['end'] or '?'})")
 
 
-@main.group("viz")
+@click.group("viz")
 def viz_group() -> None:
     """Write interactive views as single HTML files that work offline.
 

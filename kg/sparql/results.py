@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from kg.base.errors import QueryError
 from kg.base.namespaces import PREFIXES
+from kg.base.tables import text_table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -169,21 +170,8 @@ class Result:
         return _table(self.variables, self.rows)
 
 
-#: Widest cell of a table; longer values are cut with an ellipsis (use csv/json for full text).
-MAX_CELL = 72
-
-
 def _table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
-    cells = [[_cut(_short(t)) for t in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
-    out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return text_table(headers, rows, cell=_short)
 
 
 def _short(term: Any) -> str:

@@ -1,0 +1,148 @@
+"""What every command module shares: the error-handling group, the lazy group, the store handle
+and :func:`pass_kg`. Command modules import from here, never from the ``kg.cli`` package,
+which imports them only on demand (see :class:`LazyGroup`).
+
+Cheap to import: click, the standard library and :mod:`kg.base.errors`; the store is opened on
+first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import update_wrapper
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from kg.base.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.store.graph import KnowledgeGraph
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger(__name__)
+
+
+class KGGroup(click.Group):
+    """Turns library errors into one line on stderr and an exit code (1 data, 2 usage)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as err:
+            if _debug(ctx):
+                raise
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except click.UsageError as err:  # one line, like every other error
+            if _debug(ctx):
+                raise
+            where = f" (see: {err.ctx.command_path} --help)" if err.ctx else ""
+            click.echo(f"Error: {err.format_message()}{where}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except Exception as err:  # an unexpected failure: still one line unless --debug
+            if _debug(ctx):
+                raise
+            click.echo(f"Error: {type(err).__name__}: {err} (run with --debug for the traceback)", err=True)
+            ctx.exit(1)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool((ctx.obj or {}).get("debug")) or "--debug" in sys.argv
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a command lives (``module:attribute``) and its one-line help for ``kg --help``.
+
+    ``help`` must equal the command's own short help (the first sentence of its
+    docstring); a test compares them, so the listing cannot drift.
+    """
+
+    target: str
+    help: str
+
+    def load(self) -> click.Command:
+        module, _, attribute = self.target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.target} is not a click command")
+        return command
+
+
+class LazyGroup(KGGroup):
+    """A group whose commands are imported on first use (click's "lazily loading subcommands").
+
+    ``kg --help`` lists the commands from their registered one-line help without importing
+    any command module; ``kg query ...`` imports only ``kg.cli.query_cmd``.
+    """
+
+    def __init__(self, *args: Any, lazy_commands: Mapping[str, LazyCommand] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            log.debug("loading command %s from %s", cmd_name, self.lazy_commands[cmd_name].target)
+            self.add_command(self.lazy_commands[cmd_name].load(), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from the registry for commands not loaded yet (nothing is imported)."""
+        entries = [
+            (name, self.commands.get(name) or click.Command(name, help=self.lazy_commands[name].help))
+            for name in self.list_commands(ctx)
+        ]
+        entries = [(name, command) for name, command in entries if not command.hidden]
+        if not entries:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in entries)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in entries])
+
+
+class StoreHandle:
+    """Opens the store on first use, so ``--help`` never touches the disk.
+
+    ``location`` None: :func:`kg.open`'s default (``$KG_STORE``, else ``./kg-store``).
+    """
+
+    def __init__(self, location: str | None, *, update_url: str | None = None, graph_store_url: str | None = None) -> None:
+        self.location = location
+        self.urls = {"update_url": update_url, "graph_store_url": graph_store_url}
+        self._kg: KnowledgeGraph | None = None
+
+    def get(self) -> KnowledgeGraph:
+        if self._kg is None:
+            import kg
+
+            self._kg = kg.open(self.location, **self.urls)
+        return self._kg
+
+    def close(self) -> None:
+        if self._kg is not None:
+            self._kg.close()
+
+
+def pass_kg(f: F) -> F:
+    """Give a command the opened KnowledgeGraph as its first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(f, ctx.obj["store"].get(), *args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
