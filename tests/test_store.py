@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -50,8 +51,10 @@ def test_disk_store_in_use_by_other_process(tmp_path):
     location = tmp_path / "store"
     graph = kg.open(location)
     code = f"import kg\ntry:\n    kg.open({str(location)!r})\nexcept kg.StoreError as e:\n    print('ERR', e)\n"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "KG_WAIT": "0"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert out.stdout.startswith("ERR") and str(location) in out.stdout
+    assert f"being written by pid {os.getpid()}" in out.stdout
     graph.close()
 
 
