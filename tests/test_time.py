@@ -52,7 +52,7 @@ def test_window_possibly_certainly(window, span, possibly, certainly):
 
 
 def test_window_rejects_reversed_bounds():
-    with pytest.raises(DataError):
+    with pytest.raises(UsageError, match="is before --from"):
         Window(D(2017, 6, 1), D(2017, 5, 1))
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 
@@ -34,7 +34,7 @@ from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
 from kg.contract.model import EVENT_CLASSES
 from kg.read.lookups import actor_iri
-from kg.read.timeview import fact_dates, known_on_expr, window_expr, window_join
+from kg.read.timeview import fact_dates, window_filters, window_join
 from kg.store.graph import KnowledgeGraph
 
 #: Relation names that are states, not events (kept out of :func:`actor_graph`).
@@ -133,23 +133,28 @@ class ViewData:
         return {n["iri"]: i for i, n in enumerate(self.nodes)}
 
 
-def collect(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    actors: Sequence[str] = (),
-    hops: int = 1,
-    timeline_actors: Sequence[str] = (),
-    top: int | None = None,
-    mode: Match | str = Match.LOOSE,
-    network_only: bool = False,
-) -> ViewData:
-    """Actors, events and states of the window, for the network and the timeline.
+class Selection(TypedDict, total=False):
+    """What a view shows: the window ``start..end`` as known on ``known_on`` (``mode``: how
+    imprecise dates fall in it), event classes or concepts (``relations``; ``Membership`` for the
+    states), the ``actors`` (slugs) and everyone within ``hops`` links of them (default 1), and
+    the ``top`` actors with the most links."""
 
-    ``actors`` (slugs) keeps the actors within ``hops`` links of them in the network.
+    start: dt.date | None
+    end: dt.date | None
+    known_on: dt.date | None
+    relations: Iterable[str] | None
+    actors: Sequence[str]
+    hops: int
+    top: int | None
+    mode: Match | str
+
+
+def collect(
+    kg: KnowledgeGraph, *, timeline_actors: Sequence[str] = (), network_only: bool = False, **selection: Unpack[Selection]
+) -> ViewData:
+    """Actors, events and states of the :class:`Selection`, for the network and the timeline.
+
+    ``actors`` keeps the actors within ``hops`` links of them in the network (ties by IRI).
     ``timeline_actors`` keeps only events involving those actors (in any role) on the timeline.
     ``top`` keeps the network's ``top`` actors with the most links (ties by IRI).
     ``network_only`` keeps only the events drawn as links (a view without a timeline).
@@ -157,7 +162,10 @@ def collect(
     :raises UsageError: an unknown actor or relation, a window ending before it starts,
         negative ``hops``, or an actor with no links in the window.
     """
-    relations = list(relations) if relations else None
+    start, end, known_on = selection.get("start"), selection.get("end"), selection.get("known_on")
+    relations = list(selection.get("relations") or []) or None
+    actors, hops, top = selection.get("actors", ()), selection.get("hops", 1), selection.get("top")
+    mode = selection.get("mode", Match.LOOSE)
     if hops < 0:
         raise UsageError(f"--hops must be 0 or more, not {hops}")
     event_relations = [r for r in relations if r not in STATE_RELATIONS] if relations else None
@@ -165,7 +173,7 @@ def collect(
     graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
     if event_relations is None or event_relations:
         graph = actor_graph(kg, start=start, end=end, known_on=known_on, relations=event_relations, mode=mode)
-    params, filters = _window(start, end, known_on, mode, "?state")
+    params, filters = window_filters(start, end, known_on=known_on, mode=mode, fact="?state", fact_end="?stateEnd")
     states = []
     if with_states:
         states_in = iri_values(kg.subclasses("State"))
@@ -238,23 +246,9 @@ def _busiest(graph: nx.MultiDiGraph, top: int, *, keep: set[str]) -> nx.MultiDiG
     return sub.subgraph([n for n in chosen if sub.degree(n) > 0 or n in keep]).copy()
 
 
-def _window(start: dt.date | None, end: dt.date | None, known_on: dt.date | None, mode: Match | str, fact: str) -> tuple[dict[str, Any], list[str]]:
-    if start and end and end < start:
-        raise UsageError(f"window end {end} is before its start {start}")
-    params: dict[str, Any] = {k: v for k, v in (("from", start), ("to", end)) if v}
-    filters = []
-    if start or end:
-        expr = window_expr(Match(mode), end="?stateEnd") if fact == "?state" else window_expr(Match(mode))
-        filters.append(f"FILTER{expr}")
-    if known_on:
-        params["knownOn"] = known_on
-        filters.append(f"FILTER{known_on_expr(fact)}")
-    return params, filters
-
-
 def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
            relations: list[str] | None, mode: Match | str) -> list[tuple[str, str, str]]:
-    params, filters = _window(start, end, known_on, mode, "?event")
+    params, filters = window_filters(start, end, known_on=known_on, mode=mode)
     if relations:
         tests = []
         for name in relations:

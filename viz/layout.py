@@ -1,8 +1,8 @@
 """Node sizes (centrality) and the precomputed, seeded layout of large views.
 
-Centrality is computed here with networkx directly (the analysis package may offer more):
-``degree`` and ``betweenness`` on the undirected simple graph of actors, ``pagerank`` on the
-directed graph with one edge per ordered pair weighted by its number of events.
+``degree`` and ``betweenness`` on the undirected simple graph of actors (networkx),
+``pagerank`` as ``kg analyze centrality`` computes it (:func:`kg.analysis.centrality.pagerank`: the
+directed graph with one edge per ordered pair weighted by its number of events).
 
 >>> import networkx as nx, datetime as dt
 >>> g = nx.MultiDiGraph()
@@ -23,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.analysis.centrality import pagerank
 from kg.analysis.projection import collapse
 from kg.base.errors import UsageError
 
@@ -59,11 +60,7 @@ def centrality(graph: nx.MultiDiGraph, size_by: SizeBy | str) -> dict[str, float
     if measure is SizeBy.BETWEENNESS:
         k = 256 if len(simple) > 600 else None  # sampled (seeded) on large graphs: exact is O(nm)
         return dict(nx.betweenness_centrality(simple, k=k, seed=SEED if k else None))
-    pairs = collapse(graph)
-    try:
-        return dict(nx.pagerank(pairs, weight="count"))
-    except ImportError:  # networkx's pagerank needs scipy: fall back to plain power iteration
-        return _pagerank(pairs)
+    return pagerank(collapse(graph), weight="count")
 
 
 def _canonical(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -71,22 +68,6 @@ def _canonical(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     out.add_nodes_from(sorted(graph.nodes(data=True), key=lambda n: str(n[0])))
     out.add_edges_from(sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))))
     return out
-
-
-def _pagerank(graph: nx.DiGraph, alpha: float = 0.85, tol: float = 1.0e-8, max_iter: int = 200) -> dict[str, float]:
-    nodes = list(graph)
-    n = len(nodes)
-    rank = dict.fromkeys(nodes, 1.0 / n)
-    out_weight = {u: sum(d.get("count", 1) for _, _, d in graph.out_edges(u, data=True)) for u in nodes}
-    for _ in range(max_iter):
-        dangling = alpha * sum(rank[u] for u in nodes if not out_weight[u]) / n
-        new = dict.fromkeys(nodes, (1.0 - alpha) / n + dangling)
-        for u, v, d in graph.edges(data=True):
-            new[v] += alpha * rank[u] * d.get("count", 1) / out_weight[u]
-        if sum(abs(new[u] - rank[u]) for u in nodes) < n * tol:
-            return new
-        rank = new
-    return rank
 
 
 def node_sizes(scores: dict[str, float], *, smallest: float = 10.0, largest: float = 42.0) -> dict[str, float]:

@@ -12,12 +12,10 @@ the time slider, filters, search, details, legend and offline use.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Unpack
 
-from kg.base.temporal import Match
 from kg.store.graph import KnowledgeGraph
-from viz.data import ViewData, collect
+from viz.data import Selection, ViewData, collect
 from viz.layout import LAYOUT_THRESHOLD, SEED, SizeBy, centrality, node_sizes, precomputed_layout
 from viz.render import View, render_page
 
@@ -110,7 +108,8 @@ def _spread_parallel(edges: list[dict[str, Any]]) -> None:
             edge["smooth"] = {"enabled": True, "type": kind, "roundness": min(0.6, 0.15 * ((k + 1) // 2))}
 
 
-def window_subtitle(data: ViewData, start: dt.date | None, end: dt.date | None, known_on: dt.date | None) -> str:
+def window_subtitle(data: ViewData, known_on: dt.date | None) -> str:
+    """``N events, M states · first – last day [· as known on DAY]``."""
     parts = [f"{len(data.events)} events, {len(data.states)} states"]
     parts.append(f"{data.start or '?'} – {data.end or '?'}")
     if known_on:
@@ -119,29 +118,16 @@ def window_subtitle(data: ViewData, start: dt.date | None, end: dt.date | None, 
 
 
 def network_view(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    actors: Sequence[str] = (),
-    hops: int = 1,
-    top: int | None = None,
-    size_by: SizeBy | str = SizeBy.PAGERANK,
-    collapse: bool = False,
-    title: str | None = None,
-    mode: Match | str = Match.LOOSE,
-    layout_threshold: int = LAYOUT_THRESHOLD,
+    kg: KnowledgeGraph, *, size_by: SizeBy | str = SizeBy.PAGERANK, collapse: bool = False, title: str | None = None,
+    layout_threshold: int = LAYOUT_THRESHOLD, **selection: Unpack[Selection],
 ) -> View:
-    """The actor network of ``start..end`` as one offline HTML page (``top``: only the N busiest actors).
+    """The actor network of a :class:`viz.data.Selection` as one offline HTML page.
 
     :raises UsageError: bad window, relation, actor, hops or size measure (see :func:`viz.data.collect`).
     """
     size_by = _size(size_by)
-    data = collect(kg, start=start, end=end, known_on=known_on, relations=relations, actors=actors, hops=hops,
-                   top=top, mode=mode, network_only=True)
-    return network_view_from(data, size_by=size_by, collapse=collapse, title=title, known_on=known_on,
+    data = collect(kg, network_only=True, **selection)
+    return network_view_from(data, size_by=size_by, collapse=collapse, title=title, known_on=selection.get("known_on"),
                              layout_threshold=layout_threshold)
 
 
@@ -153,7 +139,7 @@ def network_view_from(data: ViewData, *, size_by: SizeBy | str = SizeBy.PAGERANK
     payload["network"] = network_payload(data, size_by=size_by, collapse=collapse, layout_threshold=layout_threshold)
     html = render_page(
         title=title or "conflict-kg: actor network",
-        subtitle=window_subtitle(data, None, None, known_on), data=payload, network=True, timeline=False,
+        subtitle=window_subtitle(data, known_on), data=payload, network=True, timeline=False,
         context=_legend_context(payload["network"], size_by, collapse),
     )
     return View(html, "network", _stats(data))

@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from kg.base.errors import UsageError
 from kg.base.temporal import Match
 from kg.store.graph import KnowledgeGraph
-from viz.data import ViewData, collect
+from viz.data import Selection, ViewData, collect
 from viz.layout import LAYOUT_THRESHOLD, SizeBy
 from viz.network import _legend_context, _payload, _size, _stats, network_payload, window_subtitle
 from viz.render import View, render_page
@@ -119,7 +119,7 @@ def timeline_view(
         data.states = [s for s in data.states if s["member"] in keep or s["organization"] in keep]
     payload = _payload(data)
     payload["timeline"] = timeline_payload(data, lane_by=lane_by, actors=actors)
-    html = render_page(title=title or "conflict-kg: timeline", subtitle=window_subtitle(data, start, end, known_on),
+    html = render_page(title=title or "conflict-kg: timeline", subtitle=window_subtitle(data, known_on),
                        data=payload, network=False, timeline=True, context={"colors": _legend_context(
                            {"types": []}, SizeBy.DEGREE, False)["colors"]})
     stats = _stats(data)
@@ -128,21 +128,9 @@ def timeline_view(
 
 
 def explore_view(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    actors: Sequence[str] = (),
-    hops: int = 1,
-    top: int | None = None,
-    size_by: SizeBy | str = SizeBy.PAGERANK,
-    collapse: bool = False,
-    lane_by: LaneBy | str = LaneBy.ACTOR,
-    title: str | None = None,
-    mode: Match | str = Match.LOOSE,
-    layout_threshold: int = LAYOUT_THRESHOLD,
+    kg: KnowledgeGraph, *, size_by: SizeBy | str = SizeBy.PAGERANK, collapse: bool = False,
+    lane_by: LaneBy | str = LaneBy.ACTOR, title: str | None = None, layout_threshold: int = LAYOUT_THRESHOLD,
+    **selection: Unpack[Selection],
 ) -> View:
     """Network and timeline of the same data in one page: selecting an actor in the network
     highlights its events on the timeline; selecting an event on the timeline selects its edges.
@@ -150,13 +138,13 @@ def explore_view(
     :raises UsageError: as :func:`viz.network.network_view`.
     """
     size_by = _size(size_by)
-    data = collect(kg, start=start, end=end, known_on=known_on, relations=relations, actors=actors, hops=hops,
-                   top=top, mode=mode)
+    data = collect(kg, **selection)
+    known_on = selection.get("known_on")
     payload = _payload(data)
     payload["network"] = network_payload(data, size_by=size_by, collapse=collapse, layout_threshold=layout_threshold)
     payload["timeline"] = timeline_payload(data, lane_by=lane_by)
     context = _legend_context(payload["network"], size_by, collapse)
-    html = render_page(title=title or "conflict-kg: explore", subtitle=window_subtitle(data, start, end, known_on),
+    html = render_page(title=title or "conflict-kg: explore", subtitle=window_subtitle(data, known_on),
                        data=payload, network=True, timeline=True, context=context)
     stats = _stats(data)
     stats.update(items=len(payload["timeline"]["items"]))

@@ -21,16 +21,15 @@ one undirected edge per pair whose events do not cancel out, ``sign`` +1 coopera
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 
 from kg.analysis.projection import signed_graph
-from kg.analysis.span import Window, analysis_graph, analysis_windows
+from kg.analysis.span import Scope, Series, WindowGraph, analysis_graph, node_label, windows
 from kg.base.errors import UsageError
 from kg.store.graph import KnowledgeGraph
 
@@ -57,10 +56,6 @@ def signed(graph: nx.Graph) -> nx.Graph:
     if graph.is_directed():
         raise UsageError("balance needs a projection (MultiDiGraph) or an undirected signed Graph, not a DiGraph")
     return graph
-
-
-def _label(graph: nx.Graph, node: Any) -> str:
-    return str(graph.nodes[node].get("label") or str(node).rsplit("/", 1)[-1])
 
 
 def _pair_events(graph: nx.Graph) -> dict[tuple[Any, Any], list[tuple[str, int]]]:
@@ -125,22 +120,13 @@ def balance(graph: nx.Graph) -> dict[str, Any]:
     }
 
 
-def balance_over(windows: Iterable[Window]) -> list[dict[str, Any]]:
+def balance_over(series: Iterable[WindowGraph]) -> list[dict[str, Any]]:
     """:func:`balance` per window, one row each (empty windows included, with ``share`` ``None``)."""
-    return [{"window_start": first, "window_end": last, **balance(graph)} for first, last, graph in windows]
+    return [{"window_start": first, "window_end": last, **balance(graph)} for first, last, graph in series]
 
 
-def balance_series(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    size: str | dt.timedelta = "30d",
-    step: str | dt.timedelta | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-) -> list[dict[str, Any]]:
-    """Structural balance per sliding window of the store (options: :mod:`kg.analysis.span`).
+def balance_series(kg: KnowledgeGraph, **options: Unpack[Series]) -> list[dict[str, Any]]:
+    """Structural balance per sliding window of the store (options: :class:`kg.analysis.span.Series`).
 
     Examples
     --------
@@ -151,7 +137,7 @@ def balance_series(
     >>> row["negative"], row["triangles"], row["share"]
     (4, 0, None)
     """
-    return balance_over(analysis_windows(kg, start=start, end=end, size=size, step=step, relations=relations, known_on=known_on))
+    return balance_over(windows(kg, **options))
 
 
 def frustrated_triads(graph: nx.Graph, *, top: int | None = None) -> list[dict[str, Any]]:
@@ -180,7 +166,7 @@ def frustrated_triads(graph: nx.Graph, *, top: int | None = None) -> list[dict[s
         count = len(behind) if events else sum(s[x][y].get("events", 1) for x, y in ((a, b), (b, c), (a, c)))
         rows.append({
             "a": a, "b": b, "c": c,
-            "label_a": _label(s, a), "label_b": _label(s, b), "label_c": _label(s, c),
+            "label_a": node_label(s, a), "label_b": node_label(s, b), "label_c": node_label(s, c),
             "signs": " ".join("+" if x > 0 else "-" for x in signs),
             "event_count": count,
             "events": sorted(set(behind)),
@@ -218,8 +204,8 @@ def enemy_of_enemy(graph: nx.Graph, *, top: int | None = None) -> list[dict[str,
     for (a, c), between in common.items():
         behind = sorted({e for b in between for pair in (_key(a, b), _key(b, c)) for e, sign in events.get(pair, []) if sign < 0})
         rows.append({
-            "a": a, "c": c, "label_a": _label(s, a), "label_c": _label(s, c),
-            "common_enemies": between, "enemy_labels": [_label(s, b) for b in between],
+            "a": a, "c": c, "label_a": node_label(s, a), "label_c": node_label(s, c),
+            "common_enemies": between, "enemy_labels": [node_label(s, b) for b in between],
             "relation": "hostile" if s.has_edge(a, c) else "none",
             "event_count": len(behind) if events else sum(s[a][b].get("events", 1) + s[b][c].get("events", 1) for b in between),
             "events": behind,
@@ -308,7 +294,7 @@ def factions(graph: nx.Graph, *, camps: int | None = 2, exact_limit: int = EXACT
         raise UsageError(f"camps must be at least 1, not {camps}")
     s = signed(graph)
     active = s.subgraph([n for n in s if s.degree(n)])
-    labels = {n: _label(s, n) for n in active}
+    labels = {n: node_label(s, n) for n in active}
     comps = sorted(nx.connected_components(active), key=lambda c: (-len(c), min(labels[n] for n in c)))
     all_camps: list[list[Any]] = []
     comp_of_camp: list[int] = []
@@ -422,16 +408,9 @@ def _branch_and_bound(g: nx.Graph, order: list[Any], limit: int, start: dict[Any
     return result, steps <= max_steps
 
 
-def factions_of(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-    camps: int | None = 2,
-) -> Factions:
-    """:func:`factions` of the store's signed network over the whole period.
+def factions_of(kg: KnowledgeGraph, *, camps: int | None = 2, **scope: Unpack[Scope]) -> Factions:
+    """:func:`factions` of the store's signed network over the analysed window (options:
+    :class:`kg.analysis.span.Scope`).
 
     Examples
     --------
@@ -442,6 +421,5 @@ def factions_of(
     >>> f.frustration, f.exact, f.labels[f.camps[0][0]]
     (0, True, 'Ahrar al-Sham')
     """
-    graph = analysis_graph(kg, start=start, end=end, relations=relations, known_on=known_on)
-    return factions(graph, camps=camps)
+    return factions(analysis_graph(kg, **scope), camps=camps)
 

@@ -8,7 +8,7 @@ target, ``weight`` = number of events):
   (an undirected co-participation counts both ways);
 - ``betweenness``: normalized shortest-path betweenness on the directed graph, unweighted
   (a busy dyad is not a "longer" one);
-- ``pagerank``: PageRank (damping 0.85) with event counts as weights. Edges point from
+- ``pagerank``: :func:`networkx.pagerank` (damping 0.85) with event counts as weights. Edges point from
   agent to target, so a high score means "acted upon, addressed or joined by actors that
   are themselves central".
 
@@ -25,37 +25,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 
 from kg.analysis.projection import collapse
-from kg.analysis.span import Window, analysis_windows
+from kg.analysis.span import Series, WindowGraph, node_label, windows
 from kg.store.graph import KnowledgeGraph
 
 COLUMNS = ["window_start", "window_end", "actor", "label", "degree_in", "degree_out", "betweenness", "pagerank"]
 
 
-def pagerank(
-    graph: nx.DiGraph, *, alpha: float = 0.85, weight: str | None = "weight", tol: float = 1.0e-10, max_iter: int = 200
-) -> dict[Any, float]:
-    """PageRank by power iteration in pure Python (networkx's own needs numpy and scipy).
-
-    Same definition as :func:`networkx.pagerank`: uniform teleport and dangling
-    distribution, out-weights normalized per node.
-
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-    alpha : float
-        Damping factor.
-    weight : str or None
-        Edge attribute holding the weight (``None``: every edge weighs 1).
-
-    Returns
-    -------
-    dict
-        Node -> score; the scores sum to 1 (an empty graph gives ``{}``).
+def pagerank(graph: nx.DiGraph, *, alpha: float = 0.85, weight: str | None = "weight", tol: float = 1.0e-10) -> dict[Any, float]:
+    """:func:`networkx.pagerank` (uniform teleport and dangling distribution, out-weights
+    normalized per node), converged to ``tol`` so that scores compare across runs and tools.
 
     Examples
     --------
@@ -63,26 +46,7 @@ def pagerank(
     >>> {k: round(v, 3) for k, v in sorted(pagerank(g).items())}
     {'a': 0.486, 'b': 0.464, 'c': 0.05}
     """
-    nodes = list(graph)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    out_weight = {u: sum(d.get(weight, 1) if weight else 1 for _, _, d in graph.out_edges(u, data=True)) for u in nodes}
-    incoming: dict[Any, list[tuple[Any, float]]] = {v: [] for v in nodes}
-    for u, v, d in graph.edges(data=True):
-        w = d.get(weight, 1) if weight else 1
-        if out_weight[u]:
-            incoming[v].append((u, w / out_weight[u]))
-    dangling = [u for u in nodes if not out_weight[u]]
-    rank = dict.fromkeys(nodes, 1.0 / n)
-    for _ in range(max_iter):
-        leak = alpha * sum(rank[u] for u in dangling) / n
-        new = {v: (1.0 - alpha) / n + leak + alpha * sum(rank[u] * share for u, share in incoming[v]) for v in nodes}
-        err = sum(abs(new[v] - rank[v]) for v in nodes)
-        rank = new
-        if err < n * tol:
-            break
-    return rank
+    return dict(nx.pagerank(graph, alpha=alpha, weight=weight, tol=tol, max_iter=1000)) if len(graph) else {}
 
 
 def centrality(graph: nx.MultiDiGraph, *, window_start: dt.date | None = None, window_end: dt.date | None = None) -> list[dict[str, Any]]:
@@ -119,7 +83,7 @@ def centrality(graph: nx.MultiDiGraph, *, window_start: dt.date | None = None, w
             "window_start": first,
             "window_end": last,
             "actor": node,
-            "label": str(collapsed.nodes[node].get("label") or str(node).rsplit("/", 1)[-1]),
+            "label": node_label(collapsed, node),
             "degree_in": collapsed.in_degree(node),
             "degree_out": collapsed.out_degree(node),
             "betweenness": float(between.get(node, 0.0)),
@@ -131,7 +95,7 @@ def centrality(graph: nx.MultiDiGraph, *, window_start: dt.date | None = None, w
     return rows
 
 
-def centrality_over(windows: Iterable[Window]) -> list[dict[str, Any]]:
+def centrality_over(series: Iterable[WindowGraph]) -> list[dict[str, Any]]:
     """:func:`centrality` of each window, concatenated in window order (an empty window adds no row).
 
     >>> import datetime as dt
@@ -141,24 +105,14 @@ def centrality_over(windows: Iterable[Window]) -> list[dict[str, Any]]:
     [(1, 'y'), (1, 'x')]
     """
     rows: list[dict[str, Any]] = []
-    for first, last, graph in windows:
+    for first, last, graph in series:
         rows += centrality(graph, window_start=first, window_end=last)
     return rows
 
 
-def centrality_series(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    size: str | dt.timedelta = "30d",
-    step: str | dt.timedelta | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-    top: int | None = None,
-) -> list[dict[str, Any]]:
-    """Centrality per actor per sliding window of the store: a time series (see :mod:`kg.analysis.span`
-    for the options); ``top`` keeps the N highest-PageRank actors of each window.
+def centrality_series(kg: KnowledgeGraph, *, top: int | None = None, **options: Unpack[Series]) -> list[dict[str, Any]]:
+    """Centrality per actor per sliding window of the store: a time series (options:
+    :class:`kg.analysis.span.Series`); ``top`` keeps the N highest-PageRank actors of each window.
 
     :raises UsageError: a bad period, window size or step, an empty store without ``start``/``end``.
 
@@ -171,8 +125,7 @@ def centrality_series(
     >>> [(r["window_start"].isoformat(), r["label"]) for r in rows]
     [('2017-05-18', 'North Atlantic Treaty Organization')]
     """
-    windows = analysis_windows(kg, start=start, end=end, size=size, step=step, relations=relations, known_on=known_on)
-    rows = centrality_over(windows)
+    rows = centrality_over(windows(kg, **options))
     return top_actors(rows, n=top) if top is not None else rows
 
 

@@ -16,13 +16,12 @@ The neighbours of an actor in a window are the actors joined to it by at least o
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 
-from kg.analysis.span import Window, actor_id, analysis_windows
+from kg.analysis.span import Series, WindowGraph, actor_id, windows
 from kg.store.graph import KnowledgeGraph
 
 COLUMNS = ["window_start", "window_end", "actor", "events", "degree", "entered", "left", "neighbours"]
@@ -41,12 +40,12 @@ def neighbours(graph: nx.Graph, actor: Any) -> set[Any]:
     return set(graph[actor]) - {actor}
 
 
-def ego_over(windows: Iterable[Window], actor: Any) -> list[dict[str, Any]]:
+def ego_over(series: Iterable[WindowGraph], actor: Any) -> list[dict[str, Any]]:
     """One row per window (keys :data:`COLUMNS`): the actor's events, neighbours, and who
     entered or left since the previous window (lists sorted by IRI)."""
     rows = []
     before: set[Any] = set()
-    for first, last, graph in windows:
+    for first, last, graph in series:
         now = neighbours(graph, actor)
         events = set()
         if actor in graph:
@@ -62,24 +61,15 @@ def ego_over(windows: Iterable[Window], actor: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def ego_network(
-    kg: KnowledgeGraph,
-    actor: str,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    size: str | dt.timedelta = "30d",
-    step: str | dt.timedelta | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-) -> list[dict[str, Any]]:
-    """:func:`ego_over` of an actor (slug or IRI) across the store's sliding windows.
+def ego_network(kg: KnowledgeGraph, actor: str, **options: Unpack[Series]) -> list[dict[str, Any]]:
+    """:func:`ego_over` of an actor (slug or IRI) across the store's sliding windows (options:
+    :class:`kg.analysis.span.Series`).
 
     :raises UsageError: an unknown actor, a bad period, window size or step.
 
     Examples
     --------
-    >>> import kg
+    >>> import kg, datetime as dt
     >>> from kg.curated.build import build
     >>> graph = kg.open(":memory:"); _ = build(graph)
     >>> rows = ego_network(graph, "isis", start=dt.date(2017, 5, 18), end=dt.date(2017, 5, 31), size="7d")
@@ -87,4 +77,4 @@ def ego_network(
     [(18, ['ahrar-al-sham', 'alawite-community', 'ismaili-community'], 0), (25, ['isw', 'jens-stoltenberg'], 3)]
     """
     iri = actor_id(kg, actor)
-    return ego_over(analysis_windows(kg, start=start, end=end, size=size, step=step, relations=relations, known_on=known_on), iri)
+    return ego_over(windows(kg, **options), iri)

@@ -34,7 +34,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.projection import actor_graph
-from kg.analysis.span import event_span
+from kg.analysis.span import analysed_window, node_label
 from kg.base.errors import UsageError
 from kg.store.graph import KnowledgeGraph
 
@@ -81,10 +81,6 @@ def periods(first: dt.date, last: dt.date, period: str) -> list[tuple[dt.date, d
     return out
 
 
-def _label(graph: nx.Graph, node: Any) -> str:
-    return str(graph.nodes[node].get("label") or str(node).rsplit("/", 1)[-1])
-
-
 def _events(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     """Per event: its start date, actors and the sign of each pair it joins."""
     out: dict[str, dict[str, Any]] = {}
@@ -127,8 +123,8 @@ def event_counts(graph: nx.MultiDiGraph, *, period: str = "week", by: str = "act
     for (first, a, b), (count, hostile, cooperative) in table.items():
         rows.append({
             "period_start": first, "period_end": next_period(first, period) - dt.timedelta(days=1),
-            "actor": a, "label": _label(graph, a),
-            "counterpart": b, "counterpart_label": _label(graph, b) if b is not None else None,
+            "actor": a, "label": node_label(graph, a),
+            "counterpart": b, "counterpart_label": node_label(graph, b) if b is not None else None,
             "count": count, "hostile": hostile, "cooperative": cooperative,
         })
     rows.sort(key=lambda r: (r["period_start"], -r["count"], r["label"], r["counterpart_label"] or ""))
@@ -236,8 +232,8 @@ def escalation(
     def row(kind: str, i: int, a: Any, b: Any, count: int, baseline: float | None, detail: str, evs: list[str]) -> dict[str, Any]:
         return {
             "kind": kind, "period_start": calendar[i][0], "period_end": calendar[i][1],
-            "actor": a, "label": _label(graph, a),
-            "counterpart": b, "counterpart_label": _label(graph, b) if b is not None else None,
+            "actor": a, "label": node_label(graph, a),
+            "counterpart": b, "counterpart_label": node_label(graph, b) if b is not None else None,
             "count": count, "baseline": baseline,
             "ratio": round(count / baseline, 4) if baseline else None,
             "strength": round(count - (baseline or 0.0), 4), "detail": detail, "events": sorted(evs),
@@ -320,6 +316,6 @@ def escalation_of(
     >>> [(r["kind"], r["label"], r["counterpart_label"]) for r in escalation_of(graph, start=dt.date(2017, 5, 22), end=dt.date(2017, 5, 22))]
     [('first-hostile', 'Ahrar al-Sham', 'Islamic State of Iraq and Syria')]
     """
-    first, last = event_span(kg, start=start, end=end)
-    graph = actor_graph(kg, end=last, relations=list(relations) if relations else None, known_on=known_on)
+    first, last = analysed_window(kg, start=start, end=end)
+    graph = actor_graph(kg, end=last, relations=relations, known_on=known_on)
     return escalation(graph, start=first, end=last, **options)

@@ -22,21 +22,16 @@ the same day the shortest is kept.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from itertools import groupby
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 
-from kg.analysis.span import actor_id, analysis_graph
+from kg.analysis.span import Scope, actor_id, analysis_graph, node_label
 from kg.base.errors import UsageError
 from kg.store.graph import KnowledgeGraph
 
 COLUMNS = ["source", "actor", "label", "arrival", "hops", "path", "events"]
-
-
-def _label(graph: nx.Graph, node: Any) -> str:
-    return str(graph.nodes[node].get("label") or str(node).rsplit("/", 1)[-1])
 
 
 def earliest_arrival(
@@ -106,28 +101,19 @@ def earliest_arrival(
         while here != source:
             back, event = via[here]
             chain.append(event)
-            names.append(_label(graph, here))
+            names.append(node_label(graph, here))
             here = back
         rows.append({
-            "source": source, "actor": node, "label": _label(graph, node), "arrival": day, "hops": hops[node],
-            "path": [_label(graph, source)] + names[::-1], "events": chain[::-1],
+            "source": source, "actor": node, "label": node_label(graph, node), "arrival": day, "hops": hops[node],
+            "path": [node_label(graph, source)] + names[::-1], "events": chain[::-1],
         })
     rows.sort(key=lambda r: (r["arrival"], r["hops"], r["label"], str(r["actor"])))
     return rows
 
 
-def paths_of(
-    kg: KnowledgeGraph,
-    actor: str,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-    directed: bool = True,
-) -> list[dict[str, Any]]:
-    """:func:`earliest_arrival` from an actor (slug or IRI) over the store's events in ``start..end``;
-    no rows when the actor has no event in that period.
+def paths_of(kg: KnowledgeGraph, actor: str, *, directed: bool = True, **scope: Unpack[Scope]) -> list[dict[str, Any]]:
+    """:func:`earliest_arrival` from an actor (slug or IRI) over the store's events in the analysed
+    window (options: :class:`kg.analysis.span.Scope`); no rows when the actor has no event in it.
 
     :raises UsageError: an unknown actor, a bad period.
 
@@ -140,7 +126,7 @@ def paths_of(
     [('Ismaili community (Syria)', '2017-05-18'), ('Ahrar al-Sham', '2017-05-22'), ('Alawite community (Syria)', '2017-05-23')]
     """
     source = actor_id(kg, actor)
-    graph = analysis_graph(kg, start=start, end=end, relations=relations, known_on=known_on)
+    graph = analysis_graph(kg, **scope)
     if source not in graph:
         return []
     return earliest_arrival(graph, source, directed=directed)

@@ -30,17 +30,18 @@ Node attributes: ``label``, ``type`` (actor class), ``wikidata``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable
 
 import networkx as nx
 
 from kg.base.errors import UsageError
 from kg.base.namespaces import CKG, slug_of
-from kg.base.temporal import Match
+
+# parse_duration: imported from here by kg.cli.analyze_cmd until it imports kg.base.temporal
+from kg.base.temporal import Match, parse_duration  # noqa: F401
 from kg.contract.classes import one_of
 from kg.contract.model import EVENT_CLASSES
-from kg.read.timeview import known_on_expr, window_expr, window_join
+from kg.read.timeview import window_filters, window_join
 from kg.store.graph import KnowledgeGraph
 
 # Two queries (the events, then their actor pairs), each starting from the window's days
@@ -111,15 +112,8 @@ def actor_graph(
 
     :raises UsageError: an unknown relation name or a window ending before it starts.
     """
-    if start and end and end < start:
-        raise UsageError(f"window end {end} is before its start {start}")
-    params: dict[str, Any] = {k: v for k, v in (("from", start), ("to", end)) if v}
-    filters = []
-    if start or end:
-        filters.append(f"FILTER{window_expr(Match(mode))}")
-    if known_on:
-        params["knownOn"] = known_on
-        filters.append(f"FILTER{known_on_expr('?event')}")
+    params, filters = window_filters(start, end, known_on=known_on, mode=mode)
+    relations = list(relations or [])
     if relations:
         classes, concepts = _split_relations(relations)
         tests = [f"?cls = <{CKG[c]}>" for c in classes] + [
@@ -224,48 +218,3 @@ def signed_graph(graph: nx.MultiDiGraph) -> nx.Graph:
         if total:
             out.add_edge(a, b, sign=1 if total > 0 else -1, events=len(signs), sign_sum=total)
     return out
-
-
-def windows(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date,
-    end: dt.date,
-    size: dt.timedelta,
-    step: dt.timedelta,
-    **options: Any,
-) -> Iterator[tuple[dt.date, dt.date, nx.MultiDiGraph]]:
-    """Sliding windows ``[w, w + size - 1 day]`` from ``start`` by ``step`` while ``w <= end``.
-
-    >>> list((a.isoformat(), b.isoformat()) for a, b in window_bounds(dt.date(2017, 5, 1), dt.date(2017, 5, 20), dt.timedelta(days=7), dt.timedelta(days=7)))
-    [('2017-05-01', '2017-05-07'), ('2017-05-08', '2017-05-14'), ('2017-05-15', '2017-05-20')]
-    """
-    for first, last in window_bounds(start, end, size, step):
-        yield first, last, actor_graph(kg, start=first, end=last, **options)
-
-
-def window_bounds(start: dt.date, end: dt.date, size: dt.timedelta, step: dt.timedelta) -> list[tuple[dt.date, dt.date]]:
-    """The windows :func:`windows` visits (the last one is cut at ``end``)."""
-    if size.days < 1 or step.days < 1:
-        raise UsageError("window size and step must be at least one day")
-    if end < start:
-        raise UsageError(f"end {end} is before start {start}")
-    bounds, first = [], start
-    while first <= end:
-        bounds.append((first, min(end, first + size - dt.timedelta(days=1))))
-        first += step
-    return bounds
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    """``30d``, ``2w``, ``7`` (days) -> timedelta.
-
-    >>> parse_duration("2w").days, parse_duration("30d").days
-    (14, 30)
-    """
-    text = text.strip().lower()
-    units = {"d": 1, "w": 7}
-    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "d")
-    if not number.isdigit() or int(number) < 1:
-        raise UsageError(f"invalid duration {text!r}: write e.g. 30d or 2w")
-    return dt.timedelta(days=int(number) * units[unit])

@@ -1,39 +1,66 @@
-"""What a metric runs over: the analysed period, its sliding windows and the focal actor.
+"""What a metric runs over: the analysed window, its sliding windows and the focal actor.
 
-Every metric that reads the store takes the same keyword options, resolved here once:
+Every metric that reads the store takes the same keyword options (:class:`Scope`,
+:class:`Series`), resolved here once:
 
-- ``start`` / ``end``: the analysed period (inclusive); by default the first and last
-  day of the store's events (:func:`event_span`);
+- ``start`` / ``end``: the analysed window (inclusive); by default the first and last
+  day of the store's events (:func:`analysed_window`);
 - ``size`` / ``step``: the sliding windows (``"30d"``, ``"2w"`` or a ``timedelta``; the
-  step defaults to the size, i.e. windows that tile the period);
+  step defaults to the size, i.e. windows that tile the analysed window:
+  :func:`kg.base.temporal.sliding_windows`);
 - ``relations`` / ``known_on``: passed to :func:`kg.analysis.projection.actor_graph`.
 
 >>> import kg, datetime as dt
 >>> from kg.curated.build import build
 >>> graph = kg.open(":memory:"); _ = build(graph)
->>> event_span(graph, start=dt.date(2017, 5, 1))
+>>> analysed_window(graph, start=dt.date(2017, 5, 1))
 (datetime.date(2017, 5, 1), datetime.date(2017, 5, 31))
->>> [(a.day, b.day) for a, b in bounds(graph, start=dt.date(2017, 5, 1), end=dt.date(2017, 5, 31), size="2w")]
-[(1, 14), (15, 28), (29, 31)]
+>>> [(w.start.day, w.end.day, w.graph.number_of_nodes()) for w in windows(graph, start=dt.date(2017, 5, 1), size="2w")]
+[(1, 14, 2), (15, 28, 13), (29, 31, 7)]
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import NamedTuple, TypedDict, Unpack
 
 import networkx as nx
 
-from kg.analysis.projection import actor_graph, parse_duration, window_bounds
+from kg.analysis.projection import actor_graph
 from kg.base.errors import UsageError
+from kg.base.temporal import sliding_windows
 from kg.contract.classes import is_a
 from kg.read.timeview import fact_dates
 from kg.store.graph import KnowledgeGraph
 
-Window = tuple[dt.date, dt.date, nx.MultiDiGraph]
 
-_SPAN = """
+class Scope(TypedDict, total=False):
+    """What one projection covers: the analysed window (default: every event), event classes or
+    concepts (``relations``) and record time (``known_on``)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    relations: Iterable[str] | None
+    known_on: dt.date | None
+
+
+class Series(Scope, total=False):
+    """:class:`Scope` cut into sliding windows of ``size`` every ``step`` (default: ``size``)."""
+
+    size: str | dt.timedelta
+    step: str | dt.timedelta | None
+
+
+class WindowGraph(NamedTuple):
+    """One sliding window and the projection of its events."""
+
+    start: dt.date
+    end: dt.date
+    graph: nx.MultiDiGraph
+
+
+_FIRST_LAST = """
 SELECT (MIN(?date) AS ?first) (MAX(?end) AS ?last) WHERE {
   %(event)s
   %(dates)s
@@ -43,16 +70,17 @@ SELECT (MIN(?date) AS ?first) (MAX(?end) AS ?last) WHERE {
 """
 
 
-def event_span(
+def analysed_window(
     kg: KnowledgeGraph, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> tuple[dt.date, dt.date]:
-    """The analysed period: ``start``/``end`` where given, else the first/last day of any event.
+    """The analysed window: ``start``/``end`` where given, else the first/last day of any event.
 
     :raises UsageError: the store has no events and a bound is missing, or ``end`` is
         before ``start``.
     """
     if start is None or end is None:
-        row = kg.query(_SPAN % {"event": is_a(kg, "?event", "Event"), "dates": fact_dates(kg, "?event")}).records()
+        query = _FIRST_LAST % {"event": is_a(kg, "?event", "Event"), "dates": fact_dates(kg, "?event")}
+        row = kg.query(query).records()
         first, last = (row[0].get("first"), row[0].get("last")) if row else (None, None)
         if not isinstance(first, dt.date) or not isinstance(last, dt.date):
             raise UsageError("the store has no events: build or import data first (kg build, kg import), or give --from and --to")
@@ -63,60 +91,22 @@ def event_span(
     return start, end
 
 
-def duration(value: str | dt.timedelta) -> dt.timedelta:
-    """``"30d"``, ``"2w"`` or a timedelta of at least one day.
+def windows(kg: KnowledgeGraph, **options: Unpack[Series]) -> Iterator[WindowGraph]:
+    """One projection per sliding window of the analysed window (options: :class:`Series`); empty
+    windows give empty graphs (no nodes), never an error.
 
-    :raises UsageError: anything else.
+    :raises UsageError: a bad window, size or step, or an empty store without ``start``/``end``.
     """
-    if isinstance(value, dt.timedelta):
-        if value.days < 1:
-            raise UsageError(f"invalid duration {value}: a window or step is at least one day")
-        return value
-    return parse_duration(str(value))
+    first, last = analysed_window(kg, start=options.get("start"), end=options.get("end"))
+    relations, known_on = options.get("relations"), options.get("known_on")
+    for a, b in sliding_windows(first, last, options.get("size", "30d"), options.get("step")):
+        yield WindowGraph(a, b, actor_graph(kg, start=a, end=b, relations=relations, known_on=known_on))
 
 
-def bounds(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    size: str | dt.timedelta = "30d",
-    step: str | dt.timedelta | None = None,
-) -> list[tuple[dt.date, dt.date]]:
-    """The windows ``[first, last]`` a series visits over the analysed period."""
-    first, last = event_span(kg, start=start, end=end)
-    width = duration(size)
-    return window_bounds(first, last, width, duration(step) if step is not None else width)
-
-
-def analysis_windows(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    size: str | dt.timedelta = "30d",
-    step: str | dt.timedelta | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-) -> Iterator[Window]:
-    """One projection per window: ``(window_start, window_end, MultiDiGraph)``; empty windows
-    give empty graphs (no nodes), never an error."""
-    options: dict[str, Any] = {"relations": list(relations) if relations else None, "known_on": known_on}
-    for first, last in bounds(kg, start=start, end=end, size=size, step=step):
-        yield first, last, actor_graph(kg, start=first, end=last, **options)
-
-
-def analysis_graph(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-) -> nx.MultiDiGraph:
-    """The projection of the whole analysed period (graph attributes ``start``/``end`` set to it)."""
-    first, last = event_span(kg, start=start, end=end)
-    return actor_graph(kg, start=first, end=last, relations=list(relations) if relations else None, known_on=known_on)
+def analysis_graph(kg: KnowledgeGraph, **scope: Unpack[Scope]) -> nx.MultiDiGraph:
+    """The projection of the whole analysed window (graph attributes ``start``/``end`` set to it)."""
+    first, last = analysed_window(kg, start=scope.get("start"), end=scope.get("end"))
+    return actor_graph(kg, start=first, end=last, relations=scope.get("relations"), known_on=scope.get("known_on"))
 
 
 def actor_id(kg: KnowledgeGraph, actor: str) -> str:
@@ -134,6 +124,7 @@ def actor_id(kg: KnowledgeGraph, actor: str) -> str:
     return str(actor_iri(kg, actor))
 
 
-def node_label(graph: nx.Graph, node: str) -> str:
+def node_label(graph: nx.Graph, node: object) -> str:
     """A node's ``label`` attribute, else the end of its IRI."""
-    return str(graph.nodes[node].get("label") or str(node).rsplit("/", 1)[-1]) if node in graph else str(node).rsplit("/", 1)[-1]
+    label = graph.nodes[node].get("label") if node in graph else None
+    return str(label or str(node).rsplit("/", 1)[-1])

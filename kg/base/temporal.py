@@ -1,8 +1,19 @@
-"""Dates with precision and inclusive date ranges (valid time).
+"""Dates with precision and inclusive date ranges (valid time): the project's time vocabulary.
 
 A date written with less than day precision stands for the whole range it covers:
 ``2017-05`` is 1 to 31 May 2017. Every event and state carries an inclusive
 ``start..end`` range of ``datetime.date`` (never datetimes: time zones never enter).
+
+One name per concept, each owned here:
+
+- :class:`TimeSpan`: the days a *fact* covers, with the precision it was stated at.
+- :class:`Window`: a range of days *asked about* (``--from``/``--to``, ``--as-of``), either
+  bound open; :class:`Match` says how imprecise facts fall in it. Its SPARQL form is
+  :func:`kg.read.timeview.window_expr` (the exact test) and :func:`kg.read.timeview.window_join`
+  (the index join).
+- :func:`sliding_windows`: the series of windows an analysis visits (``--window``/``--step``,
+  durations read by :func:`parse_duration`); :func:`kg.analysis.span.windows` projects each one.
+- Calendar *periods* (ISO week, month) are :mod:`kg.analysis.escalation`'s counting buckets.
 
 >>> TimeSpan.parse("2017-05")
 TimeSpan(start=datetime.date(2017, 5, 1), end=datetime.date(2017, 5, 31), precision=<Precision.MONTH: 'month'>)
@@ -17,8 +28,9 @@ import datetime as dt
 import enum
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
-from kg.base.errors import DataError
+from kg.base.errors import DataError, UsageError
 
 
 class Precision(enum.Enum):
@@ -32,16 +44,22 @@ class Precision(enum.Enum):
     @classmethod
     def parse(cls, text: str) -> Precision:
         """``Precision.parse("day")`` -> ``Precision.DAY``; raises DataError on anything else."""
-        try:
-            return cls(str(text).strip().lower())
-        except ValueError:
-            choices = ", ".join(p.value for p in cls)
-            raise DataError(f"unknown date precision {text!r}: use one of {choices}") from None
+        return _parse_member(cls, str(text).strip().lower(), "date precision", text)
 
     @property
     def term(self) -> str:
         """The local name of the ontology individual, e.g. ``Day``."""
         return self.value.capitalize()
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _parse_member(cls: type[_E], value: str, what: str, given: str) -> _E:
+    try:
+        return cls(value)
+    except ValueError:
+        raise DataError(f"unknown {what} {given!r}: use one of {', '.join(str(m.value) for m in cls)}") from None
 
 
 _DATE_FORMS = {
@@ -155,7 +173,7 @@ OPEN_END = dt.date.max
 
 @dataclass(frozen=True)
 class Window:
-    """An inclusive range of days; either bound may be open (``None``).
+    """An inclusive range of days asked about; either bound may be open (``None``).
 
     >>> may = TimeSpan.parse("2017-05")
     >>> week = Window(dt.date(2017, 5, 18), dt.date(2017, 5, 25))
@@ -170,7 +188,7 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.end < self.start:
-            raise DataError(f"window end {self.end} is before its start {self.start}")
+            raise UsageError(f"--to {self.end} is before --from {self.start}: a window cannot end before its start")
 
     def possibly(self, span: TimeSpan) -> bool:
         """Whether the span overlaps the window."""
@@ -185,6 +203,47 @@ class Window:
     def matches(self, span: TimeSpan, mode: Match | str = Match.LOOSE) -> bool:
         """``possibly`` for loose, ``certainly`` for strict."""
         return self.certainly(span) if Match(mode) is Match.STRICT else self.possibly(span)
+
+
+def parse_duration(value: str | dt.timedelta) -> dt.timedelta:
+    """A window size or step: ``30d``, ``2w``, ``7`` (days) or a timedelta of at least one day.
+
+    >>> parse_duration("2w").days, parse_duration("30d").days
+    (14, 30)
+
+    :raises UsageError: anything else.
+    """
+    if isinstance(value, dt.timedelta):
+        if value.days < 1:
+            raise UsageError(f"invalid duration {value}: a window or step is at least one day")
+        return value
+    text = str(value).strip().lower()
+    units = {"d": 1, "w": 7}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "d")
+    if not number.isdigit() or int(number) < 1:
+        raise UsageError(f"invalid duration {text!r}: write e.g. 30d or 2w")
+    return dt.timedelta(days=int(number) * units[unit])
+
+
+def sliding_windows(
+    start: dt.date, end: dt.date, size: str | dt.timedelta, step: str | dt.timedelta | None = None
+) -> list[tuple[dt.date, dt.date]]:
+    """The windows ``[w, w + size - 1 day]`` from ``start`` by ``step`` (default: ``size``, windows
+    that tile the range) while ``w <= end``; the last one is cut at ``end``.
+
+    >>> [(a.day, b.day) for a, b in sliding_windows(dt.date(2017, 5, 1), dt.date(2017, 5, 20), "7d")]
+    [(1, 7), (8, 14), (15, 20)]
+
+    :raises UsageError: a bad size or step, or ``end`` before ``start``.
+    """
+    width = parse_duration(size)
+    stride = parse_duration(step) if step is not None else width
+    Window(start, end)
+    out, first = [], start
+    while first <= end:
+        out.append((first, min(end, first + width - dt.timedelta(days=1))))
+        first += stride
+    return out
 
 
 # -- Allen's interval relations on inclusive day ranges -------------------------------------
@@ -217,10 +276,7 @@ class Allen(enum.Enum):
 
     @classmethod
     def parse(cls, name: str) -> Allen:
-        try:
-            return cls(name.strip().lower().replace("_", "-"))
-        except ValueError:
-            raise DataError(f"unknown Allen relation {name!r}: use one of {', '.join(r.value for r in cls)}") from None
+        return _parse_member(cls, name.strip().lower().replace("_", "-"), "Allen relation", name)
 
     @property
     def inverse(self) -> Allen:

@@ -30,21 +30,17 @@ import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 
 import kg as _kg
 from kg.analysis.projection import actor_graph, collapse
+from kg.analysis.span import Scope
 from kg.base.errors import UsageError
 from kg.store.graph import KnowledgeGraph
 
 GEXF_NS = "http://www.gexf.net/1.2draft"
-_NODE_ATTRS = [("type", "string"), ("wikidata", "string")]
-_EDGE_ATTRS = [
-    ("count", "integer"), ("hostile", "integer"), ("cooperative", "integer"), ("neutral", "integer"),
-    ("sign_sum", "integer"), ("sign", "integer"), ("first", "string"), ("last", "string"),
-]
 
 
 class NetworkFormat(enum.Enum):
@@ -76,31 +72,20 @@ class NetworkFormat(enum.Enum):
         return cls.parse(Path(path).suffix.lower())
 
 
-def network(
-    kg: KnowledgeGraph,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    known_on: dt.date | None = None,
-) -> nx.MultiDiGraph:
-    """The per-event projection an export is written from (the whole store without bounds)."""
-    return actor_graph(kg, start=start, end=end, relations=list(relations) if relations else None, known_on=known_on)
-
-
-def export_network(kg: KnowledgeGraph, fmt: str | NetworkFormat, **options: Any) -> bytes:
-    """The actor network of ``start..end`` as GraphML or GEXF bytes (``options``: :func:`network`)."""
+def export_network(kg: KnowledgeGraph, fmt: str | NetworkFormat, **scope: Unpack[Scope]) -> bytes:
+    """The actor network as GraphML or GEXF bytes: the projection of ``start..end`` (the whole store
+    without bounds; options: :class:`kg.analysis.span.Scope`), collapsed."""
     fmt = NetworkFormat.parse(fmt)
-    graph = network(kg, **options)
+    graph = actor_graph(kg, **scope)
     return graphml_bytes(graph) if fmt is NetworkFormat.GRAPHML else gexf_bytes(graph)
 
 
-def write_network(kg: KnowledgeGraph, path: str | Path, fmt: str | NetworkFormat | None = None, **options: Any) -> Path:
+def write_network(kg: KnowledgeGraph, path: str | Path, fmt: str | NetworkFormat | None = None, **scope: Unpack[Scope]) -> Path:
     """Write the network to ``path`` (format from the extension unless given); return the path."""
     target = Path(path)
     chosen = NetworkFormat.parse(fmt) if fmt else NetworkFormat.from_extension(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(export_network(kg, chosen, **options))
+    target.write_bytes(export_network(kg, chosen, **scope))
     return target
 
 
@@ -153,6 +138,12 @@ def spells(intervals: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, 
 def gexf_bytes(graph: nx.MultiDiGraph) -> bytes:
     """Dynamic GEXF 1.2 of the collapsed projection, with node and edge spells from event dates.
 
+    Written by :func:`networkx.write_gexf` (``version="1.2draft"``), which turns a ``spells``
+    attribute of ISO-date pairs into ``<spells>`` and sets ``mode="dynamic"`` and
+    ``timeformat="date"``. Two things it cannot write are added to its output afterwards: the
+    graph's ``start``/``end`` (the bounds of Gephi's timeline; networkx writes no graph-level
+    time attribute) and our ``<meta>`` creator and description (networkx writes its own).
+
     Examples
     --------
     >>> g = nx.MultiDiGraph()
@@ -172,51 +163,45 @@ def gexf_bytes(graph: nx.MultiDiGraph) -> bytes:
         pairs = [(a, b)] if data.get("directed", True) else [(a, b), (b, a)]
         for pair in pairs:
             edge_days.setdefault(pair, []).append(span)
-    all_days = [d for spans in node_days.values() for span in spans for d in span]
-
-    ET.register_namespace("", GEXF_NS)
-    q = lambda tag: f"{{{GEXF_NS}}}{tag}"  # noqa: E731
-    root = ET.Element(q("gexf"), {"version": "1.2"})
-    meta = ET.SubElement(root, q("meta"), {"lastmodifieddate": dt.date.today().isoformat()})
-    ET.SubElement(meta, q("creator")).text = f"conflict-kg {_kg.__version__}"
-    ET.SubElement(meta, q("description")).text = "Actor network: one edge per ordered pair of actors, spells = days of their events"
-    attrs = {"mode": "dynamic", "defaultedgetype": "directed", "timeformat": "date"}
-    if all_days:
-        attrs.update(start=min(all_days).isoformat(), end=max(all_days).isoformat())
-    g = ET.SubElement(root, q("graph"), attrs)
-    for cls, declared in (("node", _NODE_ATTRS), ("edge", _EDGE_ATTRS)):
-        block = ET.SubElement(g, q("attributes"), {"class": cls, "mode": "static"})
-        for i, (title, kind) in enumerate(declared):
-            ET.SubElement(block, q("attribute"), {"id": f"{cls[0]}{i}", "title": title, "type": kind})
-    nodes = ET.SubElement(g, q("nodes"))
+    dynamic = nx.DiGraph(mode="dynamic")
     for node in sorted(out.nodes, key=str):
         data = out.nodes[node]
-        element = ET.SubElement(nodes, q("node"), {"id": str(node), "label": _text(data.get("label")) or str(node)})
-        _attvalues(element, q, "n", _NODE_ATTRS, data)
-        _spells(element, q, spells(node_days[node]))
-    edges = ET.SubElement(g, q("edges"))
+        dynamic.add_node(node, label=_text(data.get("label")) or str(node), **_present(data, _NODE_ATTRS),
+                         spells=_iso_spells(node_days[node]))
     for i, (a, b) in enumerate(sorted(out.edges, key=lambda e: (str(e[0]), str(e[1])))):
         data = out.edges[a, b]
-        element = ET.SubElement(edges, q("edge"), {"id": str(i), "source": str(a), "target": str(b), "weight": str(data["weight"])})
-        _attvalues(element, q, "e", _EDGE_ATTRS, data)
-        _spells(element, q, spells(edge_days.get((a, b), [])))
+        dynamic.add_edge(a, b, id=str(i), weight=data["weight"], **_present(data, _EDGE_ATTRS),
+                         spells=_iso_spells(edge_days.get((a, b), [])))
+    buf = io.BytesIO()
+    nx.write_gexf(dynamic, buf, encoding="utf-8", version="1.2draft")
+    root = ET.fromstring(buf.getvalue())
+    meta = root.find(f"{{{GEXF_NS}}}meta")
+    if meta is not None:
+        meta.find(f"{{{GEXF_NS}}}creator").text = f"conflict-kg {_kg.__version__}"  # type: ignore[union-attr]
+        ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = (
+            "Actor network: one edge per ordered pair of actors, spells = days of their events")
+    element = root.find(f"{{{GEXF_NS}}}graph")
+    days = [d for spans in node_days.values() for span in spans for d in span]
+    if element is not None and days:
+        element.set("start", min(days).isoformat())
+        element.set("end", max(days).isoformat())
+    ET.register_namespace("", GEXF_NS)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _attvalues(element: ET.Element, q: Any, prefix: str, declared: list[tuple[str, str]], data: dict[str, Any]) -> None:
-    values = ET.SubElement(element, q("attvalues"))
-    for i, (title, _) in enumerate(declared):
-        value = data.get(title)
-        if value is not None and value != "":
-            ET.SubElement(values, q("attvalue"), {"for": f"{prefix}{i}", "value": _text(value)})
+#: GEXF attributes of nodes and edges besides id, label and weight (always written).
+_NODE_ATTRS = ("type", "wikidata")
+_EDGE_ATTRS = ("count", "hostile", "cooperative", "neutral", "sign_sum", "sign", "first", "last")
 
 
-def _spells(element: ET.Element, q: Any, intervals: list[tuple[dt.date, dt.date]]) -> None:
-    if intervals:
-        block = ET.SubElement(element, q("spells"))
-        for first, last in intervals:
-            ET.SubElement(block, q("spell"), {"start": first.isoformat(), "end": last.isoformat()})
+def _present(data: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The attributes that have a value (dates as ISO strings); empty ones are left out."""
+    return {k: _text(data[k]) if isinstance(data[k], dt.date) else data[k] for k in names if data.get(k) not in (None, "")}
+
+
+def _iso_spells(intervals: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[str, str]]:
+    return [(first.isoformat(), last.isoformat()) for first, last in spells(intervals)]
 
 
 def _text(value: Any) -> str:

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.base.errors import UsageError
+from kg.base.temporal import Window
 from kg.contract.classes import one_of
 from kg.store.graph import KnowledgeGraph
 
@@ -89,8 +89,7 @@ class NetworkDiff:
 
 def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date) -> NetworkDiff:
     """Compare the network in ``start..end`` with what came before it."""
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
+    Window(start, end)
     before = start - (end - start) - dt.timedelta(days=1)
     params = {"from": start, "to": end, "before": before}
     change = NetworkDiff(start, end)

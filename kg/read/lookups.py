@@ -15,14 +15,13 @@ relation to another event or state.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from kg.base.errors import UsageError
 from kg.base.namespaces import CKG, is_slug, resource_iri
 from kg.base.temporal import Allen, Match
 from kg.contract.classes import is_a, one_of
 from kg.contract.model import ACTOR_KINDS, EVENT_CLASSES
-from kg.read.timeview import as_of_expr, fact_dates, known_on_expr, window_expr, window_join
+from kg.read.timeview import as_of_expr, fact_dates, window_filters, window_join
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
@@ -89,8 +88,7 @@ def events(
         relation without its ``to_event`` (or the reverse).
     """
     mode = Match(mode)
-    params: dict[str, Any] = {}
-    filters: list[str] = []
+    params, filters = window_filters(start, end, known_on=known_on, mode=mode)
     # Joins first, so the engine starts from the actor's events or the window's days
     # instead of filtering every event.
     anchors = []
@@ -102,20 +100,13 @@ def events(
             raise UsageError(f"unknown event type {type!r}: use one of {', '.join(EVENT_CLASSES)}")
         params["wantClass"] = CKG[type]
         filters.append("FILTER(?class = ?wantClass)")
-    if start and end and end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
     if start or end:
-        params.update({k: v for k, v in (("from", start), ("to", end)) if v})
-        filters.append(f"FILTER{window_expr(mode)}")
         anchors.append(window_join(start, end))
     if as_of:
         params["asOf"] = as_of
         filters.append(f"FILTER({as_of_expr(mode)})")
         if not (start or end):
             anchors.append(window_join(as_of, as_of))
-    if known_on:
-        params["knownOn"] = known_on
-        filters.append(f"FILTER{known_on_expr('?event')}")
     if type and not anchors:  # nothing narrower to start from: the class, as a constant
         anchors.append(f"?event a <{CKG[type]}> .")
     if (relation is None) != (to_event is None):

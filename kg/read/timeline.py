@@ -19,7 +19,7 @@ from typing import Any
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
 from kg.read.lookups import actor_iri
-from kg.read.timeview import known_on_expr, window_expr, window_join
+from kg.read.timeview import window_filters, window_join
 from kg.sparql.terms import to_term
 from kg.store.graph import KnowledgeGraph
 
@@ -126,21 +126,14 @@ def timeline(
 ) -> list[Entry]:
     """Events and state changes in date order, optionally of one actor (in any role, or
     what a statement or assessment is about), a window and a record date."""
-    params: dict[str, Any] = {}
-    filters = []
-    anchor = window = ""
+    params, filters = window_filters(start, end, known_on=known_on, mode=mode, fact="?fact")
+    window = window_join(start, end, fact="?fact")  # events; states are few
+    anchor = ""
     if actor:
         # Joined first, so the engine starts from the actor's facts; the IRI is written in (as
         # an N-Triples term) so the planner sees a constant.
         who = to_term(actor_iri(kg, actor))
         anchor = f"?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party {who} ."
-    if start or end:
-        params.update({k: v for k, v in (("from", start), ("to", end)) if v})
-        filters.append(f"FILTER{window_expr(Match(mode))}")
-        window = window_join(start, end, fact="?fact")  # events; states are few
-    if known_on:
-        params["knownOn"] = known_on
-        filters.append(f"FILTER{known_on_expr('?fact')}")
     events = one_of("?class", kg.subclasses("Event"))
     states = iri_values(kg.subclasses("State"))
     rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window, "events": events}, filters, params)

@@ -26,7 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.base.temporal import Match
+from kg.base.temporal import Match, Window
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
@@ -81,6 +81,35 @@ def window_expr(
         return f"({overlaps})"
     inside = f"{bound(window_start, f'{start} >= {window_start}')} && {bound(window_end, f'{end} <= {window_end}')}"
     return f"IF({precision} = ckg:Day, {overlaps}, {inside})"
+
+
+def window_filters(
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    known_on: dt.date | None = None,
+    mode: Match | str = Match.LOOSE,
+    fact: str = "?event",
+    fact_end: str = "?end",
+) -> tuple[dict[str, Any], list[str]]:
+    """Query parameters and ``FILTER``s keeping the facts of the :class:`~kg.base.temporal.Window`
+    ``start..end`` (:func:`window_expr` over ``?date``..``fact_end``) as known on ``known_on``
+    (:func:`known_on_expr` of ``fact``); nothing for open bounds.
+
+    >>> params, filters = window_filters(dt.date(2017, 5, 1), None, known_on=dt.date(2017, 6, 1))
+    >>> sorted(params), len(filters)
+    (['from', 'knownOn'], 2)
+
+    :raises UsageError: the window ends before it starts.
+    """
+    Window(start, end)
+    params: dict[str, Any] = {k: v for k, v in (("from", start), ("to", end), ("knownOn", known_on)) if v}
+    filters = []
+    if start or end:
+        filters.append(f"FILTER{window_expr(Match(mode), end=fact_end)}")
+    if known_on:
+        filters.append(f"FILTER{known_on_expr(fact)}")
+    return params, filters
 
 
 #: Windows up to this many days are found by a join on their days; longer or open-ended ones by a
