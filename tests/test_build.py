@@ -76,7 +76,7 @@ BAD_INPUTS = {
     "unknown-event-type": (EVENTS, "type: vehicle-bomb-attack", "type: car-bomb", "unknown event type 'car-bomb'", "type"),
     "unknown-place": ("places.yaml", "within: homs-city", "within: homs-town", "unknown place id 'homs-town'", "within"),
     "bad-precision": (EVENTS, "precision: day", "precision: weekly", "unknown date precision 'weekly'", "precision"),
-    "latitude": ("places.yaml", "lat: 35.0", "lat: 135.0", "latitude 135.0", "lat"),
+    "latitude": ("places.yaml", "lat: 35.0", "lat: 135.0", "135.0 is not a latitude: write decimal degrees from -90 to 90", "lat"),
     "shacl-wikidata": ("actors.yaml", "wikidata: Q7184", "wikidata: \"12345\"", "", "wikidata"),
 }
 

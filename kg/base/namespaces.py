@@ -14,6 +14,7 @@ exactly the terms declared in ``ontology/conflict.ttl``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from rdflib import Namespace, URIRef
@@ -170,7 +171,7 @@ PREFIXES: dict[str, str] = {
     "concept": BASE + "id/concept/",
 }
 
-RESOURCE_KINDS = ("actor", "event", "place", "source", "state", "concept")
+RESOURCE_KINDS = ("actor", "event", "place", "source", "state", "concept", "time")
 GRAPH_KINDS = ("source", "import", "derived", "staging")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 DERIVED_GRAPH = URIRef(BASE + "graph/derived")
@@ -205,9 +206,42 @@ def resource_iri(kind: str, slug: str) -> URIRef:
     return URIRef(f"{BASE}id/{kind}/{_check_slug(slug)}")
 
 
-def sub_iri(resource: URIRef, fragment: str) -> URIRef:
-    """A hash IRI hanging off a resource, e.g. its OWL-Time interval (``...#time``)."""
+def resource_prefix(kind: str) -> str:
+    """The namespace every resource of one kind starts with, e.g. for ``STRSTARTS`` in SPARQL.
+
+    >>> resource_prefix("actor")
+    'https://w3id.org/conflict-kg/id/actor/'
+    """
+    if kind not in RESOURCE_KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}; expected one of {RESOURCE_KINDS}")
+    return f"{BASE}id/{kind}/"
+
+
+def sub_iri(resource: str, fragment: str) -> URIRef:
+    """A hash IRI hanging off a resource, e.g. a UCDP event's death record (``...#deaths-a``)."""
     return URIRef(f"{resource}#{fragment}")
+
+
+def geometry_iri(place: str) -> URIRef:
+    """The IRI of a place's GeoSPARQL point geometry (``<place>#geometry``)."""
+    return sub_iri(place, "geometry")
+
+
+def time_iri(start: dt.date, end: dt.date | None) -> URIRef:
+    """The OWL-Time entity of a valid time: shared by every fact with the same dates.
+
+    One day is a ``time:Instant`` (``id/time/2017-05-23``); a longer range a
+    ``time:ProperInterval`` named like an ISO 8601 interval (``id/time/2017-05-18/2017-05-23``);
+    a range still open (a state still holding) ends in ``/open``.
+
+    >>> str(time_iri(dt.date(2017, 5, 18), dt.date(2017, 5, 23)))
+    'https://w3id.org/conflict-kg/id/time/2017-05-18/2017-05-23'
+    >>> str(time_iri(dt.date(2017, 5, 23), dt.date(2017, 5, 23))), str(time_iri(dt.date(2017, 5, 25), None))[-15:]
+    ('https://w3id.org/conflict-kg/id/time/2017-05-23', '2017-05-25/open')
+    """
+    if end == start:
+        return resource_iri("time", start.isoformat())
+    return resource_iri("time", f"{start.isoformat()}/{end.isoformat() if end else 'open'}")
 
 
 def graph_iri(kind: str, slug: str) -> URIRef:
@@ -256,11 +290,14 @@ __all__ = [
     "TIME",
     "WD",
     "XSD",
+    "geometry_iri",
     "graph_iri",
     "is_slug",
     "resource_iri",
+    "resource_prefix",
     "slug_of",
     "skolem_iri",
     "sub_iri",
+    "time_iri",
     "wikidata_iri",
 ]

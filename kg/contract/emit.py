@@ -1,7 +1,10 @@
 """Building the quads of one imported row: actors, places and the event, in the data contract.
 
 A format's mapper calls these helpers; each row's quads are collected in a
-:class:`RowQuads` buffer and only written when the whole row mapped cleanly.
+:class:`RowQuads` buffer and only written when the whole row mapped cleanly. ``RowQuads``
+is the contract's one :class:`~kg.contract.writer.Writer` plus what only imports need:
+dataset names resolved to (curated or imported) actors, place chains from a country down,
+and descriptions written once per import.
 
 >>> names = NameIndex({})
 >>> names.slug("Citizen_(United_Kingdom)"), names.label("Citizen_(United_Kingdom)")
@@ -15,44 +18,14 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, MutableSet
 
 import pyoxigraph as ox
 
-from kg.base.namespaces import CKG, DCTERMS, GEO, PROV, RDF, RDFS, SKOS, resource_iri, sub_iri
-from kg.base.temporal import Precision, months_overlapped
+from kg.base.temporal import Precision
+from kg.contract.writer import C, P, Writer, lit, node, resource_node
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-def node(iri: object) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def resource_node(kind: str, slug: str) -> ox.NamedNode:
-    """:func:`kg.base.namespaces.resource_iri` as an engine term, remembered: a dataset names the
-    same actors, places and concepts on row after row."""
-    return ox.NamedNode(str(resource_iri(kind, slug)))
-
-
-def lit(value: object, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
-    """A literal; ``datatype`` is an XSD local name (``integer``, ``date``...)."""
-    if lang:
-        return ox.Literal(str(value), language=lang)
-    if datatype:
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
-    return ox.Literal(str(value))
-
-
-P = {name: node(iri) for name, iri in {
-    "type": RDF.type, "label": RDFS.label, "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel,
-    "description": DCTERMS.description, "derived": PROV.wasDerivedFrom, "geometry": GEO.hasGeometry,
-    "wkt": GEO.asWKT,
-}.items()}
-C = {name: node(CKG[name]) for name in CKG.__annotations__}
-WKT = ox.NamedNode(str(GEO.wktLiteral))
+__all__ = ["C", "NameIndex", "P", "RowQuads", "lit", "node", "resource_node", "slugify"]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -99,42 +72,24 @@ class NameIndex:
         return found
 
 
-@dataclass
-class RowQuads:
+class RowQuads(Writer):
     """The quads one row produces, plus bookkeeping for descriptions written once per import."""
 
-    graph: ox.NamedNode
-    names: NameIndex
-    described: set[str]
-    quads: list[ox.Quad] = field(default_factory=list)
+    def __init__(self, graph: ox.NamedNode, names: NameIndex, described: MutableSet[str]) -> None:
+        super().__init__(graph, described)
+        self.names = names
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(s, p, o, self.graph))
-
-    def _first_time(self, iri: ox.NamedNode) -> bool:
-        if iri.value in self.described:
-            return False
-        self.described.add(iri.value)
-        return True
-
-    def actor(self, raw_name: str, *, kind: str = "Actor", code: str | None = None, collective: bool = False) -> ox.NamedNode:
+    def actor(  # type: ignore[override]
+        self, raw_name: str, *, kind: str = "Actor", code: str | None = None, collective: bool = False
+    ) -> ox.NamedNode:
         """The actor named ``raw_name`` (described once per import unless it is a curated actor)."""
         iri, curated = self.names.iri(raw_name)
-        if not curated and self._first_time(iri):
-            label = self.names.label(raw_name)
-            self.add(iri, P["type"], C[kind])
-            self.add(iri, P["label"], lit(label))
-            self.add(iri, P["prefLabel"], lit(label, lang="en"))
-            if collective:
-                self.add(iri, C["isCollective"], lit("true", "boolean"))
-        if code:
-            key = f"{iri.value} {code}"
-            if key not in self.described:
-                self.described.add(key)
-                self.add(iri, C["sourceCode"], lit(code))
+        if not curated and self.first_time(iri.value):
+            super().actor(iri, kind=kind, label=self.names.label(raw_name), collective=collective)
+        self.source_code(iri, code)
         return iri
 
-    def place(
+    def place(  # type: ignore[override]
         self,
         hierarchy: Iterable[tuple[str, str]],
         *,
@@ -152,22 +107,14 @@ class RowQuads:
                 continue
             path.append(slugify(name))
             iri = resource_node("place", "-".join(path))
-            if self._first_time(iri):
-                self.add(iri, P["type"], C[kind])
-                self.add(iri, P["label"], lit(name))
-                if parent is not None:
-                    self.add(iri, C["within"], parent)
+            if self.first_time(iri.value):
+                super().place(iri, kind=kind, label=name, within=parent)
             parent = iri
-        if parent is not None and lat is not None and lon is not None and self._first_time(ox.NamedNode(parent.value + "#geometry")):
-            geometry = node(sub_iri(parent.value, "geometry"))  # type: ignore[arg-type]
-            self.add(parent, P["geometry"], geometry)
-            self.add(geometry, P["type"], node(GEO.Geometry))
-            self.add(geometry, P["wkt"], ox.Literal(f"POINT({lon} {lat})", datatype=WKT))
-            if raw_precision:
-                self.add(parent, C["rawGeoPrecision"], lit(raw_precision))
+        if parent is not None and lat is not None and lon is not None:
+            self.geometry(parent, lat, lon, raw_precision=raw_precision)
         return parent
 
-    def event(
+    def event(  # type: ignore[override]
         self,
         slug: str,
         *,
@@ -187,28 +134,10 @@ class RowQuads:
         raw_precision: str | None = None,
         description: str | None = None,
     ) -> ox.NamedNode:
-        """The event with its roles, valid time (``ckg:startDate..endDate``) and provenance."""
-        iri = node(resource_iri("event", slug))
-        end = end or start
-        self.add(iri, P["type"], C[cls])
-        self.add(iri, P["label"], lit(label, lang="en"))
-        self.add(iri, C["eventType"], resource_node("concept", concept))
-        if source_concept is not None:
-            self.add(iri, C["sourceEventType"], source_concept)
-        for prop, actors in (("agent", agents), ("target", targets), ("participant", participants)):
-            for actor in dict.fromkeys(actors):
-                self.add(iri, C[prop], actor)
-        if place is not None:
-            self.add(iri, C["place"], place)
-        self.add(iri, C["startDate"], lit(start.isoformat(), "date"))
-        self.add(iri, C["endDate"], lit(end.isoformat(), "date"))
-        self.add(iri, C["datePrecision"], C[precision.term])
-        for month in months_overlapped(start, end):
-            self.add(iri, C["overlapsMonth"], lit(month, "gYearMonth"))
-        if raw_precision is not None:
-            self.add(iri, C["rawDatePrecision"], lit(raw_precision))
-        self.add(iri, C["sourceId"], lit(source_id))
-        self.add(iri, P["derived"], source)
-        if description:
-            self.add(iri, P["description"], lit(description, lang="en"))
-        return iri
+        """The event with its roles, valid time and provenance (:meth:`Writer.event`)."""
+        return super().event(
+            resource_node("event", slug), cls=cls, concept=resource_node("concept", concept), label=label,
+            start=start, end=end or start, precision=precision, source=source, agents=agents, targets=targets,
+            participants=participants, places=[place] if place is not None else [], source_id=source_id,
+            source_concept=source_concept, raw_precision=raw_precision, description=description,
+        )

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kg.base.errors import DataError
+from kg.base.geo import coordinate, wkt_point
 from kg.base.namespaces import is_slug
 from kg.base.temporal import Precision, TimeSpan
 
@@ -87,17 +88,15 @@ class Place:
         _slug(self.slug)
         _one_of(self.kind, PLACE_KINDS, "type")
         _text(self.label, "label")
-        if not isinstance(self.lat, (int, float)) or not -90 <= self.lat <= 90:
-            raise DataError(f"latitude {self.lat!r} must be a number in -90..90", field="lat")
-        if not isinstance(self.lon, (int, float)) or not -180 <= self.lon <= 180:
-            raise DataError(f"longitude {self.lon!r} must be a number in -180..180", field="lon")
+        object.__setattr__(self, "lat", coordinate(self.lat, field="lat", axis="latitude"))
+        object.__setattr__(self, "lon", coordinate(self.lon, field="lon", axis="longitude"))
         if self.within is not None:
             _slug(self.within, "within")
 
     @property
     def wkt(self) -> str:
         """The point as GeoSPARQL WKT (longitude first), e.g. ``POINT(36.72 34.73)``."""
-        return f"POINT({self.lon} {self.lat})"
+        return wkt_point(self.lat, self.lon)
 
 
 @dataclass(frozen=True)

@@ -1,32 +1,38 @@
-"""Shortcut edges (``?agent ckg:attacked ?target`` ...) derived from events, driven by the
-ontology's ``ckg:shortcutOf`` / ``ckg:shortcutObject`` declarations."""
+"""Shortcut edges (``?agent ckg:attacked ?target`` ...): the one derivation, in SPARQL.
+
+The ontology declares each shortcut (``ckg:shortcutOf`` the event class, ``ckg:shortcutObject``
+the event property giving its object); :func:`derive_shortcuts_update` is the only code that
+turns events into edges. A curated build (:data:`DERIVE_SHORTCUTS`, every source graph into
+``graph/derived``), every import, first or not (one import graph into its own
+``graph/derived/<source-id>``) and a snapshot all run it, so the same facts give the same edges
+whichever path wrote them (``tests/test_shortcuts.py``). Retracted events
+(``prov:invalidatedAtTime`` in any graph) give none.
+"""
 
 from __future__ import annotations
 
 from kg.base.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, SOURCE_GRAPH_PREFIX
 
-#: Regenerates every shortcut edge (``?agent ckg:attacked ?target`` ...) from the events,
-#: driven by the ontology's ``ckg:shortcutOf`` / ``ckg:shortcutObject`` declarations.
-DERIVE_SHORTCUTS = f"""
-DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
-INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?agent ?shortcut ?object }} }}
+_TEMPLATE = """
+DROP SILENT GRAPH <{derived}> ;
+INSERT {{ GRAPH <{derived}> {{ ?agent ?shortcut ?object }} }}
 WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
-  GRAPH ?g {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}
-  FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))
+  GRAPH <{ontology}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
+  GRAPH {graph} {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}{graph_filter}
   FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?event prov:invalidatedAtTime ?retracted }} }}
 }}
 """
 
 
-def derive_shortcuts_update(source_graph: str, derived_graph: str) -> str:
-    """The update regenerating the shortcut edges of one (imported) graph into its own derived graph."""
-    return f"""
-DROP SILENT GRAPH <{derived_graph}> ;
-INSERT {{ GRAPH <{derived_graph}> {{ ?agent ?shortcut ?object }} }}
-WHERE {{
-  GRAPH <{ONTOLOGY_GRAPH}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
-  GRAPH <{source_graph}> {{ ?event a ?class ; ckg:agent ?agent ; ?property ?object . }}
-  FILTER NOT EXISTS {{ GRAPH ?g2 {{ ?event prov:invalidatedAtTime ?retracted }} }}
-}}
-"""
+def derive_shortcuts_update(source_graph: str | None, derived_graph: str) -> str:
+    """The update regenerating the shortcut edges of the events in ``source_graph`` (every curated
+    source graph when None) into ``derived_graph``, replacing what it held."""
+    if source_graph is None:
+        graph, graph_filter = "?g", f'\n  FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))'
+    else:
+        graph, graph_filter = f"<{source_graph}>", ""
+    return _TEMPLATE.format(derived=derived_graph, ontology=ONTOLOGY_GRAPH, graph=graph, graph_filter=graph_filter)
+
+
+#: Regenerates the shortcut edges of every curated source graph into ``graph/derived``.
+DERIVE_SHORTCUTS = derive_shortcuts_update(None, str(DERIVED_GRAPH))

@@ -163,13 +163,6 @@ def _strings(record: LineDict, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _number(record: LineDict, key: str) -> float:
-    value = _get(record, key, required=True)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f"{value!r} is not a number", field=key)
-    return float(value)
-
-
 def _optional_text(record: LineDict, key: str) -> str | None:
     value = record.get(key)
     return None if value is None else str(value)
@@ -196,8 +189,8 @@ def _place(r: LineDict) -> Place:
         slug=_get(r, "id", required=True),
         kind=_get(r, "type", required=True),
         label=_get(r, "label", required=True),
-        lat=_number(r, "lat"),
-        lon=_number(r, "lon"),
+        lat=_get(r, "lat", required=True),  # checked by kg.base.geo.coordinate in Place
+        lon=_get(r, "lon", required=True),
         within=_optional_text(r, "within"),
         aliases=_strings(r, "aliases"),
         wikidata=_optional_text(r, "wikidata"),

@@ -95,7 +95,6 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,7 +106,7 @@ from kg.base.errors import DataError
 from kg.base.namespaces import DCTERMS, resource_iri
 from kg.base.temporal import Precision
 from kg.contract.emit import C, NameIndex, RowQuads, lit, node, slugify
-from kg.ingest.base import Row, RowError, read_csv_rows
+from kg.ingest.base import Row, RowError, read_csv_rows, row_point
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country")
 
@@ -292,17 +291,6 @@ def location_kind(name: str) -> str:
     return "City"
 
 
-def _number(row: Row, column: str, low: float, high: float) -> float:
-    raw = (row.get(column) or "").strip()
-    try:
-        value = float(raw)
-    except ValueError:
-        raise RowError(column, f"{raw!r} is not a number") from None
-    if not math.isfinite(value) or not low <= value <= high:
-        raise RowError(column, f"{raw} is outside {low:g}..{high:g}")
-    return value
-
-
 def _names(text: str | None) -> list[str]:
     return [name.strip() for name in (text or "").split(";") if name.strip()]
 
@@ -368,7 +356,7 @@ class AcledFormat:
         for column, name in (("inter1", actor1), ("inter2", actor2)):
             if name:
                 actor_kind(name, codes[column], column)  # a bad code is a bad row, even if the class is known
-        lat, lon = _coordinates(row)
+        lat, lon = row_point(row, "latitude", "longitude")
         if not fields.get("country"):
             raise RowError("country", "empty")
         fatalities = fields.get("fatalities", "")
@@ -523,16 +511,6 @@ def _sub_event_type(row: Row) -> SubEventType:
             "event_type", f"{event_type!r} does not fit sub-event type {raw!r} (which is {kind.event_type!r})"
         )
     return kind
-
-
-def _coordinates(row: Row) -> tuple[float | None, float | None]:
-    has_lat = bool((row.get("latitude") or "").strip())
-    has_lon = bool((row.get("longitude") or "").strip())
-    if has_lat != has_lon:
-        raise RowError("longitude" if has_lat else "latitude", "empty while the other coordinate is given")
-    if not has_lat:
-        return None, None
-    return _number(row, "latitude", -90, 90), _number(row, "longitude", -180, 180)
 
 
 def _agent_name(roles: str, actor1: str, actor2: str) -> str:

@@ -13,7 +13,8 @@ the same way for all of them:
 - re-importing a newer export of the same source replaces changed rows and keeps
   vanished ones, marked with ``prov:invalidatedAtTime`` (record time, never deletion);
 - the graph holds the file's provenance: name, checksum, import time, row count, licence;
-- shortcut edges (``ckg:attacked``...) of its events go to ``graph/derived/<source-id>``.
+- shortcut edges (``ckg:attacked``...) of its events go to ``graph/derived/<source-id>``,
+  derived by :mod:`kg.contract.shortcuts` after every import (first or not), as a build does.
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from kg.base import geo
 from kg.base.errors import DataError, UsageError
-from kg.base.namespaces import DCTERMS, PROV, REGISTRY_GRAPH, graph_iri, is_slug, resource_iri
-from kg.contract.emit import C, NameIndex, P, RowQuads, lit, node, slugify
+from kg.base.namespaces import REGISTRY_GRAPH, geometry_iri, graph_iri, is_slug, resource_iri, resource_prefix
+from kg.contract.emit import NameIndex, RowQuads, node, slugify
+from kg.contract.shortcuts import derive_shortcuts_update
+from kg.contract.writer import Writer
 from kg.store.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,15 @@ class RowError(Exception):
         self.column = column
         self.problem = problem
         super().__init__(f"{column}: {problem}")
+
+
+def row_point(row: Row, lat_column: str, lon_column: str) -> tuple[float | None, float | None]:
+    """A row's coordinates (both or neither) read by :func:`kg.base.geo.point`; a bad one is a bad row."""
+    try:
+        found = geo.point(row.get(lat_column), row.get(lon_column), lat_field=lat_column, lon_field=lon_column)
+    except DataError as err:
+        raise RowError(err.field or lat_column, err.message) from None
+    return found if found is not None else (None, None)
 
 
 class ImportError_(DataError):  # noqa: N801 - "ImportError" is a builtin
@@ -195,7 +208,6 @@ def import_file(
     derived = node(graph_iri("derived", source_id))
     kg.update(f"DROP SILENT GRAPH <{staging.value}>")
     names = NameIndex(_curated_names(kg))
-    shortcuts = _shortcut_table(kg)
     described = _already_described(kg, target)
     counts = {"rows": 0, "imported": 0, "rejected": 0}
     reject_path = reject_path or path.with_name(path.name + ".rejects.tsv")
@@ -217,15 +229,11 @@ def import_file(
             counts["imported"] += 1
             seen.commit()
             yield from out.quads
-            if not previous:
-                yield from _shortcut_quads(out.quads, shortcuts, derived)
             if progress is not None:
                 progress(1)
 
     invalidated = 0
     try:
-        if not previous:
-            kg.update(f"DROP SILENT GRAPH <{derived.value}>")
         # One batch at a time: overlapping the mapping of the next batch with the engine's load
         # was slower on two cores (90 s against 78 s for ICEWS18): the bulk loader is threaded.
         for chunk in _chunks(quads(), CHUNK):  # bounded batches keep the bulk loader's memory flat
@@ -234,14 +242,11 @@ def import_file(
         if previous:
             invalidated = _carry_over_vanished(kg, target, staging, now)
             kg.update(f"MOVE <{staging.value}> TO <{target.value}>")
+        kg.update(derive_shortcuts_update(target.value, derived.value))
     except BaseException:
         drops = [staging] if previous else [target, derived]
         kg.update(" ; ".join(f"DROP SILENT GRAPH <{g.value}>" for g in drops))
         raise
-    if previous:
-        from kg.contract.shortcuts import derive_shortcuts_update
-
-        kg.update(derive_shortcuts_update(target.value, derived.value))
     if rejects:
         reject_path.write_text("line\tcolumn\tproblem\n" + "\n".join(rejects) + "\n", encoding="utf-8")
     quad_count = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target.value}> {{ ?s ?p ?o }} }}").scalar()
@@ -261,7 +266,7 @@ def _previous_checksum(kg: KnowledgeGraph, target: ox.NamedNode, source: ox.Name
 def _curated_names(kg: KnowledgeGraph) -> dict[str, str]:
     rows = kg.query(
         f"SELECT ?a ?name WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?a rdfs:label|skos:altLabel ?name }} "
-        "FILTER(STRSTARTS(STR(?a), 'https://w3id.org/conflict-kg/id/actor/')) }"
+        f"FILTER(STRSTARTS(STR(?a), '{resource_prefix('actor')}')) }}"
     ).records()
     return {str(r["name"]).lower(): r["a"] for r in rows}
 
@@ -270,8 +275,7 @@ def _already_described(kg: KnowledgeGraph, target: ox.NamedNode) -> set[str]:
     """Actors and places described in other graphs: not described again (no duplicate labels)."""
     rows = kg.query(
         "SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x rdfs:label ?l } FILTER(?g != ?target) "
-        "FILTER(STRSTARTS(STR(?x), 'https://w3id.org/conflict-kg/id/actor/') || "
-        "STRSTARTS(STR(?x), 'https://w3id.org/conflict-kg/id/place/')) }",
+        f"FILTER(STRSTARTS(STR(?x), '{resource_prefix('actor')}') || STRSTARTS(STR(?x), '{resource_prefix('place')}')) }}",
         params={"target": target},
     ).records()
     described = {r["x"] for r in rows}
@@ -279,28 +283,19 @@ def _already_described(kg: KnowledgeGraph, target: ox.NamedNode) -> set[str]:
         "SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x geo:hasGeometry ?geo } FILTER(?g != ?target) }",
         params={"target": target},
     ).records()
-    described |= {r["x"] + "#geometry" for r in geometries}
+    described |= {str(geometry_iri(r["x"])) for r in geometries}
     return described
 
 
 def _provenance(
     fmt: Format, path: Path, source: ox.NamedNode, graph: ox.NamedNode, checksum: str, now: dt.datetime, rows: int
 ) -> list[ox.Quad]:
-    stamp = lit(now.strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime")
-    triples = [
-        (source, P["type"], C["Source"]),
-        (source, P["label"], lit(f"{fmt.title}: {path.name}")),
-        (source, node(DCTERMS.title), lit(f"{fmt.title}: {path.name}")),
-        (source, node(DCTERMS.publisher), lit(fmt.title)),
-        (source, node(DCTERMS.source), lit(path.name)),
-        (source, node(DCTERMS.issued), lit(now.date().isoformat(), "date")),
-        (source, node(DCTERMS.rights), lit(fmt.licence, lang="en")),
-        (source, node(PROV.generatedAtTime), stamp),
-        (source, C["checksum"], lit(checksum)),
-        (source, C["rowCount"], lit(rows, "integer")),
-        (_final_graph(graph), node(PROV.wasDerivedFrom), source),
-    ]
-    return [ox.Quad(s, p, o, graph) for s, p, o in triples]
+    writer = Writer(graph)
+    writer.dataset_file(
+        source, _final_graph(graph), dataset=fmt.title, file_name=path.name, licence=fmt.licence,
+        checksum=checksum, rows=rows, now=now,
+    )
+    return writer.quads
 
 
 def _final_graph(graph: ox.NamedNode) -> ox.NamedNode:
@@ -308,34 +303,8 @@ def _final_graph(graph: ox.NamedNode) -> ox.NamedNode:
     return ox.NamedNode(graph.value.replace("/graph/staging/", "/graph/import/", 1))
 
 
-Shortcuts = dict[str, list[tuple[ox.NamedNode, str]]]
-
-
-def _shortcut_table(kg: KnowledgeGraph) -> Shortcuts:
-    """Event class IRI -> [(shortcut property, IRI of the event property giving its object)]."""
-    table: Shortcuts = {}
-    for row in kg.query("SELECT ?s ?c ?p WHERE { ?s ckg:shortcutOf ?c ; ckg:shortcutObject ?p }").records():
-        table.setdefault(row["c"], []).append((ox.NamedNode(row["s"]), row["p"]))
-    return table
-
-
-def _shortcut_quads(quads: list[ox.Quad], shortcuts: Shortcuts, derived: ox.NamedNode) -> Iterator[ox.Quad]:
-    """The shortcut edges of the events among one row's quads (as the build derives them in SPARQL)."""
-    by_subject: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        by_subject.setdefault(quad.subject.value, []).append(quad)  # type: ignore[union-attr]
-    agent = C["agent"].value
-    for subject_quads in by_subject.values():
-        classes = [q.object.value for q in subject_quads if q.predicate == P["type"]]  # type: ignore[union-attr]
-        rules = [rule for cls in classes for rule in shortcuts.get(cls, ())]
-        if not rules:
-            continue
-        agents = [q.object for q in subject_quads if q.predicate.value == agent]
-        for prop, source_prop in rules:
-            for q in subject_quads:
-                if q.predicate.value == source_prop:
-                    for who in agents:
-                        yield ox.Quad(who, prop, q.object, derived)
+#: Resources shared by the records of an import graph, described once in it.
+_SHARED_KINDS = ("actor", "place", "concept", "time")
 
 
 def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.NamedNode, now: dt.datetime) -> int:
@@ -343,8 +312,8 @@ def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.N
 
     The operations run in order in one transaction: mark the vanished records first (while
     "vanished" still means "not in staging"), then the descriptions of the actors, places (with
-    their admin chain and geometry) and concepts they use that the newer file no longer
-    describes, then the records themselves.
+    their admin chain and geometry), concepts and OWL-Time entities (with their instants) they
+    use that the newer file no longer describes, then the records themselves.
     """
     stamp = f'"{now.strftime("%Y-%m-%dT%H:%M:%SZ")}"^^xsd:dateTime'
     vanished = f"""
@@ -358,9 +327,8 @@ def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.N
       INSERT {{ GRAPH <{staging.value}> {{ ?x ?p ?o }} }}
       WHERE {{
         {vanished}
-        GRAPH <{target.value}> {{ ?e ?role ?ref . ?ref ckg:within* ?r . ?x ?p ?o }}
-        FILTER(?x = ?r || ?x = IRI(CONCAT(STR(?r), "#geometry")))
-        FILTER(STRSTARTS(STR(?ref), "https://w3id.org/conflict-kg/id/actor/") || STRSTARTS(STR(?ref), "https://w3id.org/conflict-kg/id/place/") || STRSTARTS(STR(?ref), "https://w3id.org/conflict-kg/id/concept/"))
+        GRAPH <{target.value}> {{ ?e ?role ?ref . ?ref (ckg:within|geo:hasGeometry|time:hasBeginning|time:hasEnd)* ?x . ?x ?p ?o }}
+        FILTER({" || ".join(f'STRSTARTS(STR(?ref), "{resource_prefix(kind)}")' for kind in _SHARED_KINDS)})
         FILTER NOT EXISTS {{ GRAPH <{staging.value}> {{ ?x ?anyP ?anyO }} }}
       }} ;
       INSERT {{ GRAPH <{staging.value}> {{ ?s ?p ?o }} }}

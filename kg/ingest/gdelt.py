@@ -85,7 +85,7 @@ import pyoxigraph as ox
 from kg.base.errors import DataError
 from kg.base.namespaces import DCTERMS, RDFS, SKOS, resource_iri
 from kg.contract.emit import C, P, RowQuads, lit, node
-from kg.ingest.base import ImportError_, Row, RowError
+from kg.ingest.base import ImportError_, Row, RowError, row_point
 from kg.ingest.cameo import ROOT_CONCEPTS, CameoTable
 
 #: GDELT 1.0 event columns (GDELT_1.0_event_Column_Labels_Header_Row_Sep2016.tsv), 58.
@@ -224,8 +224,7 @@ class GdeltFormat:
         if quad not in _QUADS:
             raise RowError("QuadClass", f"{quad!r} is not a CAMEO quad class (1-4)" if quad else "empty")
         goldstein = _goldstein(_get(row, "GoldsteinScale"))
-        lat = _coordinate(row, "ActionGeo_Lat", 90)
-        lon = _coordinate(row, "ActionGeo_Long", 180)
+        lat, lon = row_point(row, "ActionGeo_Lat", "ActionGeo_Long")
         url = _get(row, "SOURCEURL")
 
         actor1 = self._actor(row, "Actor1", out)
@@ -416,19 +415,6 @@ def _goldstein(raw: str) -> str | None:
     if not value.is_finite() or not -10 <= value <= 10:
         raise RowError("GoldsteinScale", f"{raw!r} is not a Goldstein score (a number from -10 to 10)")
     return f"{value:f}"
-
-
-def _coordinate(row: Row, column: str, limit: int) -> float | None:
-    raw = _get(row, column)
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not -limit <= value <= limit:  # also rejects NaN
-        raise RowError(column, f"{raw!r} is not a coordinate (a number from -{limit} to {limit})")
-    return value
 
 
 def _url(raw: str) -> ox.NamedNode | None:

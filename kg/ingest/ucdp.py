@@ -78,7 +78,7 @@ from kg.base.errors import DataError
 from kg.base.namespaces import DCTERMS, SKOS, resource_iri, sub_iri
 from kg.base.temporal import Precision
 from kg.contract.emit import C, P, RowQuads, lit, node
-from kg.ingest.base import Row, RowError, read_csv_rows
+from kg.ingest.base import Row, RowError, read_csv_rows, row_point
 
 #: The 49 GED columns in file order (used for a header-less file).
 COLUMNS = (
@@ -179,9 +179,7 @@ class UcdpFormat:
         start, end, precision = span(_value(row, "date_start"), _value(row, "date_end"), _value(row, "date_prec"))
         best, low, high = (_count(row, column, required=True) for column in ("best", "low", "high"))
         deaths = {column: _count(row, column, required=False) for column, *_ in DEATHS}
-        lat, lon = _coordinate(row, "latitude", 90), _coordinate(row, "longitude", 180)
-        if (lat is None) != (lon is None):
-            raise RowError("longitude" if lon is None else "latitude", "empty while the other coordinate is given")
+        lat, lon = row_point(row, "latitude", "longitude")
         side_a_name, side_b_name = _value(row, "side_a"), _value(row, "side_b")
         if not side_a_name:
             raise RowError("side_a", "empty")
@@ -221,7 +219,7 @@ class UcdpFormat:
         for column, fragment, label, _ in DEATHS:
             if deaths[column] is None:
                 continue
-            record = node(sub_iri(event.value, fragment))  # type: ignore[arg-type]
+            record = node(sub_iri(event.value, fragment))
             out.add(event, node(DCTERMS.hasPart), record)
             if column in whose:
                 actor, name = whose[column]
@@ -285,19 +283,6 @@ def _count(row: Row, column: str, *, required: bool) -> int | None:
     if not _COUNT.match(raw):
         raise RowError(column, f"{raw!r} is not a whole number of deaths")
     return int(float(raw)) if "." in raw else int(raw)
-
-
-def _coordinate(row: Row, column: str, limit: int) -> float | None:
-    raw = _value(row, column)
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise RowError(column, f"{raw!r} is not a number of decimal degrees") from None
-    if not -limit <= value <= limit:
-        raise RowError(column, f"{raw} is outside -{limit}..{limit}")
-    return value
 
 
 def _actor(out: RowQuads, name: str, ucdp_id: str | None) -> ox.NamedNode:
