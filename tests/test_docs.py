@@ -244,3 +244,52 @@ def test_readme_python_examples_run(tmp_path, monkeypatch) -> None:
         if "pandas" in block and importlib.util.find_spec("pandas") is None:
             continue  # the optional extra: conflict-kg[pandas]
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+
+
+# -- names and paths the docs mention exist -----------------------------------------------------
+
+
+def prose_pages() -> list[Path]:
+    return [README, *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def _inline_code(page: Path) -> list[str]:
+    text = re.sub(r"^```.*?^```", "", page.read_text(encoding="utf-8"), flags=re.S | re.M)
+    return re.findall(r"`([^`\n]+)`", text)
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = ".".join(parts[:cut])
+        try:
+            value: object = importlib.import_module(module)
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            if not hasattr(value, name):
+                return False
+            value = getattr(value, name)
+        return True
+    return False
+
+
+@pytest.mark.parametrize("page", prose_pages(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_named_python_objects_exist(page: Path) -> None:
+    """`kg.read.timeview.window_join`, `kg.events(...)`: every dotted kg/viz name in inline code resolves."""
+    names = {m.group(1) for code in _inline_code(page) for m in [re.match(r"((?:kg|viz)(?:\.[A-Za-z_]\w*)+)", code)] if m}
+    missing = sorted(name for name in names if not _resolves(name))
+    assert not missing, f"{page.relative_to(ROOT)} names what does not exist: {missing}"
+
+
+@pytest.mark.parametrize("page", prose_pages(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_named_repository_paths_exist(page: Path) -> None:
+    """`kg/ingest/base.py`, `tests/test_seed.py`: every concrete path of the repository in inline code exists."""
+    roots = ("kg/", "viz/", "tests/", "data/", "ontology/", "bench/", "scripts/", "docs/", ".ci/")
+    paths = set()
+    for code in _inline_code(page):
+        path = code.split("::", 1)[0].split()[0] if code.split() else ""
+        if path.startswith(roots) and not re.search(r"[<>*…{}]", path):
+            paths.add(path.rstrip(".,;:"))
+    missing = sorted(p for p in paths if not (ROOT / p).exists())
+    assert not missing, f"{page.relative_to(ROOT)} names paths that do not exist: {missing}"
