@@ -304,3 +304,8 @@ def test_empty_results_keep_their_header(runner, store):
     assert run(runner, store, *args, "--format", "json").output.strip() == "[]"
     assert run(runner, store, *args, "--format", "jsonl").output == ""
     assert run(runner, store, *args, "--format", "table").output.strip().endswith("(0 rows)")
+
+
+def test_readme_documents_the_format_rule():
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`--format table|csv|tsv|json|jsonl`" in readme and "leading `'`" in readme
