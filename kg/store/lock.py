@@ -121,7 +121,7 @@ def holder(folder: str | os.PathLike[str]) -> Holder | None:
     """Who holds ``folder`` for writing now, or ``None`` if nobody does (a leftover file is ignored)."""
     path = Path(folder) / LOCK_FILE
     try:
-        handle = path.open("r+", encoding="utf-8")
+        handle = path.open("r+" if sys.platform == "win32" else "r", encoding="utf-8")  # flock needs no write access
     except OSError:
         return None
     with handle:
