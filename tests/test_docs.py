@@ -4,6 +4,7 @@ emits is documented, and the README's Python examples run."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from rdflib import OWL, RDF, Graph, URIRef
 
 import kg
-from kg.base.namespaces import CKG, PREFIXES, ONTOLOGY_GRAPH
+from kg.base.namespaces import CKG, ONTOLOGY_GRAPH, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
