@@ -354,8 +354,8 @@ def test_actor_class_does_not_depend_on_row_order(graph, tmp_path):
 BAD_VALUES = [
     ("event_date", "2022-02-30", "'2022-02-30' is not a date: day is out of range for month"),
     ("event_date", "yesterday", "'yesterday' is not a date: use YYYY-MM-DD, DD-MM-YYYY or '16 May 2025'"),
-    ("latitude", "north", "'north' is not a number"),
-    ("latitude", "95.5", "95.5 is outside -90..90"),
+    ("latitude", "north", "'north' is not a latitude: write decimal degrees from -90 to 90 (WGS84, e.g. 34.73)"),
+    ("latitude", "95.5", "'95.5' is not a latitude: write decimal degrees from -90 to 90 (WGS84, e.g. 34.73)"),
     ("sub_event_type", "Cyber attack", "'Cyber attack' is not an ACLED sub-event type (see the codebook's 25)"),
     ("event_type", "Battles", "'Battles' does not fit sub-event type 'Attack' (which is 'Violence against civilians')"),
     ("fatalities", "several", "'several' is not a whole number of deaths"),
@@ -386,7 +386,7 @@ def test_first_row_is_line_2(graph, tmp_path):
     bad = write_rows(tmp_path / "first.csv", rows)
     with pytest.raises(DataError) as info:
         import_file(graph, AcledFormat(), bad, now=T0)
-    assert str(info.value) == f"{bad}:2: longitude: 'east' is not a number"
+    assert str(info.value) == f"{bad}:2: longitude: 'east' is not a longitude: write decimal degrees from -180 to 180 (WGS84, e.g. 36.72)"
 
 
 def test_line_numbers_count_notes_that_span_lines(graph, tmp_path):
@@ -397,7 +397,7 @@ def test_line_numbers_count_notes_that_span_lines(graph, tmp_path):
     bad = write_rows(tmp_path / "multiline.csv", rows)
     with pytest.raises(DataError) as info:
         import_file(graph, AcledFormat(), bad, now=T0)
-    assert str(info.value) == f"{bad}:9: latitude: '33,5' is not a number"  # not 7: two extra lines above
+    assert str(info.value) == f"{bad}:9: latitude: '33,5' is not a latitude: write decimal degrees from -90 to 90 (WGS84, e.g. 34.73)"  # not 7: two extra lines above
     assert dump(graph) == before
     # the multi-line notes themselves import whole
     rows[5]["latitude"] = read_rows(SAMPLE)[5]["latitude"]
@@ -422,7 +422,7 @@ def test_skip_bad_rows_imports_the_rest_and_lists_the_rejects(graph, tmp_path):
         "2\tfatalities\t'-1' is not a whole number of deaths",
         "5\tevent_date\t'31-04-2022' is not a date: day is out of range for month",
         "22\tsub_event_type\t'Riot' is not an ACLED sub-event type (see the codebook's 25)",
-        "32\tlongitude\tempty while the other coordinate is given",
+        "32\tlongitude\tempty while latitude is given: give both coordinates or neither",
     ]
     assert graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?e ckg:sourceId ?id }").scalar() == 30
     assert not graph.query(f"ASK {{ <{event_iri(rows[3]['event_id_cnty'])}> ?p ?o }}").boolean

@@ -474,7 +474,7 @@ def test_source_text_that_is_not_a_url_and_bad_coordinates(tmp_path):
     assert SEE_ALSO not in got and got["http://purl.org/dc/terms/source"] == {"BBC Monitoring"}
     _break(lines, 2, "ActionGeo_Lat", "95.5")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ImportError_, match=r"bbc.export.CSV:2: ActionGeo_Lat: '95.5' is not a coordinate"):
+    with pytest.raises(ImportError_, match=r"bbc.export.CSV:2: ActionGeo_Lat: '95.5' is not a latitude: write decimal degrees from -90 to 90"):
         imported(kg.open(":memory:"), path)
 
 
