@@ -123,14 +123,15 @@ class StoreHandle:
 
     def __init__(self, location: str | None, *, update_url: str | None = None, graph_store_url: str | None = None) -> None:
         self.location = location
-        self.urls = {"update_url": update_url, "graph_store_url": graph_store_url}
+        self.update_url = update_url
+        self.graph_store_url = graph_store_url
         self._kg: KnowledgeGraph | None = None
 
     def get(self) -> KnowledgeGraph:
         if self._kg is None:
             import kg
 
-            self._kg = kg.open(self.location, **self.urls)
+            self._kg = kg.open(self.location, update_url=self.update_url, graph_store_url=self.graph_store_url)
         return self._kg
 
     def close(self) -> None:

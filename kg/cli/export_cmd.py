@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from kg.cli.options import date_option, known_on_option
 from kg.export.network import NetworkFormat, export_network, write_network
 from kg.export.rdf import RdfExportFormat, export_rdf, write_rdf
 from kg.store.graph import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from kg.analysis.span import Scope
 
 _CHOICES = [f.label for f in RdfExportFormat] + [f.label for f in NetworkFormat]
 
@@ -62,7 +66,7 @@ def export_command(
             click.echo(export_rdf(kg, fmt or "turtle").decode("utf-8"), nl=False)
         return
     names = [r.strip() for r in relations.split(",") if r.strip()] if relations else None
-    options = {"start": start, "end": end, "relations": names, "known_on": known_on}
+    options: Scope = {"start": start, "end": end, "relations": names, "known_on": known_on}
     if output:
         path = write_network(kg, output, network, **options)
         click.echo(f"Wrote {path}", err=True)
