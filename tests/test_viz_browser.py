@@ -76,6 +76,12 @@ class Page:
     def js(self, expression: str, arg: Any = None) -> Any:
         return self.page.evaluate(expression, arg)
 
+    def search(self, text: str, wait_ms: int = 400) -> None:
+        """Type ``text`` in the search box, press Enter and let the page react."""
+        self.page.fill("#kg-search", text)
+        self.page.press("#kg-search", "Enter")
+        self.page.wait_for_timeout(wait_ms)
+
     def screenshot(self, name: str) -> Path:
         self.page.wait_for_timeout(300)
         target = self.shots / f"{name}.png"
@@ -193,18 +199,14 @@ def test_filters_by_relation_and_actor_type(open_page, seed_views):
 
 def test_search_focuses_and_details_an_actor(open_page, seed_views):
     page = open_page(seed_views["network"])
-    page.page.fill("#kg-search", "ahrar")
-    page.page.press("#kg-search", "Enter")
-    page.page.wait_for_timeout(500)
+    page.search("ahrar", 500)
     assert page.js("kgView.selectedActors()") == ["ahrar-al-sham"]
     assert page.page.get_attribute("#kg-details", "data-actor") == "ahrar-al-sham"
     details = page.page.text_content("#kg-details")
     assert "Ahrar al-Sham" in details and "Harakat Ahrar al-Sham al-Islamiyya" in details
     assert "First / last activity: 2017-05-22 / 2017-05-22" in details
     assert "ISIS double SVEST-IED attack" in details
-    page.page.fill("#kg-search", "Daesh")  # an alias
-    page.page.press("#kg-search", "Enter")
-    page.page.wait_for_timeout(400)
+    page.search("Daesh")  # an alias
     assert page.js("kgView.selectedActors()") == ["isis"]
     assert page.page.get_attribute("#kg-details a", "href") == "https://www.wikidata.org/wiki/Q2429253"
     page.screenshot("network-search")
@@ -251,9 +253,7 @@ def test_timeline_shows_events_in_lanes_offline(open_page, seed_views):
 
 def test_explore_links_network_and_timeline(open_page, seed_views):
     page = open_page(seed_views["explore"])
-    page.page.fill("#kg-search", "Ahrar al-Sham")
-    page.page.press("#kg-search", "Enter")
-    page.page.wait_for_timeout(400)
+    page.search("Ahrar al-Sham")
     selected = page.js("kgTimeline.selected()")
     labels = page.js("ids => ids.map(id => kgTimeline.items.get(id).content.textContent)", selected)
     assert "ISIS double SVEST-IED attack on a meeting of Ahrar al-Sham in Eastern Idlib" in labels
@@ -285,9 +285,7 @@ def test_hostile_labels_are_text_and_run_nothing(open_page, hostile_kg, tmp_path
     make = {"network": network_view, "timeline": timeline_view, "explore": explore_view}[kind]
     page = open_page(make(hostile_kg, title="<script>window.__xss=99</script>").write(tmp_path / f"{kind}.html"))
     if kind != "timeline":
-        page.page.fill("#kg-search", "onerror front")
-        page.page.press("#kg-search", "Enter")
-        page.page.wait_for_timeout(300)
+        page.search("onerror front", 300)
         assert HOSTILE_LABEL in page.page.text_content("#kg-details")
         assert page.page.locator("#kg-details a").count() == 0  # the malformed Wikidata id is not a link
         tip = page.js("kgView.showEdgeTooltip(0)")
