@@ -181,7 +181,9 @@ def test_cli_serve_help_and_warning(runner, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(kw))
     result = runner.invoke(main, ["--store", ":memory:", "serve", "--host", "0.0.0.0", "--port", "9999"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "0.0.0.0", "port": 9999, "log_level": "warning", "server_header": False}]
+    assert len(calls) == 1
+    assert {k: calls[0][k] for k in ("host", "port", "log_level", "server_header", "limit_concurrency")} == {
+        "host": "0.0.0.0", "port": 9999, "log_level": "warning", "server_header": False, "limit_concurrency": 64}
     assert "accepts connections from other machines" in result.output
     default = runner.invoke(main, ["--store", ":memory:", "serve"])
     assert calls[-1]["host"] == "127.0.0.1" and "other machines" not in default.output
@@ -192,10 +194,13 @@ def test_cli_token_from_env(runner, monkeypatch: pytest.MonkeyPatch) -> None:  #
 
     seen = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.append(app.state.server.settings))
-    result = runner.invoke(main, ["--store", ":memory:", "serve"], env={"KG_UPDATE_TOKEN": "s3cret"})
+    secret = "s3cret-s3cret-s3cret"
+    result = runner.invoke(main, ["--store", ":memory:", "serve"], env={"KG_UPDATE_TOKEN": secret})
     assert result.exit_code == 0, result.output
-    assert seen[0].update_token == "s3cret" and "updates allowed" in result.output
-    assert "s3cret" not in result.output
+    assert seen[0].update_token == secret and "updates allowed" in result.output
+    assert secret not in result.output and "visible to other users" not in result.output
+    short = runner.invoke(main, ["--store", ":memory:", "serve"], env={"KG_UPDATE_TOKEN": "s3cret"})
+    assert short.exit_code == 2 and "at least 16 characters" in short.output
 
 
 def test_app_without_lifespan_still_answers() -> None:

@@ -23,7 +23,7 @@ from kg.store.graph import KnowledgeGraph
 #: Runaway queries: cartesian products over every triple (~3,400^3 rows on the seed), one with an aggregate.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RUNAWAY_ROWS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
-TOKEN = "t0ken-for-tests"
+TOKEN = "t0ken-for-tests-0123"
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from w3c_runner import (
 
 PROTOCOL = SHARED / "w3c" / "protocol" / "manifest.ttl"
 SERVICE_DESCRIPTION = SHARED / "w3c" / "service-description" / "manifest.ttl"
-TOKEN = "w3c-test-token"
+TOKEN = "w3c-test-token-0123"
 
 pytestmark = pytest.mark.skipif(not PROTOCOL.exists(), reason=f"W3C manifests not found under {SHARED}")
 

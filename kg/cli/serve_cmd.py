@@ -18,6 +18,12 @@ def settings_options(f: Any) -> Any:
         extra: dict[str, Any] = {}
         if name == "update_token":
             extra = {"envvar": UPDATE_TOKEN_ENV, "show_envvar": True}
+        if name == "sandbox":
+            f = click.option("--sandbox/--no-sandbox", "sandbox", default=True, show_default=True, help=help_text)(f)
+            continue
+        if name == "allowed_host":
+            f = click.option("--allowed-host", name, multiple=True, metavar=metavar, help=help_text)(f)
+            continue
         if name == "port":
             kind: Any = click.IntRange(0, 65535)
         elif isinstance(default, int):
@@ -31,12 +37,51 @@ def settings_options(f: Any) -> Any:
             name,
             type=kind,
             default=default,
-            show_default=name not in ("update_token", "cors", "max_concurrent"),
+            show_default=name not in ("update_token", "cors", "max_concurrent", "public_url"),
             metavar=metavar,
             help=help_text,
             **extra,
         )(f)
     return f
+
+
+def _token_from_command_line() -> bool:
+    """Whether --update-token was typed on the command line (visible to every user in ps)."""
+    import sys
+
+    return any(arg == "--update-token" or arg.startswith("--update-token=") for arg in sys.argv)
+
+
+class _HeaderTimeout:
+    """uvicorn's h11 protocol with a deadline for each request's headers (slow-loris guard)."""
+
+    @staticmethod
+    def protocol(seconds: float) -> Any:
+        import h11
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        class Protocol(H11Protocol):  # type: ignore[misc]
+            def connection_made(self, transport: Any) -> None:
+                super().connection_made(transport)
+                self._arm()
+
+            def _arm(self) -> None:
+                self._header_deadline = self.loop.call_later(seconds, self._headers_late)
+
+            def _headers_late(self) -> None:
+                if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                    self.transport.close()  # no complete request headers in time
+
+            def on_response_complete(self) -> None:
+                super().on_response_complete()
+                self._header_deadline.cancel()
+                self._arm()
+
+            def connection_lost(self, exc: Exception | None) -> None:
+                self._header_deadline.cancel()
+                super().connection_lost(exc)
+
+        return Protocol
 
 
 @main.command("serve")
@@ -46,8 +91,9 @@ def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
     """Serve the store: SPARQL 1.1 endpoint at /sparql, resource pages at /id/..., a query page at /.
 
     Read-only and on 127.0.0.1 unless told otherwise. SERVICE, LOAD and remote or
-    file: graphs are refused; queries stop at --timeout and return at most --max-rows.
-    Updates need --update-token (or KG_UPDATE_TOKEN) and 'Authorization: Bearer TOKEN'.
+    file: graphs are refused; every request's work runs in worker processes without network,
+    stopped at --timeout, capped at --max-rows, --max-result-bytes and --max-memory.
+    Updates need KG_UPDATE_TOKEN (16+ characters) and 'Authorization: Bearer TOKEN'.
 
     Example: kg serve --port 8000
     """
@@ -59,6 +105,16 @@ def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
         settings = Settings(**options)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    if settings.update_token and _token_from_command_line():
+        click.echo(f"Warning: --update-token on the command line is visible to other users (ps); set {UPDATE_TOKEN_ENV} instead", err=True)
+    if settings.updates_enabled:
+        import logging
+
+        audit = logging.getLogger("kg.server.audit")
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s audit %(message)s"))
+        audit.addHandler(handler)
+        audit.setLevel(logging.INFO)
     if kg.location == ":memory:":
         click.echo("Warning: serving an in-memory store: queries cannot be stopped at --timeout (use a store folder)", err=True)
     if not is_loopback(settings.host):
@@ -70,4 +126,13 @@ def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
     mode = "updates allowed with the token" if settings.updates_enabled else "read-only"
     click.echo(f"Serving {kg.location} at http://{settings.host}:{settings.port}/ (SPARQL endpoint /sparql, {mode}); Ctrl-C stops")
     app = create_app(kg, settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", server_header=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        server_header=False,
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=min(5, int(settings.header_timeout) or 1),
+        http=_HeaderTimeout.protocol(settings.header_timeout),
+    )

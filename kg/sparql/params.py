@@ -11,9 +11,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import pyoxigraph as ox
+
 from kg.base.errors import QueryError
 from kg.sparql.lexer import tokens
-from kg.sparql.terms import to_term
+from kg.sparql.terms import Term, to_term
 
 
 def bind_parameters(sparql: str, params: Mapping[str, Any]) -> str:
@@ -70,3 +72,18 @@ def _where_brace(sparql: str) -> int:
     if first is None:
         raise QueryError("parameters need a query with a WHERE { ... } pattern to bind into")
     return first
+
+
+def substitutions(params: Mapping[str, Any]) -> dict[ox.Variable, Term]:
+    """Parameters as the engine's substitutions (SEP-0007): each variable is replaced by its
+    term before evaluation (CONSTRUCT/ASK, or SELECT projecting the variable).
+
+    >>> substitutions({"this": "actor:isis"})
+    {<Variable value=this>: <NamedNode value=https://w3id.org/conflict-kg/id/actor/isis>}
+    """
+    out: dict[ox.Variable, Term] = {}
+    for name, value in params.items():
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise QueryError(f"invalid parameter name {name!r}: use a SPARQL variable name without '?'")
+        out[ox.Variable(name)] = to_term(value)
+    return out
