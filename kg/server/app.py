@@ -23,8 +23,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from kg.server import describe, pages
+from kg.server.describe import service_description_response, void_response
 from kg.server.executor import ProcessExecutor, ThreadExecutor
+from kg.server.pages import ontology_page, query_page, resource_page
 from kg.server.requests import (
     HTTPError,
     Operation,
@@ -55,7 +56,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form
 async def sparql_endpoint(server: Server, request: Request) -> Response:
     op = await read_operation(request, server.settings.max_body, server.settings.header_timeout)
     if op.kind == "none":
-        return await describe.service_description_response(server, request)
+        return await service_description_response(server, request)
     if op.kind == "update":
         request.state.update = True
         return await run_update(server, request, op)
@@ -247,12 +248,12 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     routes = [
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"]),
         Route("/sparql/", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"]),
-        Route("/", handler(pages.query_page), methods=["GET", "HEAD"]),
-        Route("/query", handler(pages.query_page), methods=["GET", "HEAD"]),
-        Route("/.well-known/void", handler(describe.void_response), methods=["GET", "HEAD"]),
-        Route("/ontology", handler(pages.ontology_page), methods=["GET", "HEAD"]),
-        Route("/ontology{suffix:path}", handler(pages.ontology_page), methods=["GET", "HEAD"]),
-        Route("/id/{rest:path}", handler(pages.resource_page), methods=["GET", "HEAD"]),
+        Route("/", handler(query_page), methods=["GET", "HEAD"]),
+        Route("/query", handler(query_page), methods=["GET", "HEAD"]),
+        Route("/.well-known/void", handler(void_response), methods=["GET", "HEAD"]),
+        Route("/ontology", handler(ontology_page), methods=["GET", "HEAD"]),
+        Route("/ontology{suffix:path}", handler(ontology_page), methods=["GET", "HEAD"]),
+        Route("/id/{rest:path}", handler(resource_page), methods=["GET", "HEAD"]),
     ]
     middleware = [
         Middleware(SendTimeout, seconds=settings.header_timeout),

@@ -26,7 +26,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.server.work import Answer, Job, error, execute
+from kg.server.tasks import execute
+from kg.server.work import Answer, Job, error
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ import csv
 import io
 import itertools
 import json
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +23,8 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from kg.base.namespaces import PREFIXES
-from kg.sparql.checks import Refused, add_using, check_nesting, dataset, is_local_iri, refuse_federation
-from kg.sparql.formats import NotAcceptable, by_name, negotiate
+from kg.sparql.checks import add_using, check_nesting, dataset, is_local_iri, refuse_federation
+from kg.sparql.formats import by_name, negotiate
 from kg.sparql.results import XSD, _json_term, _plain, _xml_term
 
 TEXT = "text/plain; charset=utf-8"
@@ -84,29 +83,6 @@ class Failed(Exception):
 
 def error(status: int, message: str) -> Answer:
     return Answer(status, (" ".join(message.split()) + "\n").encode("utf-8"))
-
-
-def execute(store: ox.Store, job: Job) -> Answer:
-    """Run ``job`` on ``store``; every failure becomes an error answer, never an exception."""
-    started = time.perf_counter()
-    try:
-        ensure_tasks()
-        handler = TASKS[job.task]
-        answer = handler(store, job)
-    except Refused as err:
-        return error(400, str(err))
-    except NotAcceptable as err:
-        return error(406, str(err))
-    except Failed as err:
-        return error(err.status, str(err))
-    except SyntaxError as err:
-        return error(400, f"SPARQL syntax error: {err}")
-    except MemoryError:
-        return error(503, "the query needed more memory than the server allows (--max-memory)")
-    except (OSError, RuntimeError, ValueError) as err:
-        return error(500, f"SPARQL {'update' if job.task == 'update' else 'query'} failed: {err}")
-    return Answer(answer.status, answer.body, answer.content_type, answer.kind, answer.fmt, answer.truncated,
-                  time.perf_counter() - started)
 
 
 # -- protocol queries and updates -----------------------------------------------------------
@@ -303,19 +279,6 @@ def graph_bytes(triples: Iterable[ox.Triple], name: str, limits: Limits) -> tupl
     if len(body) > limits.max_bytes:  # the estimate was short (RDF/XML, JSON-LD): refuse rather than send it
         raise Failed(503, f"the result is larger than the server sends (--max-result-bytes {limits.max_bytes}): add a LIMIT")
     return body, str(state["truncated"])
-
-
-# -- the task table ---------------------------------------------------------------------------
-
-TASKS: dict[str, Any] = {"query": run_query, "update": run_update}
-
-
-def ensure_tasks() -> None:
-    """Add the page tasks of :mod:`kg.server.render` (kept out of import time: they load Jinja2)."""
-    if "resource" not in TASKS:
-        from kg.server import render
-
-        TASKS.update(render.TASKS)
 
 
 def take(iterator: Iterable[Any], n: int) -> list[Any]:
