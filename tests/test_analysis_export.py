@@ -54,6 +54,31 @@ def test_gexf_is_dynamic_with_spells(network_kg, tmp_path):
         assert all(a[1] < b[0] for a, b in zip(days, days[1:]))
 
 
+def test_gexf_read_without_networkx(network_kg):
+    """The GEXF is written by networkx: check its dynamic parts with ElementTree alone."""
+    q = lambda tag: f"{{{GEXF_NS}}}{tag}"  # noqa: E731
+    root = ET.fromstring(export_network(network_kg, "gexf"))
+    assert root.find(q("meta")).find(q("creator")).text.startswith("conflict-kg ")
+    graph = root.find(q("graph"))
+    first, last = graph.get("start"), graph.get("end")
+    declared = {(block.get("class"), a.get("id")): a.get("title") for block in graph.findall(q("attributes")) for a in block}
+    nodes = {n.get("id"): n for n in graph.find(q("nodes"))}
+    assert set(nodes) == {A, B, C, D, E, RES}
+    edges = graph.find(q("edges")).findall(q("edge"))
+    assert len({e.get("id") for e in edges}) == len(edges)
+    for element in [*nodes.values(), *edges]:
+        spans = [(s.get("start"), s.get("end")) for s in element.find(q("spells"))]
+        assert spans and all(first <= a <= b <= last for a, b in spans)  # ISO dates compare as text
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))  # sorted, disjoint: Gephi refuses overlaps
+    values = {declared["node", v.get("for")]: v.get("value") for v in nodes[RES].find(q("attvalues"))}
+    assert values == {"type": "Community"}  # empty values (no Wikidata id) are left out
+    b_res = next(e for e in edges if (e.get("source"), e.get("target")) == (B, RES))
+    values = {declared["edge", v.get("for")]: v.get("value") for v in b_res.find(q("attvalues"))}
+    assert (b_res.get("weight"), values["count"], values["hostile"], values["sign"], values["first"], values["last"]) == (
+        "4", "4", "4", "-1", "2017-03-22", "2017-03-25")
+    assert [(s.get("start"), s.get("end")) for s in b_res.find(q("spells"))] == [("2017-03-22", "2017-03-25")]
+
+
 def test_spells_merge():
     d = dt.date
     assert spells([]) == []

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from kg.base.errors import DataError
-from kg.base.temporal import Precision, TimeSpan, parse_date
+from kg.base.errors import DataError, UsageError
+from kg.base.temporal import Precision, TimeSpan, Window, parse_date, parse_duration, sliding_windows
+from kg.read.timeview import window_filters
 
 D = dt.date
 
@@ -48,3 +49,38 @@ def test_parse_date_and_contains():
     span = TimeSpan.parse("2017-05")
     assert span.contains(D(2017, 5, 31)) and not span.contains(D(2017, 6, 1))
     assert Precision.APPROXIMATE.term == "Approximate"
+
+
+@pytest.mark.parametrize(
+    "size,step,expected",
+    [
+        ("7d", None, [(1, 7), (8, 14), (15, 20)]),  # tiles the range; the last window is cut
+        ("1w", "3d", [(1, 7), (4, 10), (7, 13), (10, 16), (13, 19), (16, 20), (19, 20)]),  # overlapping
+        (dt.timedelta(days=30), None, [(1, 20)]),
+        ("2d", "10", [(1, 2), (11, 12)]),  # gaps between windows
+    ],
+)
+def test_sliding_windows(size, step, expected):
+    windows = sliding_windows(D(2017, 5, 1), D(2017, 5, 20), size, step)
+    assert [(a.day, b.day) for a, b in windows] == expected
+    assert all(Window(a, b).possibly(TimeSpan.parse(a.isoformat())) for a, b in windows)
+
+
+@pytest.mark.parametrize("value", ["0d", "x", "-3", "2m", dt.timedelta(hours=5)])
+def test_duration_errors(value):
+    with pytest.raises(UsageError, match="invalid duration"):
+        parse_duration(value)
+
+
+def test_reversed_windows_fail_the_same_way_everywhere():
+    with pytest.raises(UsageError, match="is before --from"):
+        sliding_windows(D(2017, 5, 2), D(2017, 5, 1), "1d")
+    with pytest.raises(UsageError, match="is before --from"):
+        window_filters(D(2017, 5, 2), D(2017, 5, 1))
+
+
+def test_window_filters_bind_only_what_is_given():
+    assert window_filters(None, None) == ({}, [])
+    params, filters = window_filters(None, D(2017, 5, 1), known_on=D(2017, 6, 1), fact="?fact", fact_end="?stop")
+    assert params == {"to": D(2017, 5, 1), "knownOn": D(2017, 6, 1)}
+    assert "?stop >= ?from" in filters[0] and "?fact prov:wasDerivedFrom" in filters[1]

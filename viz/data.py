@@ -29,7 +29,7 @@ import networkx as nx
 
 from kg.analysis.projection import actor_graph
 from kg.base.errors import UsageError
-from kg.base.namespaces import CKG, slug_of
+from kg.base.namespaces import CKG, resource_iri, slug_of
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
 from kg.contract.model import EVENT_CLASSES
@@ -255,7 +255,7 @@ def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known
             if name in EVENT_CLASSES:
                 tests.append(f"?cls = <{CKG[name]}>")
             else:  # a concept slug: actor_graph has already validated the name
-                tests.append(f"EXISTS {{ ?event ckg:eventType <https://w3id.org/conflict-kg/id/concept/{name}> }}")
+                tests.append(f"EXISTS {{ ?event ckg:eventType <{resource_iri('concept', name)}> }}")
         filters.append(f"FILTER({' || '.join(tests)})")
     anchor = window_join(start, end)  # the window's days first, not every event
     query = _ROLES % {

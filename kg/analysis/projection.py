@@ -35,7 +35,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from kg.base.errors import UsageError
-from kg.base.namespaces import CKG, slug_of
+from kg.base.namespaces import CKG, is_slug, resource_iri, slug_of
 
 # parse_duration: imported from here by kg.cli.analyze_cmd until it imports kg.base.temporal
 from kg.base.temporal import Match, parse_duration  # noqa: F401
@@ -117,7 +117,7 @@ def actor_graph(
     if relations:
         classes, concepts = _split_relations(relations)
         tests = [f"?cls = <{CKG[c]}>" for c in classes] + [
-            f"?type = <https://w3id.org/conflict-kg/id/concept/{c}>" for c in concepts
+            f"?type = <{resource_iri('concept', c)}>" for c in concepts
         ]
         filters.append(f"FILTER({' || '.join(tests)})")
     anchor = window_join(start, end)
@@ -147,7 +147,7 @@ def _split_relations(relations: Iterable[str]) -> tuple[list[str], list[str]]:
     for name in relations:
         if name in EVENT_CLASSES:
             classes.append(name)
-        elif name.replace("-", "").isalnum() and name == name.lower():
+        elif is_slug(name):
             concepts.append(name)
         else:
             raise UsageError(f"unknown relation {name!r}: use an event class ({', '.join(EVENT_CLASSES)}) or an event-type slug")
