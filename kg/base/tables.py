@@ -155,7 +155,19 @@ def table_cell(value: Any) -> str:
 def text_cell(value: Any) -> str:
     """A value as CSV and TSV write it: full text, guarded against spreadsheet formulas."""
     text = _plain(value)
-    if _is_text(value) and text.startswith(FORMULA_STARTS) and not _reads_as_number(text):
+    return guard_formula(text) if _is_text(value) else text
+
+
+def guard_formula(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, with a leading apostrophe; else unchanged.
+
+    Only for text values: a number or date is written as it is (and so is text that reads
+    as a number, such as ``-3.5``, which a spreadsheet takes as that number).
+
+    >>> guard_formula("=SUM(A1)"), guard_formula("-3.5"), guard_formula("a-b")
+    ("'=SUM(A1)", '-3.5', 'a-b')
+    """
+    if text.startswith(FORMULA_STARTS) and not _reads_as_number(text):
         return "'" + text
     return text
 
