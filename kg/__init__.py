@@ -51,7 +51,7 @@ _EXPORTS = {
     "network_diff": "kg.read.diff",
     # analysis
     "actor_graph": "kg.analysis.projection",
-    "windows": "kg.analysis.projection",
+    "windows": "kg.analysis.span",
     "centrality": "kg.analysis.centrality",
     "centrality_series": "kg.analysis.centrality",
     "balance_series": "kg.analysis.balance",
@@ -110,7 +110,8 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.analysis.ego import ego_network
     from kg.analysis.escalation import escalation_of
     from kg.analysis.paths import paths_of
-    from kg.analysis.projection import actor_graph, windows
+    from kg.analysis.projection import actor_graph
+    from kg.analysis.span import windows
     from kg.base.errors import DataError, KGError, QueryError, StoreError, UsageError, ValidationError
     from kg.curated.build import build
     from kg.export.network import export_network, write_network
