@@ -22,24 +22,36 @@ import pyoxigraph as ox
 from kg.base.errors import UsageError
 from kg.base.namespaces import PREFIXES
 from kg.base.resources import ontology_dir
+from kg.sparql.formats import rdf_format
 from kg.store.graph import KnowledgeGraph
 
 
 class RdfExportFormat(enum.Enum):
-    """RDF serializations of ``kg export``."""
+    """RDF serializations of ``kg export``: media types, extensions and engine formats come from
+    the one format table (:mod:`kg.sparql.formats`, built on pyoxigraph's ``RdfFormat``)."""
 
-    TURTLE = ("turtle", ".ttl", ox.RdfFormat.TURTLE, False)
-    NTRIPLES = ("ntriples", ".nt", ox.RdfFormat.N_TRIPLES, False)
-    RDFXML = ("rdfxml", ".rdf", ox.RdfFormat.RDF_XML, False)
-    NQUADS = ("nquads", ".nq", ox.RdfFormat.N_QUADS, True)
-    TRIG = ("trig", ".trig", ox.RdfFormat.TRIG, True)
-    JSONLD = ("jsonld", ".jsonld", ox.RdfFormat.JSON_LD, True)
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    RDFXML = "rdfxml"
+    NQUADS = "nquads"
+    TRIG = "trig"
+    JSONLD = "jsonld"
 
-    def __init__(self, label: str, extension: str, engine: ox.RdfFormat, dataset: bool) -> None:
-        self.label = label
-        self.extension = extension
-        self.engine = engine
-        self.keeps_graphs = dataset
+    @property
+    def label(self) -> str:
+        return str(self.value)
+
+    @property
+    def extension(self) -> str:
+        return rdf_format(self.value).extension
+
+    @property
+    def engine(self) -> ox.RdfFormat:
+        return rdf_format(self.value).engine  # type: ignore[return-value]
+
+    @property
+    def keeps_graphs(self) -> bool:
+        return rdf_format(self.value).keeps_graphs
 
     @classmethod
     def parse(cls, name: str | RdfExportFormat) -> RdfExportFormat:

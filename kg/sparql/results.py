@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kg.base.errors import QueryError
 from kg.base.namespaces import PREFIXES
 from kg.base.tables import text_table
+from kg.sparql.formats import by_name
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -47,11 +48,7 @@ class ResultFormat(enum.Enum):
         return self in (ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD)
 
 
-_RDF_FORMATS = {
-    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
-    ResultFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    ResultFormat.JSONLD: ox.RdfFormat.JSON_LD,
-}
+_RDF_FORMATS = {f: by_name(f.value).engine for f in (ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD)}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
