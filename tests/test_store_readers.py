@@ -200,3 +200,21 @@ def test_wait_comes_from_the_environment(monkeypatch):
         monkeypatch.setenv("KG_WAIT", bad)
         with pytest.raises(UsageError, match="KG_WAIT"):
             lock.wait_seconds()
+
+
+def _kg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_reads_beside_a_writer_and_a_cli_write_waits_then_names_it(holder):
+    """`kg query`/`kg events` answer while another process writes; `kg build` waits --wait seconds."""
+    read = _kg("--store", str(holder.store), "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.splitlines() == ["n", "1"]
+    assert _kg("--store", str(holder.store), "events").returncode == 0
+    started = time.monotonic()
+    write = _kg("--store", str(holder.store), "--wait", "1", "build")
+    assert write.returncode == 1
+    assert time.monotonic() - started >= 1
+    assert write.stderr.count("\n") == 1 and f"being written by pid {holder.pid}" in write.stderr
+    assert "Traceback" not in write.stderr

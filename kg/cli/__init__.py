@@ -72,17 +72,24 @@ COMMANDS: dict[str, LazyCommand] = {
 )
 @click.option("--update-url", envvar="KG_UPDATE_URL", metavar="URL", help="Remote store: SPARQL Update endpoint (default: derived).")
 @click.option("--graph-store-url", envvar="KG_GRAPH_STORE_URL", metavar="URL", help="Remote store: Graph Store Protocol endpoint (default: derived).")
+@click.option(
+    "--wait", type=click.FloatRange(min=0), metavar="SECONDS",
+    help="A write waits this long for another writer of the store to finish. Env: KG_WAIT; default 5.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.version_option(kg.__version__, prog_name="kg")
 @click.pass_context
-def main(ctx: click.Context, store: str | None, update_url: str | None, graph_store_url: str | None, debug: bool) -> None:
+def main(
+    ctx: click.Context, store: str | None, update_url: str | None, graph_store_url: str | None, wait: float | None, debug: bool
+) -> None:
     """conflict-kg: a temporal knowledge graph of armed-conflict actors and events.
 
     Start with `kg demo`. Every command works on the store named by --store: a folder
     (embedded Oxigraph, the default ./kg-store), :memory:, or a SPARQL 1.1 server's query
-    URL (credentials from KG_STORE_TOKEN or KG_STORE_USER/KG_STORE_PASSWORD).
+    URL (credentials from KG_STORE_TOKEN or KG_STORE_USER/KG_STORE_PASSWORD). Reading commands
+    run beside a writer (kg serve, an import); one process writes at a time.
     """
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    handle = StoreHandle(store, update_url=update_url, graph_store_url=graph_store_url)
+    handle = StoreHandle(store, update_url=update_url, graph_store_url=graph_store_url, wait=wait)
     ctx.obj = {"store": handle, "debug": debug}
     ctx.call_on_close(handle.close)

@@ -121,17 +121,30 @@ class StoreHandle:
     ``location`` None: :func:`kg.open`'s default (``$KG_STORE``, else ``./kg-store``).
     """
 
-    def __init__(self, location: str | None, *, update_url: str | None = None, graph_store_url: str | None = None) -> None:
+    def __init__(
+        self,
+        location: str | None,
+        *,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        wait: float | None = None,
+    ) -> None:
         self.location = location
         self.update_url = update_url
         self.graph_store_url = graph_store_url
+        self.wait = wait
         self._kg: KnowledgeGraph | None = None
 
-    def get(self) -> KnowledgeGraph:
+    def get(self, *, write: bool = False) -> KnowledgeGraph:
+        """The store: a read-only view beside any writer, or (``write``) opened for writing,
+        waiting up to ``--wait`` seconds for another writer to finish."""
         if self._kg is None:
             import kg
 
-            self._kg = kg.open(self.location, update_url=self.update_url, graph_store_url=self.graph_store_url)
+            self._kg = kg.open(
+                self.location, update_url=self.update_url, graph_store_url=self.graph_store_url,
+                read_only=not write, wait=self.wait,
+            )
         return self._kg
 
     def close(self) -> None:
@@ -140,10 +153,20 @@ class StoreHandle:
 
 
 def pass_kg(f: F) -> F:
-    """Give a command the opened KnowledgeGraph as its first argument."""
+    """Give a reading command the store, opened read-only (it runs beside ``kg serve`` or an import)."""
 
     @click.pass_context
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
         return ctx.invoke(f, ctx.obj["store"].get(), *args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def pass_writable_kg(f: F) -> F:
+    """Give a writing command the store, opened for writing (one writer at a time; see ``--wait``)."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(f, ctx.obj["store"].get(write=True), *args, **kwargs)
 
     return update_wrapper(wrapper, f)  # type: ignore[return-value]

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli.base import pass_kg
+from kg.cli.base import pass_writable_kg
 from kg.curated.build import build
 from kg.store.graph import KnowledgeGraph
 
 
 @click.command("build")
 @click.argument("data_dir", required=False, type=click.Path(path_type=Path))
-@pass_kg
+@pass_writable_kg
 def build_command(kg: KnowledgeGraph, data_dir: Path | None) -> None:
     """Build the curated data (default: the packaged seed data) into the store.
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli.base import pass_kg
+from kg.cli.base import pass_writable_kg
 from kg.cli.demo import run_demo
 from kg.store.graph import KnowledgeGraph
 
 
 @click.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kg-demo"), show_default=True, help="Folder for the exports and views.")
-@pass_kg
+@pass_writable_kg
 def demo_command(kg: KnowledgeGraph, out_dir: Path) -> None:
     """Build the seed report into the store, summarize it, run saved queries, write exports and views.
 

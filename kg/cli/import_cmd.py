@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.base.errors import UsageError
-from kg.cli.base import pass_kg
+from kg.cli.base import pass_writable_kg
 from kg.contract.ontology import ensure_ontology
 from kg.ingest import FORMATS, get_format
 from kg.ingest.base import import_file
@@ -23,7 +23,7 @@ from kg.store.graph import KnowledgeGraph
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--epoch", metavar="DATE", help="ICEWS id files: the day their time counts from.")
 @click.option("--time-unit", type=click.Choice(["date", "hours", "days", "days-from-1"]), default="date", show_default=True, help="ICEWS: what the time column holds.")
-@pass_kg
+@pass_writable_kg
 def import_command(
     kg: KnowledgeGraph,
     fmt: str,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from kg.cli.base import pass_kg
+from kg.cli.base import pass_writable_kg
 from kg.cli.options import date_option, echo_rows, format_option
 from kg.ingest.reconcile import RECONCILIATION_GRAPH, propose, write_links
 from kg.store.graph import KnowledgeGraph
@@ -23,7 +23,7 @@ COLUMNS = ["event", "same_as", "score", "evidence"]
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.6, show_default=True)
 @click.option("--dry-run", is_flag=True, help="Only print the proposals; write nothing.")
 @format_option()
-@pass_kg
+@pass_writable_kg
 def reconcile_command(
     kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, days: int, km: float,
     min_score: float, dry_run: bool, fmt: str,
