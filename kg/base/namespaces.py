@@ -177,7 +177,7 @@ ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 DERIVED_GRAPH = URIRef(BASE + "graph/derived")
 #: Actors and places from the curated registries (actors.yaml, places.yaml).
 REGISTRY_GRAPH = URIRef(BASE + "graph/registry")
-SOURCE_GRAPH_PREFIX = BASE + "graph/source/"
+SOURCE_GRAPH_PREFIX = BASE + "graph/source/"  # = graph_prefix("source")
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-/][a-z0-9]+)*$")
 
@@ -251,6 +251,28 @@ def graph_iri(kind: str, slug: str) -> URIRef:
     return URIRef(f"{BASE}graph/{kind}/{_check_slug(slug)}")
 
 
+def graph_prefix(kind: str) -> str:
+    """The namespace every named graph of one kind starts with (``.../graph/import/``)."""
+    if kind not in GRAPH_KINDS:
+        raise ValueError(f"unknown graph kind {kind!r}; expected one of {GRAPH_KINDS}")
+    return f"{BASE}graph/{kind}/"
+
+
+def parse_resource_iri(iri: str) -> tuple[str, str] | None:
+    """``(kind, slug)`` of a dataset resource IRI or one of its ``#`` parts; None for any other IRI.
+
+    >>> parse_resource_iri("https://w3id.org/conflict-kg/id/place/homs#geometry")
+    ('place', 'homs')
+    >>> parse_resource_iri("https://w3id.org/conflict-kg/ontology#Attack") is None
+    True
+    """
+    text = str(iri).split("#", 1)[0]
+    if not text.startswith(BASE + "id/"):
+        return None
+    kind, _, slug = text[len(BASE) + 3:].partition("/")
+    return (kind, slug) if kind in RESOURCE_KINDS and is_slug(slug) else None
+
+
 def wikidata_iri(qid: str) -> URIRef:
     """The Wikidata entity IRI for an id such as ``Q7184``."""
     if not re.fullmatch(r"Q[1-9][0-9]*", qid):
@@ -292,7 +314,9 @@ __all__ = [
     "XSD",
     "geometry_iri",
     "graph_iri",
+    "graph_prefix",
     "is_slug",
+    "parse_resource_iri",
     "resource_iri",
     "resource_prefix",
     "slug_of",

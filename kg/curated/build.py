@@ -31,6 +31,7 @@ from kg.base.namespaces import (
     REGISTRY_GRAPH,
     SOURCE_GRAPH_PREFIX,
     graph_iri,
+    parse_resource_iri,
     resource_iri,
     slug_of,
 )
@@ -139,10 +140,8 @@ def validate(dataset: Dataset, ontology: Graph, shapes: Graph, data: CuratedData
 def _origin_of(focus: Node | None, data: CuratedData | None):  # type: ignore[no-untyped-def]
     if data is None or not isinstance(focus, URIRef):
         return None
-    parts = str(focus).split("#")[0].rsplit("/", 2)
-    if len(parts) != 3:
-        return None
-    return data.origins.get((parts[1], parts[2]))
+    found = parse_resource_iri(str(focus))
+    return data.origins.get(found) if found else None
 
 
 def build(kg: KnowledgeGraph, data_dir: Path | None = None, *, ontology: Path | None = None) -> BuildReport:

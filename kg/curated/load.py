@@ -13,6 +13,7 @@ datetime.date(2017, 5, 23)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,17 +81,17 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
             raise doc.error("source", f"unknown source {source_slug!r}: add data/sources/{source_slug}.txt")
         source = sources[source_slug]
         for record in _records(doc, "events", path):
-            event = _build(record, lambda r, src=source: _event(r, src, concepts))
+            event = _build(record, functools.partial(_event, source=source, concepts=concepts))
             _no_duplicate(record, event.slug, events, states)
             events[event.slug] = event
             pending.append((record, "event", event))
         for record in _records(doc, "states", path):
-            state = _build(record, lambda r, src=source: _state(r, src))
+            state = _build(record, functools.partial(_state, source=source))
             _no_duplicate(record, state.slug, events, states)
             states[state.slug] = state
             pending.append((record, "state", state))
         for record in _records(doc, "retractions", path):
-            retractions.append((record, _build(record, lambda r, src=source: _retraction(r, src))))
+            retractions.append((record, _build(record, functools.partial(_retraction, source=source))))
     for record, kind, item in pending:
         _check_refs(record, item, actors, places, events)
         origins[(kind, item.slug)] = record

@@ -238,7 +238,7 @@ def import_file(
         # was slower on two cores (90 s against 78 s for ICEWS18): the bulk loader is threaded.
         for chunk in _chunks(quads(), CHUNK):  # bounded batches keep the bulk loader's memory flat
             kg.add_quads(chunk, bulk=True)
-        kg.add_quads(_provenance(fmt, path, source, loading, checksum, now, counts["imported"]))
+        kg.add_quads(_provenance(fmt, path, source, loading, target, checksum, now, counts["imported"]))
         if previous:
             invalidated = _carry_over_vanished(kg, target, staging, now)
             kg.update(f"MOVE <{staging.value}> TO <{target.value}>")
@@ -288,19 +288,16 @@ def _already_described(kg: KnowledgeGraph, target: ox.NamedNode) -> set[str]:
 
 
 def _provenance(
-    fmt: Format, path: Path, source: ox.NamedNode, graph: ox.NamedNode, checksum: str, now: dt.datetime, rows: int
+    fmt: Format, path: Path, source: ox.NamedNode, graph: ox.NamedNode, final: ox.NamedNode, checksum: str,
+    now: dt.datetime, rows: int,
 ) -> list[ox.Quad]:
+    """The file's provenance, written into ``graph`` (maybe staging), about the ``final`` import graph."""
     writer = Writer(graph)
     writer.dataset_file(
-        source, _final_graph(graph), dataset=fmt.title, file_name=path.name, licence=fmt.licence,
+        source, final, dataset=fmt.title, file_name=path.name, licence=fmt.licence,
         checksum=checksum, rows=rows, now=now,
     )
     return writer.quads
-
-
-def _final_graph(graph: ox.NamedNode) -> ox.NamedNode:
-    """The import graph a (staging) graph becomes: provenance talks about the final graph."""
-    return ox.NamedNode(graph.value.replace("/graph/staging/", "/graph/import/", 1))
 
 
 #: Resources shared by the records of an import graph, described once in it.

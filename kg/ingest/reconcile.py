@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.base.namespaces import graph_iri, slug_of, sub_iri
+from kg.base.namespaces import graph_iri, graph_prefix, slug_of, sub_iri
 from kg.store.graph import KnowledgeGraph
 
 RECONCILIATION_GRAPH = graph_iri("derived", "reconciliation")
@@ -35,7 +35,7 @@ SELECT ?e ?g ?start ?end (SAMPLE(?wkt0) AS ?wkt) (GROUP_CONCAT(DISTINCT STR(?pl)
        (GROUP_CONCAT(DISTINCT ?name; SEPARATOR="|") AS ?actors) (SAMPLE(?l) AS ?label) (SAMPLE(?s) AS ?sign)
 WHERE {
   GRAPH ?g { ?e ckg:startDate ?start ; ckg:eventType ?type }
-  FILTER(STRSTARTS(STR(?g), "https://w3id.org/conflict-kg/graph/source/") || STRSTARTS(STR(?g), "https://w3id.org/conflict-kg/graph/import/"))
+  FILTER(STRSTARTS(STR(?g), "%(source)s") || STRSTARTS(STR(?g), "%(import)s"))
   FILTER NOT EXISTS { ?e sem:hasSubEvent ?part }
   FILTER NOT EXISTS { ?e prov:invalidatedAtTime ?retracted }
   OPTIONAL { ?e ckg:endDate ?end0 }
@@ -48,7 +48,7 @@ WHERE {
   OPTIONAL { ?e ckg:agent|ckg:target|ckg:participant ?a . ?a rdfs:label|skos:altLabel ?name }
 }
 GROUP BY ?e ?g ?start ?end
-"""
+""" % {"source": graph_prefix("source"), "import": graph_prefix("import")}
 
 
 @dataclass
@@ -166,7 +166,7 @@ def write_links(kg: KnowledgeGraph, proposals: list[Proposal]) -> int:
     """Replace the reconciliation graph with ``proposals`` (run again = same graph)."""
     lines = []
     for p in proposals:
-        match = sub_iri(p.a, f"same-as-{slug_of(p.b)}")  # type: ignore[arg-type]
+        match = sub_iri(p.a, f"same-as-{slug_of(p.b)}")
         evidence = p.evidence.replace("\\", "\\\\").replace('"', '\\"')
         lines += [
             f"<{p.a}> ckg:sameEventAs <{p.b}> .",
