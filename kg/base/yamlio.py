@@ -3,6 +3,9 @@
 >>> doc = load_yaml_text("a: 1\\nb:\\n  c: 2\\n", path="x.yaml")
 >>> doc.line_of("b"), doc["b"].line_of("c")
 (2, 3)
+>>> load_yaml_text("a: &x [1]\\nb: *x\\n", path="bomb.yaml")
+Traceback (most recent call last):
+kg.base.errors.DataError: bomb.yaml:2: YAML aliases (*name) are not allowed in curated data: write the value out in full
 """
 
 from __future__ import annotations
@@ -32,9 +35,22 @@ class LineDict(dict):  # type: ignore[type-arg]
 
 
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings are LineDicts; dates stay strings (we parse them ourselves)."""
+    """SafeLoader whose mappings are LineDicts; dates stay strings (we parse them ourselves).
+
+    Aliases (``*name``) are refused: curated data has no use for them, and nested aliases expand
+    exponentially (a 6 KB "billion laughs" document costs gigabytes).
+    """
 
     path = ""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise DataError(
+                "YAML aliases (*name) are not allowed in curated data: write the value out in full",
+                path=self.path, line=event.start_mark.line + 1,
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         mapping = LineDict(super().construct_mapping(node, deep=True))
