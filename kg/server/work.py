@@ -260,7 +260,7 @@ def csv_cell(term: Any) -> str:
 def graph_bytes(triples: Iterable[ox.Triple], name: str, limits: Limits) -> tuple[bytes, str]:
     """Triples in an RDF format, at most ``max_rows`` of them and about ``max_bytes`` bytes."""
     fmt = by_name(name)
-    state = {"truncated": "", "size": 0}
+    state: dict[str, Any] = {"truncated": "", "size": 0}
 
     def bounded() -> Iterator[Any]:
         for count, triple in enumerate(triples):
@@ -275,11 +275,14 @@ def graph_bytes(triples: Iterable[ox.Triple], name: str, limits: Limits) -> tupl
             yield ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()) if fmt.keeps_graphs else triple
 
     prefixes = PREFIXES if name in ("turtle", "trig", "rdfxml", "jsonld") else None
-    body = ox.serialize(bounded(), format=fmt.engine, prefixes=prefixes) or b""
+    body = ox.serialize(bounded(), format=fmt.rdf, prefixes=prefixes) or b""
     if len(body) > limits.max_bytes:  # the estimate was short (RDF/XML, JSON-LD): refuse rather than send it
         raise Failed(503, f"the result is larger than the server sends (--max-result-bytes {limits.max_bytes}): add a LIMIT")
     return body, str(state["truncated"])
 
 
-def take(iterator: Iterable[Any], n: int) -> list[Any]:
-    return list(itertools.islice(iterator, n))
+def take(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterable[Any], n: int) -> list[Any]:
+    """At most ``n`` rows or triples of a query result (an ASK result has none)."""
+    if isinstance(result, ox.QueryBoolean):
+        return []
+    return list(itertools.islice(result, n))

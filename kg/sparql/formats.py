@@ -56,6 +56,16 @@ class Format:
         return self.engine.iri
 
     @property
+    def rdf(self) -> ox.RdfFormat:
+        """The engine's RDF format (for serializing triples or quads).
+
+        :raises ValueError: for a results format (JSON, XML, CSV, TSV).
+        """
+        if not isinstance(self.engine, ox.RdfFormat):
+            raise ValueError(f"{self.name} is a query results format, not an RDF format")
+        return self.engine
+
+    @property
     def keeps_graphs(self) -> bool:
         return isinstance(self.engine, ox.RdfFormat) and self.engine.supports_datasets
 

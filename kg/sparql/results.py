@@ -48,7 +48,7 @@ class ResultFormat(enum.Enum):
         return self in (ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD)
 
 
-_RDF_FORMATS = {f: by_name(f.value).engine for f in (ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD)}
+_RDF_FORMATS = {f: by_name(f.value).rdf for f in (ResultFormat.TURTLE, ResultFormat.NTRIPLES, ResultFormat.JSONLD)}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
