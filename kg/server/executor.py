@@ -1,7 +1,8 @@
 """Run every request's work where a runaway one can be stopped: worker processes.
 
 pyoxigraph cannot cancel a query, so an on-disk store is read by worker processes, each
-holding ``pyoxigraph.Store.read_only(path)``, and written (SPARQL Update, with the token) by
+holding ``pyoxigraph.Store.read_only(path)`` (reopened before a job when the folder changed,
+:func:`kg.store.lock.version`: a ``kg import`` from another terminal shows without a restart), and written (SPARQL Update, with the token) by
 one writer process holding the store open for writing. A job that outlives its timeout
 gets its worker killed (and a fresh one started); a worker that crashes (a stack overflow, a
 memory cap) is replaced: the server keeps serving. Workers are confined before they open
@@ -50,6 +51,7 @@ _error = error
 
 def _worker_main(conn: Any, path: str, writer: bool, sandbox: bool, max_memory: int | None) -> None:  # pragma: no cover - child
     from kg.server.sandbox import confine
+    from kg.store.lock import version
 
     confined = confine(network=sandbox, max_memory=max_memory)
     graph = None
@@ -60,6 +62,7 @@ def _worker_main(conn: Any, path: str, writer: bool, sandbox: bool, max_memory: 
             graph = kg_graph.open(path)
             store = graph.store
         else:
+            seen = version(path)
             store = ox.Store.read_only(path)
     except Exception as err:
         conn.send(_error(500, f"cannot open the store{'' if writer else ' read-only'}: {err}"))
@@ -72,6 +75,10 @@ def _worker_main(conn: Any, path: str, writer: bool, sandbox: bool, max_memory: 
             break
         if job is None:
             break
+        if not writer and version(path) != seen:  # another process wrote (kg import, the writer): look again
+            del store
+            seen = version(path)
+            store = ox.Store.read_only(path)
         try:
             answer = execute(store, job)
             if writer and answer.status < 300:
