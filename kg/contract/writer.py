@@ -79,6 +79,12 @@ def date_literal(day: dt.date) -> ox.Literal:
     return lit(day.isoformat(), "date")
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def time_node(start: dt.date, end: dt.date | None) -> ox.NamedNode:
+    """:func:`kg.base.namespaces.time_iri` as an engine term, remembered (dates repeat row after row)."""
+    return ox.NamedNode(str(time_iri(start, end)))
+
+
 #: The predicates outside ``ckg:`` that the contract writes, by short name.
 P = {name: node(iri) for name, iri in {
     "type": RDF.type, "label": RDFS.label, "seeAlso": RDFS.seeAlso, "prefLabel": SKOS.prefLabel,
@@ -161,7 +167,7 @@ class Writer:
 
     def time_entity(self, start: dt.date, end: dt.date | None) -> ox.NamedNode:
         """The OWL-Time instant (one day) or proper interval of ``start..end``, described once."""
-        entity = node(time_iri(start, end))
+        entity = time_node(start, end)
         if not self.first_time(entity.value):
             return entity
         if end == start:
@@ -332,7 +338,7 @@ class Writer:
             self.add(subject, C["endedBy"], ended_by)
         self.valid_time(subject, start, end, precision)
         if cls == "Membership":
-            self.add(subject, P["memberDuring"], node(time_iri(start, end)))
+            self.add(subject, P["memberDuring"], time_node(start, end))
         self.evidence(subject, source, quote=quote, note=note)
         return subject
 
