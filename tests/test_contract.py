@@ -160,3 +160,20 @@ def test_build_first_import_and_reimport_derive_the_same_edges(tmp_path):
     import_file(again, SeedEvents(), file, source_id="seed-copy", now=T1 + dt.timedelta(days=1))
     assert _edges(again, derived) <= from_build
     assert again.query("ASK { ?e prov:invalidatedAtTime ?t }", params={"e": resource_node("event", attack)}).boolean
+
+
+def test_derive_all_drops_the_edges_of_facts_gone_from_a_copy(tmp_path):
+    from kg.contract.shortcuts import derive_all
+    from kg.ingest.icews import IcewsFormat
+
+    graph = kg.open(":memory:")
+    build(graph)
+    report = import_file(graph, IcewsFormat(), Path(__file__).parent / "data" / "icews" / "icews14-valid-head40.txt", now=T0)
+    derived = str(graph_iri("derived", report.source_id))
+    before = (_edges(graph, str(DERIVED_GRAPH)), _edges(graph, derived))
+    derive_all(graph)
+    assert (_edges(graph, str(DERIVED_GRAPH)), _edges(graph, derived)) == before and before[1]
+    graph.update("DELETE WHERE { GRAPH ?g { ?e a ckg:Attack ; ?p ?o } }")  # as a snapshot leaves facts out
+    derive_all(graph)
+    assert _edges(graph, derived) == set()
+    assert {p for _, p, _ in _edges(graph, str(DERIVED_GRAPH))} == {p for _, p, _ in before[0]} - {C["attacked"].value}

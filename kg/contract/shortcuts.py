@@ -11,7 +11,8 @@ whichever path wrote them (``tests/test_shortcuts.py``). Retracted events
 
 from __future__ import annotations
 
-from kg.base.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, SOURCE_GRAPH_PREFIX
+from kg.base.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, SOURCE_GRAPH_PREFIX, graph_iri, graph_prefix, slug_of
+from kg.store.graph import KnowledgeGraph
 
 _TEMPLATE = """
 DROP SILENT GRAPH <{derived}> ;
@@ -36,3 +37,12 @@ def derive_shortcuts_update(source_graph: str | None, derived_graph: str) -> str
 
 #: Regenerates the shortcut edges of every curated source graph into ``graph/derived``.
 DERIVE_SHORTCUTS = derive_shortcuts_update(None, str(DERIVED_GRAPH))
+
+
+def derive_all(kg: KnowledgeGraph) -> None:
+    """Regenerate every shortcut edge in ``kg``, in one update: the curated sources' into
+    ``graph/derived`` and each import graph's into its own ``graph/derived/<source-id>``
+    (e.g. after copying a store without some facts, as a snapshot does)."""
+    imports = [g for g in kg.graphs() if g.startswith(graph_prefix("import"))]
+    updates = [DERIVE_SHORTCUTS] + [derive_shortcuts_update(g, str(graph_iri("derived", slug_of(g)))) for g in imports]
+    kg.update(" ;\n".join(update.strip() for update in updates))
