@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.base.errors import UsageError
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.cli.options import as_of_option, known_on_option
 from kg.read.timeview import query as query_at
 from kg.sparql.checks import Refused, refuse_federation
@@ -28,7 +28,7 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-@main.command("query")
+@click.command("query")
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Read the query from a file.")
 @click.option("--saved", metavar="NAME", help="Run a saved query from data/queries (see --list).")

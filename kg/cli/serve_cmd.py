@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from kg.base.errors import UsageError
-from kg.cli import main, pass_kg
+from kg.cli.base import pass_kg
 from kg.server.settings import UPDATE_TOKEN_ENV, Settings, is_loopback
 from kg.store.graph import KnowledgeGraph
 
@@ -84,7 +84,7 @@ class _HeaderTimeout:
         return Protocol
 
 
-@main.command("serve")
+@click.command("serve")
 @settings_options
 @pass_kg
 def serve_command(kg: KnowledgeGraph, **options: Any) -> None:

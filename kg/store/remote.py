@@ -38,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.base.errors import QueryError, StoreError
+from kg.sparql.lexer import tokens
 
 #: Triples per Graph Store Protocol request when uploading.
 BATCH = 50_000
@@ -64,7 +65,7 @@ _ACCEPT = {
     "CONSTRUCT": "application/n-triples",
     "DESCRIBE": "application/n-triples",
 }
-_FORM_WORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 def query_form(sparql: str) -> str:
@@ -73,9 +74,10 @@ def query_form(sparql: str) -> str:
     >>> query_form("PREFIX ex: <http://x/select> CONSTRUCT WHERE { ?s ?p 'select' }")
     'CONSTRUCT'
     """
-    text = re.sub(r"#[^\n]*|<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", " ", sparql)
-    match = _FORM_WORD.search(text)
-    return match.group(1).upper() if match else "SELECT"
+    for token in tokens(sparql):
+        if token.kind == "name" and token.word in _FORMS:
+            return token.word
+    return "SELECT"
 
 
 _FORM = "application/x-www-form-urlencoded"
