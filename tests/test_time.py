@@ -270,3 +270,17 @@ def test_cli_time_commands(runner, tmp_path):
     assert bad.exit_code == 2 and "is not a date" in bad.output
     bad = runner.invoke(main, ["--store", store, "events", "--relation", "during"])
     assert bad.exit_code == 2 and "go together" in bad.output
+
+
+def test_snapshot_drops_the_shortcut_edges_of_hidden_imported_events(tmp_path):
+    """As of a day before every imported event, no imported event and none of its shortcut edges remain."""
+    graph = kg.open(":memory:")
+    kg.import_dataset(graph, "icews", Path(__file__).parent / "data" / "icews" / "icews14-valid-head40.txt")
+    edges = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a ?p ?b } FILTER(STRSTARTS(STR(?g), STR(graph:derived))) }"
+    edges = edges.replace("graph:derived", "<https://w3id.org/conflict-kg/graph/derived>")
+    assert graph.query(edges).scalar() > 0
+    view = kg.snapshot(graph, as_of=dt.date(2000, 1, 1))
+    assert kg.events(view).records() == []
+    assert view.query(edges).scalar() == 0
+    later = kg.snapshot(graph, as_of=dt.date(2014, 9, 20))
+    assert later.query(edges).scalar() > 0

@@ -27,6 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.base.temporal import Match, Window
+from kg.contract.shortcuts import derive_all
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
@@ -178,8 +179,6 @@ def snapshot(
     remains. Any SPARQL query then answers for that moment (``kg query --as-of/--known-on``).
     The copy costs a pass over the store: fine for curated data and monthly slices.
     """
-    from kg.contract.shortcuts import DERIVE_SHORTCUTS
-
     view = KnowledgeGraph(ox.Store(), location=f"{kg.location} (snapshot as of {as_of}, known on {known_on})")
     if as_of is None and known_on is None:
         view.add_quads(kg.quads())
@@ -209,7 +208,7 @@ def snapshot(
         if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in late_graphs)
         and not _is_hidden(quad.subject, gone)
     )
-    view.update(DERIVE_SHORTCUTS)
+    derive_all(view)  # the hidden facts' shortcut edges go too, curated and imported
     return view
 
 
