@@ -41,11 +41,13 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 WKT = "http://www.opengis.net/ont/geosparql#asWKT"
 GEOMETRY = "http://www.opengis.net/ont/geosparql#hasGeometry"
 
-# What each sub-event type of the fixture should become (written out here, not imported from
-# the module): project concept, class, and who is agent / target / participant.
+# What each sub-event type of the fixture should become, by the ACLED codebook (written out here,
+# not read from the ontology or the module): project concept, class, and the roles.
+# "sides": actor1 (+ assoc_actor_1) is side A, actor2 (+ assoc_actor_2) side B, mutual;
+# "riot": agent -> target when actor2 is civilians (inter2 7), otherwise sides.
 EXPECTED = {
-    "Armed clash": ("armed-clash", "Attack", "both participants"),
-    "Government regains territory": ("armed-clash", "Attack", "both participants"),
+    "Armed clash": ("armed-clash", "Attack", "sides"),
+    "Government regains territory": ("armed-clash", "Attack", "sides"),
     "Shelling/artillery/missile attack": ("attack", "Attack", "actor1 -> actor2"),
     "Remote explosive/landmine/IED": ("attack", "Attack", "actor1 -> actor2"),
     "Air/drone strike": ("attack", "Attack", "actor1 -> actor2"),
@@ -53,28 +55,29 @@ EXPECTED = {
     "Attack": ("attack", "Attack", "actor1 -> actor2"),
     "Abduction/forced disappearance": ("attack", "Attack", "actor1 -> actor2"),
     "Sexual violence": ("attack", "Attack", "actor1 -> actor2"),
-    "Mob violence": ("attack", "Attack", "actor1 -> actor2"),
+    "Mob violence": ("riot", "Attack", "riot"),
     "Excessive force against protesters": ("attack", "Attack", "actor2 -> actor1"),
-    "Peaceful protest": ("protest", "Event", "actor1 leads"),
-    "Protest with intervention": ("protest", "Event", "actor1 leads"),
-    "Violent demonstration": ("protest", "Event", "actor1 leads"),
+    "Peaceful protest": ("demonstration", "Event", "actor1 leads"),
+    "Protest with intervention": ("coercion", "Event", "actor2 -> actor1"),
+    "Violent demonstration": ("riot", "Event", "riot"),
     "Disrupted weapons use": ("interception", "Interception", "actor1 -> actor2"),
     "Arrests": ("coercion", "Event", "actor1 -> actor2"),
     "Looting/property destruction": ("coercion", "Event", "actor1 -> actor2"),
-    "Agreement": ("alliance-agreement", "Event", "both participants"),
-    "Non-violent transfer of territory": ("withdrawal", "Withdrawal", "both participants"),
-    "Change to group/activity": ("other", "Event", "both participants"),
-    "Other": ("other", "Event", "both participants"),
+    "Agreement": ("agreement", "Event", "sides"),
+    "Non-violent transfer of territory": ("territorial-change", "Event", "actor1 leads"),
+    "Change to group/activity": ("other", "Event", "actor1 leads"),
+    "Other": ("other", "Event", "actor1 leads"),
 }
 SIGNS = {
     "armed-clash": -1,
     "attack": -1,
     "suicide-bombing": -1,
-    "protest": -1,
+    "demonstration": 0,
+    "riot": -1,
     "interception": -1,
     "coercion": -1,
-    "alliance-agreement": 1,
-    "withdrawal": 0,
+    "agreement": 1,
+    "territorial-change": 0,
     "other": 0,
 }
 INTER = {
@@ -164,17 +167,22 @@ def test_every_row_field_by_field(graph):
         assert one(store[source_concept], SKOS + "prefLabel").value == row["sub_event_type"]
         sign = store[f"{BASE}id/concept/{concept}"][CKG + "sign"]
         assert [int(s.value) for s in sign] == [SIGNS[concept]], where
-        # valid time
+        # valid time: ACLED's own date, and the range it possibly stands for
         day = dt.date.fromisoformat(row["event_date"])
         spread = {"1": 0, "2": 3}.get(row["time_precision"])
         if spread is not None:
-            start, end = day - dt.timedelta(days=spread), day + dt.timedelta(days=spread)
+            early, late = day - dt.timedelta(days=spread), day + dt.timedelta(days=spread)
         else:  # only SYR99478: "Around 5 March 2022 (as reported)", precision 3
-            start, end = dt.date(2022, 2, 18), dt.date(2022, 3, 31)
+            early, late = dt.date(2022, 2, 18), dt.date(2022, 3, 31)
         assert one(event, CKG + "startDate") == ox.Literal(
-            start.isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+            day.isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
         )
-        assert one(event, CKG + "endDate").value == end.isoformat(), where
+        assert one(event, CKG + "endDate").value == day.isoformat(), where
+        if spread == 0:
+            assert CKG + "earliestDate" not in event and CKG + "latestDate" not in event, where
+        else:
+            assert (one(event, CKG + "earliestDate").value, one(event, CKG + "latestDate").value) == (
+                early.isoformat(), late.isoformat()), where
         assert one(event, CKG + "datePrecision").value == CKG + (
             "Day" if row["time_precision"] == "1" else "Approximate"
         )
@@ -193,27 +201,28 @@ def test_every_row_field_by_field(graph):
         assert values(event, PROV + "wasDerivedFrom") == {BASE + "id/source/acled-acled-sample-30"}
         assert PROV + "generatedAtTime" not in event  # record time is the framework's, not the row's
         # roles
-        label = {
-            iri: one(store[iri], LABEL).value
-            for prop in ("agent", "target", "participant")
-            for iri in values(event, CKG + prop)
-        }
-        got = {prop: {label[iri] for iri in values(event, CKG + prop)} for prop in ("agent", "target", "participant")}
+        props = ("agent", "target", "participant", "sideA", "sideB")
+        label = {iri: one(store[iri], LABEL).value for prop in props for iri in values(event, CKG + prop)}
+        got = {prop: {label[iri] for iri in values(event, CKG + prop)} for prop in props}
         actor1, actor2 = row["actor1"], row["actor2"]
-        main = {actor1, actor2} - {""}
-        assoc = set(names(row, "assoc_actor_1") + names(row, "assoc_actor_2"))
-        if roles == "actor1 -> actor2" and not (
-            row["sub_event_type"] == "Mob violence" and row["inter1"] == row["inter2"]
-        ):
+        assoc1, assoc2 = set(names(row, "assoc_actor_1")), set(names(row, "assoc_actor_2"))
+        assoc = assoc1 | assoc2
+        if roles == "riot":
+            roles = "actor1 -> actor2" if row["inter2"] == "7" else "sides"
+        if roles == "actor1 -> actor2":
             assert (got["agent"], got["target"]) == ({actor1}, {actor2} - {""}), where
         elif roles == "actor2 -> actor1":
             assert (got["agent"], got["target"]) == ({actor2}, {actor1}), where
         elif roles == "actor1 leads":
             assert (got["agent"], got["target"]) == ({actor1}, set()), where
             assert got["participant"] - assoc == {actor2} - {""}, where
-        else:
+        else:  # two sides, no direction; the sides are participants too
+            side_a = {actor1} | assoc1
             assert (got["agent"], got["target"]) == (set(), set()), where
-            assert got["participant"] - assoc == main, where
+            assert (got["sideA"], got["sideB"]) == (side_a, ({actor2} | assoc2) - {""} - side_a), where
+            assert got["sideA"] | got["sideB"] <= got["participant"], where
+        if roles != "sides":
+            assert got["sideA"] == got["sideB"] == set(), where
         assert assoc <= got["participant"] | got["agent"] | got["target"], where
         # the label says what happened, between whom, where and when
         assert one(event, LABEL).value.startswith(row["sub_event_type"] + ": "), where
@@ -251,8 +260,8 @@ def test_known_rows_say_what_acled_says(graph):
     def ask(query: str) -> bool:
         return graph.query(query).boolean
 
-    # Battles: no direction, both sides participate; the clash is still hostile (sign -1)
-    assert ask("""ASK { event:acled-syr100672 a ckg:Attack ; ckg:participant actor:islamic-state-syria , actor:military-forces-of-syria-2000 ;
+    # Battles: no direction, two sides in mutual hostility (sign -1)
+    assert ask("""ASK { event:acled-syr100672 a ckg:Attack ; ckg:sideA actor:islamic-state-syria ; ckg:sideB actor:military-forces-of-syria-2000 ;
                    ckg:eventType/ckg:sign -1 ; ckg:startDate "2022-04-26"^^xsd:date ; ckg:endDate "2022-04-26"^^xsd:date ;
                    ckg:datePrecision ckg:Day ; rdfs:label "Armed clash: Islamic State (Syria) / Military Forces of Syria (2000-) in Tadmor, 2022-04-26"@en
                    FILTER NOT EXISTS { event:acled-syr100672 ckg:agent|ckg:target ?x } }""")
@@ -262,8 +271,9 @@ def test_known_rows_say_what_acled_says(graph):
                    actor:civilians-syria a ckg:Community ; ckg:isCollective true ; ckg:sourceCode "ACLED-inter:7" .
                    GRAPH <https://w3id.org/conflict-kg/graph/derived/acled-acled-sample-30> {
                      actor:unidentified-armed-group-syria ckg:attacked actor:civilians-syria } }""")
-    # a peaceful protest without actor2: the protesters are the agent, nobody is the target
-    assert ask("""ASK { event:acled-syr100339 ckg:agent actor:protesters-syria ; ckg:eventType concept:protest ;
+    # a peaceful protest without actor2: the protesters are the agent, nobody is the target, and it is not hostile
+    assert ask("""ASK { event:acled-syr100339 ckg:agent actor:protesters-syria ; ckg:eventType concept:demonstration ;
+                   ckg:eventType/ckg:sign 0 ;
                    ckg:place ?p . ?p a ckg:District ; rdfs:label "Aleppo - Sheikh Maqsoud" ; ckg:within/rdfs:label "Jebel Saman"
                    FILTER NOT EXISTS { event:acled-syr100339 ckg:target|ckg:participant ?x } }""")
     # excessive force: ACLED codes the protesters as actor1, the police (the agent) as actor2
@@ -273,8 +283,9 @@ def test_known_rows_say_what_acled_says(graph):
     assert ask("""ASK { event:acled-ukr55743 a ckg:Interception ; ckg:agent actor:military-forces-of-ukraine-2019 ;
                    ckg:target actor:military-forces-of-russia-2000 .
                    actor:military-forces-of-ukraine-2019 ckg:intercepted actor:military-forces-of-russia-2000 }""")
-    # rioters against rioters: no direction
-    assert ask("""ASK { event:acled-fra15626 ckg:participant actor:rioters-france , actor:turkish-group-france , actor:kurdish-ethnic-group-france
+    # rioters against rioters: two sides (Turkish and Kurdish groups fought each other), no direction
+    assert ask("""ASK { event:acled-fra15626 ckg:sideA actor:rioters-france , actor:turkish-group-france ;
+                   ckg:sideB actor:kurdish-ethnic-group-france ; ckg:eventType concept:riot
                    FILTER NOT EXISTS { event:acled-fra15626 ckg:agent ?x } }""")
     # associated actors participate; coalition, foreign state forces and rebels get their classes
     assert ask("""ASK { event:acled-syr101592 ckg:eventType concept:coercion ; ckg:agent actor:global-coalition-against-daesh ;
@@ -286,13 +297,14 @@ def test_known_rows_say_what_acled_says(graph):
                    actor:military-forces-of-france-2017 a ckg:StateForce }""")
     # an associated actor only ever named as such stays a plain actor
     assert graph.query("SELECT ?c WHERE { actor:women-syria a ?c }").records() == [{"c": CKG + "Actor"}]
-    # week-precise (2) and month-precise (3) dates are windows around ACLED's coded date
-    rows = graph.query("""SELECT ?e ?s ?t ?raw WHERE { VALUES ?e { event:acled-syr102644 event:acled-syr99478 }
-                          ?e ckg:startDate ?s ; ckg:endDate ?t ; ckg:rawDatePrecision ?raw ; ckg:datePrecision ckg:Approximate }
+    # week-precise (2) and month-precise (3) dates keep ACLED's date, with the possible range beside it
+    rows = graph.query("""SELECT ?e ?s ?t ?early ?late ?raw WHERE { VALUES ?e { event:acled-syr102644 event:acled-syr99478 }
+                          ?e ckg:startDate ?s ; ckg:endDate ?t ; ckg:earliestDate ?early ; ckg:latestDate ?late ;
+                             ckg:rawDatePrecision ?raw ; ckg:datePrecision ckg:Approximate }
                           ORDER BY ?e""").records()
-    assert [(r["s"], r["t"], r["raw"]) for r in rows] == [
-        (dt.date(2022, 6, 24), dt.date(2022, 6, 30), "2"),
-        (dt.date(2022, 2, 18), dt.date(2022, 3, 31), "3"),
+    assert [(r["s"], r["t"], r["early"], r["late"], r["raw"]) for r in rows] == [
+        (dt.date(2022, 6, 27), dt.date(2022, 6, 27), dt.date(2022, 6, 24), dt.date(2022, 6, 30), "2"),
+        (dt.date(2022, 3, 5), dt.date(2022, 3, 5), dt.date(2022, 2, 18), dt.date(2022, 3, 31), "3"),
     ]
     # the prison is a site; two Argentina rows share Comodoro Rivadavia (one place, one geometry)
     assert ask("""ASK { event:acled-syr99478 ckg:place ?p . ?p a ckg:Site ; rdfs:label "Sidnaya Military Prison" }""")
@@ -465,7 +477,7 @@ def test_other_date_forms_headers_and_optional_columns(graph, tmp_path):
     import_file(graph, AcledFormat(), odd, now=T0)
     dates = graph.query("""SELECT ?e ?d WHERE { VALUES ?e { event:acled-syr100672 event:acled-syr98420 } ?e ckg:startDate ?d }
                            ORDER BY ?d""").records()
-    assert [r["d"] for r in dates] == [dt.date(2022, 1, 23), dt.date(2022, 4, 26)]  # the second is week-precise
+    assert [r["d"] for r in dates] == [dt.date(2022, 1, 26), dt.date(2022, 4, 26)]  # ACLED's dates, precise or not
     assert graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?e ckg:sourceId ?id }").scalar() == 34
     # a minimal file: just the required columns (no coordinates, codes or notes)
     minimal = tmp_path / "minimal.csv"

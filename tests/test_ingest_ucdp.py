@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import datetime as dt
 import io
@@ -154,7 +156,8 @@ def test_event_fields_match_the_row(imported: KnowledgeGraph, ident: str) -> Non
     }
     assert sum(deaths.values()) == int(row["best"])
     assert values(imported, f"{e}#deaths-unknown", CKG + "participant") == []
-    assert values(imported, f"{e}#deaths-civilians", CKG + "participant") == [ACTOR + "civilians"]
+    civilians = ACTOR + re.sub(r"[^a-z0-9]+", "-", f"civilians {row['country']}".lower()).strip("-")
+    assert values(imported, f"{e}#deaths-civilians", CKG + "participant") == [civilians]  # scoped by country
     # the records are not events: no type, not listed
     assert values(imported, f"{e}#deaths-a", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") == []
 
@@ -169,6 +172,9 @@ def test_state_based_event_field_by_field(imported: KnowledgeGraph) -> None:
     assert one(imported, e, CKG + "eventType") == CONCEPT + "armed-clash"
     assert one(imported, e, CKG + "sourceEventType") == CONCEPT + "ucdp/state-based"
     assert one(imported, e, CKG + "datePrecision") == CKG + "Day"
+    # two sides in mutual hostility (the sides are participants too)
+    assert values(imported, e, CKG + "sideA") == [ACTOR + "government-of-syria"]
+    assert values(imported, e, CKG + "sideB") == [ACTOR + "syrian-insurgents"]
     assert values(imported, e, CKG + "participant") == [ACTOR + "government-of-syria", ACTOR + "syrian-insurgents"]
     assert values(imported, e, CKG + "agent") == [] and values(imported, e, CKG + "target") == []
     assert one(imported, e, CKG + "fatalities") == "2"
@@ -202,12 +208,12 @@ def test_one_sided_violence_has_agent_and_civilian_target(imported: KnowledgeGra
     assert one(imported, e, CKG + "eventType") == CONCEPT + "attack"
     assert one(imported, e, CKG + "sourceEventType") == CONCEPT + "ucdp/one-sided"
     assert values(imported, e, CKG + "agent") == [ACTOR + "government-of-syria"]
-    assert values(imported, e, CKG + "target") == [ACTOR + "civilians"]
-    assert values(imported, e, CKG + "participant") == []
+    assert values(imported, e, CKG + "target") == [ACTOR + "civilians-syria"]
+    assert values(imported, e, CKG + "participant") == [] and values(imported, e, CKG + "sideA") == []
     assert one(imported, e + "#deaths-civilians", CKG + "fatalities") == "12"
     # the shortcut edge of an attack is derived
     assert imported.query(
-        "ASK { GRAPH <https://w3id.org/conflict-kg/graph/derived/ucdp-ucdp-ged-25> { actor:government-of-syria ckg:attacked actor:civilians } }"
+        "ASK { GRAPH <https://w3id.org/conflict-kg/graph/derived/ucdp-ucdp-ged-25> { actor:government-of-syria ckg:attacked actor:civilians-syria } }"
     ).boolean
     # the armed clashes give no attacked edge (no agent)
     assert not imported.query("ASK { actor:government-of-syria ckg:attacked actor:syrian-insurgents }").boolean
@@ -217,7 +223,8 @@ def test_non_state_event_and_coalition_side(imported: KnowledgeGraph) -> None:
     e = ev("317217")  # IS vs Jaysh al-Islam, 2016-04-05
     assert one(imported, e, CKG + "sourceEventType") == CONCEPT + "ucdp/non-state"
     assert one(imported, e, CKG + "eventType") == CONCEPT + "armed-clash"
-    assert values(imported, e, CKG + "participant") == [ACTOR + "is", ACTOR + "jaysh-al-islam"]
+    assert values(imported, e, CKG + "sideA") == [ACTOR + "is"]
+    assert values(imported, e, CKG + "sideB") == [ACTOR + "jaysh-al-islam"]
     sides = values(imported, ev("301611"), CKG + "participant")
     assert ACTOR + "pyd" in sides
     (group,) = [s for s in sides if s != ACTOR + "pyd"]
@@ -232,7 +239,7 @@ def test_actor_kinds_and_ucdp_codes(imported: KnowledgeGraph) -> None:
         "government-of-syria": ("StateForce", ["UCDP:118"], None),
         "syrian-insurgents": ("ArmedGroup", ["UCDP:4456"], None),
         "is": ("ArmedGroup", ["UCDP:234"], None),
-        "civilians": ("Community", ["UCDP:1"], "True"),
+        "civilians-syria": ("Community", ["UCDP:1"], "True"),
         "government-of-rwanda": ("StateForce", ["UCDP:94"], None),
     }
     rows = fixture_rows()
@@ -245,19 +252,22 @@ def test_actor_kinds_and_ucdp_codes(imported: KnowledgeGraph) -> None:
         assert values(imported, actor, CKG + "isCollective") == ([collective] if collective else [])
 
 
-def test_ucdp_concepts_are_described_once_and_map_to_signed_project_concepts(imported: KnowledgeGraph) -> None:
-    rows = imported.query(f"""
-        SELECT ?c ?label ?n ?project ?sign WHERE {{
-          GRAPH <{GRAPH}> {{ ?c a skos:Concept ; skos:prefLabel ?label ; skos:notation ?n ;
-                             skos:inScheme concept:ucdp ; skos:closeMatch ?project }}
-          ?project ckg:sign ?sign }} ORDER BY ?n""").records()
-    assert [(r["c"].rsplit("/", 1)[1], r["label"], r["n"], r["project"].rsplit("/", 1)[1], int(r["sign"])) for r in rows] == [
-        ("state-based", "state-based conflict", "1", "armed-clash", -1),
-        ("non-state", "non-state conflict", "2", "armed-clash", -1),
-        ("one-sided", "one-sided violence", "3", "attack", -1),
+def test_ucdp_concepts_come_from_the_ontology_and_map_to_signed_project_concepts(imported: KnowledgeGraph) -> None:
+    rows = imported.query("""
+        SELECT ?c ?label ?n ?project ?sign ?rule ?source WHERE {
+          GRAPH <https://w3id.org/conflict-kg/graph/ontology> {
+            ?c a skos:Concept ; skos:prefLabel ?label ; skos:notation ?n ; skos:inScheme concept:ucdp ;
+               ckg:projectType ?project ; ckg:directionRule ?rule ; dcterms:source ?source }
+          ?project ckg:sign ?sign } ORDER BY ?n""").records()
+    assert [(r["c"].rsplit("/", 1)[1], r["label"], r["n"], r["project"].rsplit("/", 1)[1], int(r["sign"]),
+             r["rule"].rsplit("/", 1)[1]) for r in rows] == [
+        ("state-based", "state-based conflict", "1", "armed-clash", -1, "sides"),
+        ("non-state", "non-state conflict", "2", "armed-clash", -1, "sides"),
+        ("one-sided", "one-sided violence", "3", "attack", -1, "agent-target"),
     ]
-    labels = imported.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ concept:ucdp\\/one-sided skos:prefLabel ?l }} }}")
-    assert int(labels.scalar()) == 1
+    assert all("UCDP GED Codebook" in r["source"] for r in rows)
+    # the import graph does not describe them again
+    assert not imported.query(f"ASK {{ GRAPH <{GRAPH}> {{ ?c skos:inScheme concept:ucdp }} }}").boolean
     # every event's type has a sign through ckg:eventType
     signs = imported.query("SELECT ?e ?sign WHERE { ?e ckg:sourceId ?id ; ckg:eventType/ckg:sign ?sign }").records()
     assert len(signs) == 25 and {int(r["sign"]) for r in signs} == {-1}
@@ -504,7 +514,8 @@ def test_full_sample(tmp_path: Path) -> None:
     assert (one(store, e, CKG + "startDate"), one(store, e, CKG + "endDate")) == ("1989-05-10", "1989-05-16")
     assert one(store, e, CKG + "datePrecision") == CKG + "Approximate"
     assert one(store, e, CKG + "rawDatePrecision") == "3"
-    assert values(store, e, CKG + "participant") == [ACTOR + "government-of-angola", ACTOR + "unita"]
+    assert values(store, e, CKG + "sideA") == [ACTOR + "government-of-angola"]
+    assert values(store, e, CKG + "sideB") == [ACTOR + "unita"]
     assert values(store, ACTOR + "unita", CKG + "sourceCode") == ["UCDP:567"]
     assert values(store, ACTOR + "government-of-angola", CKG + "sourceCode") == ["UCDP:99"]
     assert one(store, e, CKG + "place") == PLACE + "angola-lunda-sul-province"

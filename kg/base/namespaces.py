@@ -137,6 +137,16 @@ class CKG(DefinedNamespace):
     rowCount: URIRef
     checksum: URIRef
     Match: URIRef
+    # Codebook semantics (issue 19)
+    projectType: URIRef
+    projectClass: URIRef
+    directionRule: URIRef
+    violent: URIRef
+    sideA: URIRef
+    sideB: URIRef
+    actorKind: URIRef
+    earliestDate: URIRef
+    latestDate: URIRef
     # Shortcut edges (derived graph)
     attacked: URIRef
     intercepted: URIRef

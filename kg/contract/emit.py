@@ -80,12 +80,19 @@ class RowQuads(Writer):
         self.names = names
 
     def actor(  # type: ignore[override]
-        self, raw_name: str, *, kind: str = "Actor", code: str | None = None, collective: bool = False
+        self, raw_name: str, *, kind: str = "Actor", code: str | None = None, collective: bool = False,
+        actor_kind: str | None = None,
     ) -> ox.NamedNode:
-        """The actor named ``raw_name`` (described once per import unless it is a curated actor)."""
+        """The actor named ``raw_name`` (described once per import unless it is a curated actor).
+
+        ``actor_kind`` is a slug of ``concept:actor-kinds`` (``state-forces``...), written as
+        ``ckg:actorKind`` once per import, curated actors included (the kind a dataset codes).
+        """
         iri, curated = self.names.iri(raw_name)
         if not curated and self.first_time(iri.value):
             super().actor(iri, kind=kind, label=self.names.label(raw_name), collective=collective)
+        if actor_kind and self.first_time(f"{iri.value} kind"):
+            self.add(iri, C["actorKind"], resource_node("concept", f"actor-kind/{actor_kind}"))
         self.source_code(iri, code)
         return iri
 
@@ -130,14 +137,18 @@ class RowQuads(Writer):
         agents: Iterable[ox.NamedNode] = (),
         targets: Iterable[ox.NamedNode] = (),
         participants: Iterable[ox.NamedNode] = (),
+        side_a: Iterable[ox.NamedNode] = (),
+        side_b: Iterable[ox.NamedNode] = (),
         place: ox.NamedNode | None = None,
         raw_precision: str | None = None,
         description: str | None = None,
+        possible: tuple[dt.date, dt.date] | None = None,
     ) -> ox.NamedNode:
         """The event with its roles, valid time and provenance (:meth:`Writer.event`)."""
         return super().event(
             resource_node("event", slug), cls=cls, concept=resource_node("concept", concept), label=label,
             start=start, end=end or start, precision=precision, source=source, agents=agents, targets=targets,
-            participants=participants, places=[place] if place is not None else [], source_id=source_id,
-            source_concept=source_concept, raw_precision=raw_precision, description=description,
+            participants=participants, side_a=side_a, side_b=side_b, places=[place] if place is not None else [],
+            source_id=source_id, source_concept=source_concept, raw_precision=raw_precision,
+            description=description, possible=possible,
         )

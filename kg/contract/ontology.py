@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from kg.base.errors import DataError
-from kg.base.namespaces import ONTOLOGY_GRAPH, resource_iri, skolem_iri
+from kg.base.namespaces import ONTOLOGY_GRAPH, ONTOLOGY_IRI, resource_iri, skolem_iri
 from kg.base.resources import ontology_dir
 from kg.store.graph import KnowledgeGraph
 
@@ -90,12 +90,21 @@ def _parse_turtle(path: Path) -> Graph:
 
 
 def ensure_ontology(kg: KnowledgeGraph) -> None:
-    """Write the ontology graph into ``kg`` if it is missing (imports need its concepts and signs)."""
-    if kg.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").boolean:
+    """Write the ontology graph into ``kg`` if it is missing or of another version (imports need its
+    concepts, signs and codebook rules): a store built with an older ``conflict.ttl`` gets the
+    current one, compared by ``owl:versionInfo``."""
+    from kg.contract.codebooks import ontology_version
+
+    stored = kg.query(
+        f"SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ OPTIONAL {{ <{ONTOLOGY_IRI}> owl:versionInfo ?v }} }} }} LIMIT 1"
+    ).records()
+    if stored and stored[0].get("v") == ontology_version():
         return
     import pyoxigraph as ox
 
     graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    if stored:
+        kg.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
     kg.add_quads(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in load_ontology())
 
 

@@ -155,13 +155,29 @@ class Writer:
         if code and self.first_time(f"{subject.value} {code}"):
             self.add(subject, C["sourceCode"], lit(code))
 
-    def valid_time(self, subject: ox.NamedNode, start: dt.date, end: dt.date | None, precision: Precision) -> None:
-        """When a fact held: the ``ckg:`` dates, month index and its shared OWL-Time entity."""
+    def valid_time(
+        self, subject: ox.NamedNode, start: dt.date, end: dt.date | None, precision: Precision,
+        possible: tuple[dt.date, dt.date] | None = None,
+    ) -> None:
+        """When a fact held: the ``ckg:`` dates, month index and its shared OWL-Time entity.
+
+        ``possible`` is the range a dataset's imprecise date allows (ACLED time_precision 2, 3)
+        around the primary ``start..end``: written as ``ckg:earliestDate`` / ``ckg:latestDate``
+        when wider, and the month index covers it, so a window still finds what possibly
+        happened in it while counts use the dataset's own date.
+        """
         self.add(subject, C["startDate"], date_literal(start))
         if end is not None:
             self.add(subject, C["endDate"], date_literal(end))
         self.add(subject, C["datePrecision"], C[precision.term])
-        for month in months_overlapped(start, end):
+        first, last = start, end
+        if possible is not None and end is not None:
+            first, last = min(possible[0], start), max(possible[1], end)
+            if first < start:
+                self.add(subject, C["earliestDate"], date_literal(first))
+            if last > end:
+                self.add(subject, C["latestDate"], date_literal(last))
+        for month in months_overlapped(first, last):
             self.add(subject, C["overlapsMonth"], lit(month, "gYearMonth"))
         self.add(subject, P["hasTime"], self.time_entity(start, end))
 
@@ -199,12 +215,14 @@ class Writer:
     def actor(
         self, subject: ox.NamedNode, *, kind: str, label: str, aliases: Iterable[str] = (),
         collective: bool = False, wikidata: str | None = None, description: str | None = None,
-        head_of: ox.NamedNode | None = None,
+        head_of: ox.NamedNode | None = None, actor_kind: ox.NamedNode | None = None,
     ) -> None:
         self.add(subject, P["type"], C[kind])
         self.labels(subject, label, aliases)
         if collective:
             self.add(subject, C["isCollective"], lit("true", "boolean"))
+        if actor_kind is not None:
+            self.add(subject, C["actorKind"], actor_kind)
         self.wikidata(subject, wikidata)
         self.description(subject, description)
         if head_of is not None:
@@ -275,14 +293,21 @@ class Writer:
         self, subject: ox.NamedNode, *, cls: str, concept: ox.NamedNode, label: str,
         start: dt.date, end: dt.date, precision: Precision, source: ox.NamedNode,
         agents: Iterable[ox.NamedNode] = (), targets: Iterable[ox.NamedNode] = (),
-        participants: Iterable[ox.NamedNode] = (), places: Iterable[ox.NamedNode] = (),
+        participants: Iterable[ox.NamedNode] = (), side_a: Iterable[ox.NamedNode] = (),
+        side_b: Iterable[ox.NamedNode] = (), places: Iterable[ox.NamedNode] = (),
         destination: ox.NamedNode | None = None, about: Iterable[ox.NamedNode] = (), weapon: str | None = None,
         part_of: ox.NamedNode | None = None, revises: ox.NamedNode | None = None, hedge: str | None = None,
         confidence: float | None = None, quote: tuple[str, int, int] | None = None, note: str | None = None,
         source_id: str | None = None, source_concept: ox.NamedNode | None = None,
         raw_precision: str | None = None, description: str | None = None,
+        possible: tuple[dt.date, dt.date] | None = None,
     ) -> ox.NamedNode:
-        """An event: class, type, roles, valid time, evidence; the dataset fields of imports."""
+        """An event: class, type, roles, valid time, evidence; the dataset fields of imports.
+
+        ``side_a`` / ``side_b`` are the two opposed sides of an event without direction (a battle):
+        written as ``ckg:sideA`` / ``ckg:sideB`` and, since those are sub-properties of
+        ``ckg:participant``, as participants too (queries for any role find them).
+        """
         self.add(subject, P["type"], C[cls])
         self.add(subject, P["label"], lit(label, lang="en"))
         self.add(subject, C["eventType"], concept)
@@ -291,6 +316,11 @@ class Writer:
         for prop, actors in (("agent", agents), ("target", targets), ("participant", participants)):
             for actor in dict.fromkeys(actors):
                 self.add(subject, C[prop], actor)
+        for prop, actors in (("sideA", side_a), ("sideB", side_b)):
+            for actor in dict.fromkeys(actors):
+                self.add(subject, C[prop], actor)
+                if actor not in participants:
+                    self.add(subject, C["participant"], actor)
         for place in dict.fromkeys(places):
             self.add(subject, C["place"], place)
         if destination is not None:
@@ -307,7 +337,7 @@ class Writer:
             self.add(subject, C["hedge"], lit(hedge, lang="en"))
         if confidence is not None:
             self.add(subject, C["confidence"], lit(confidence, "decimal"))
-        self.valid_time(subject, start, end, precision)
+        self.valid_time(subject, start, end, precision, possible)
         if raw_precision is not None:
             self.add(subject, C["rawDatePrecision"], lit(raw_precision))
         if source_id is not None:

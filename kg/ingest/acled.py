@@ -10,50 +10,42 @@ used upper case); ``event_id_cnty``, ``event_date``, ``event_type``, ``sub_event
 every other column is optional. An id twice in one file is a bad row.
 
 Types. ``sub_event_type`` is kept as ``ckg:sourceEventType`` -> ``concept/acled/<slug>``
-(ACLED's own scheme, mirrored in the ontology) and mapped to a project concept
-(``ckg:eventType``, which carries the sign) and an event class by :data:`SUB_EVENT_TYPES`:
-Battles -> ``armed-clash`` (ckg:Attack); Violence against civilians and Explosions/Remote
-violence -> ``attack`` (``suicide-bombing`` for Suicide bomb), ckg:Attack; Excessive force
-against protesters and Mob violence -> ``attack``, ckg:Attack (ACLED counts both as political
-violence); Peaceful protest, Protest with intervention, Violent demonstration -> ``protest``;
-Disrupted weapons use -> ``interception`` (ckg:Interception); Arrests and
-Looting/property destruction -> ``coercion`` (ACLED does not count them as political
-violence, so they are not attacks); Agreement -> ``alliance-agreement`` (ACLED's agreements
-also include surrenders and ceasefires: the ontology says closeMatch); Non-violent transfer
-of territory -> ``withdrawal`` (ckg:Withdrawal); Change to group/activity, Headquarters or
-base established, Other -> ``other``. An ``event_type`` that contradicts the sub-event type,
-or an unknown sub-event type, is a bad row.
+(ACLED's own scheme, mirrored in the ontology). What each sub-event type means is data in the
+ontology, read through :mod:`kg.contract.codebooks`: on each ``acled:`` concept, the project type
+(``ckg:projectType``, carrying the sign), the event class, the direction rule, the violent flag
+and the codebook section (``dcterms:source``); ``ontology/README.md`` prints the table. In short:
+Battles are mutual hostility between two sides; Explosions/Remote violence and Violence against
+civilians are attacks by actor1 on actor2; a Peaceful protest is a ``demonstration`` (sign 0: not
+hostility between actors); Protest with intervention is ``coercion`` and Excessive force against
+protesters an ``attack``, both by the intervening force (actor2) on the protesters (actor1); Riots
+are ``riot`` (hostile), against civilians (inter2 7) by the rioters, otherwise mutual; Agreement is
+an ``agreement`` (+1) between the sides; Arrests and Looting are ``coercion`` and Disrupted weapons
+use an ``interception``, actor1 on actor2; Non-violent transfer of territory is a
+``territorial-change`` (0); Change to group/activity, Headquarters or base established and Other
+are ``other`` (0). An ``event_type`` that contradicts the sub-event type, or an unknown sub-event
+type, is a bad row.
 
-Direction. ACLED says "Actor 1 and Actor 2 do not imply directionality (e.g. attacker or
-defender)", so both are ``ckg:participant`` unless the event type implies a direction:
+Roles (the direction rule; ACLED says "Actor 1 and Actor 2 do not imply directionality"):
 
-- one-sided violence and other directed acts (Violence against civilians; Explosions/Remote
-  violence; Mob violence; Disrupted weapons use; Arrests; Looting/property destruction):
-  ``actor1`` is ``ckg:agent`` and ``actor2`` ``ckg:target`` -- ACLED codes the perpetrator,
-  interceptor or arresting force as actor1. Mob violence between two actors of the same
-  type (rioters against rioters) has no direction: both are participants;
-- Excessive force against protesters: ACLED codes the protesters as actor1 and the force
-  that used violence as actor2, so ``actor2`` is the agent and ``actor1`` the target;
-- Protests and Riots other than the above (Peaceful protest, Protest with intervention,
-  Violent demonstration): the protesters or rioters (``actor1``) are the agent of their
-  protest, ``actor2`` (e.g. police who intervened) a participant;
-- Battles, Agreement, Non-violent transfer of territory, Change to group/activity,
-  Headquarters or base established, Other: both participants.
-
-``assoc_actor_1``/``assoc_actor_2`` (several separated by ``; ``) are participants of the
-event whichever role their main actor has: they are associated with it, not agents or
-targets themselves, so they add no ``ckg:attacked`` shortcut edges.
+- ``sides``: actor1 and ``assoc_actor_1`` are ``ckg:sideA``, actor2 and ``assoc_actor_2``
+  ``ckg:sideB`` (sides are also written as participants); an actor on both sides (fighting within
+  one group) is on side A only;
+- ``agent-target`` / ``target-agent``: actor1 (or actor2) is the ``ckg:agent``, the other the
+  ``ckg:target``; associated actors are participants, not agents or targets, so they add no
+  ``ckg:attacked`` shortcut edges;
+- ``none``: actor1 is the agent of what it did, actor2 and the associated actors participants.
 
 Actors. ``inter1``/``inter2`` (numeric 1-8 as in the pre-2024 exports, or the text labels
-of newer ones) give the actor's class: 1 State Forces -> ckg:StateForce; 2 Rebel Groups,
-3 Political Militias, 4 Identity Militias -> ckg:ArmedGroup; 5 Rioters, 6 Protesters,
-7 Civilians -> ckg:Community with ``ckg:isCollective true``; 8 External/Other Forces ->
-ckg:Organization. ACLED's state forces are named ``Military/Police Forces of <country>
-(<years>)`` and coded 8 when they act abroad, so those names are ckg:StateForce whatever the
-code. The raw code stays on the actor as ``ckg:sourceCode "ACLED-inter:<code>"``. An actor's
-class is that of the first row of the file naming it as actor1 or actor2 (ACLED may code the
-same actor differently in different rows), so associated actors, which have no code, get the
-class of their main-actor rows, and are plain ckg:Actor if they have none.
+of newer ones) give the actor's kind (``ckg:actorKind``, a concept of ``concept:actor-kinds``:
+state forces, rebel group, political militia, identity militia, rioters, protesters, civilians,
+external/other forces) and its class (1 ckg:StateForce; 2, 3, 4 ckg:ArmedGroup; 5, 6, 7
+ckg:Community with ``ckg:isCollective true``; 8 ckg:Organization), both from the ontology. ACLED
+codes the same actor differently in different rows (state forces abroad as 8, at home as 1), so an
+actor gets the code it has most often as actor1 or actor2 in the file (ties: the lower code).
+State forces are named ``Military/Police Forces of <country> (<years>)``: those names are
+ckg:StateForce whatever the code. The raw code of each row stays on the actor as
+``ckg:sourceCode "ACLED-inter:<code>"``. Associated actors, which have no code, get the kind of
+their main-actor rows, and are plain ckg:Actor without a kind if they have none.
 Names stay ACLED's (``Civilians (Syria)`` -> ``actor/civilians-syria``); a curated actor whose
 label or alias matches is reused.
 
@@ -66,14 +58,15 @@ the same class in every row -- with the row's ``latitude``/``longitude`` as its 
 ``geo_precision`` is kept raw as ``ckg:rawGeoPrecision`` on the event (it describes how the
 event relates to the place) and, as in every importer, on the place with its coordinates.
 
-Time. ``event_date`` (``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``16 May 2025``) with
-``time_precision`` kept raw as ``ckg:rawDatePrecision``: 1 (actual date) -> ckg:Day, one day;
-2 ("specific week or weekend": ACLED codes the middle of that week) -> ckg:Approximate,
-the date +/- 3 days; 3 (acledR's table says "middle of week or weekend"; ACLED's codebook text: the source gives
-only the month, or "the past two or three weeks", and the mid-point is coded; in the 2022
-sample 15 of the 18 such rows say "(month of)", the others a range such as "between 24
-February - 10 March" coded 3 March) -> ckg:Approximate, the date's calendar month widened
-to the date +/- 15 days: a window that holds every one of these readings.
+Time. The event's date is ACLED's ``event_date`` (``YYYY-MM-DD``, ``DD-MM-YYYY`` or ``16 May
+2025``): ``ckg:startDate`` = ``ckg:endDate`` = ``event_date``, so counts by day, week or month
+are ACLED's own. ``time_precision`` is kept raw as ``ckg:rawDatePrecision``: 1 (actual date) ->
+ckg:Day; 2 ("specific week or weekend") and 3 (the source gives only the month, or "the past two or
+three weeks", and the mid-point is coded; in the 2022 sample 15 of the 18 such rows say "(month
+of)", the others a range such as "between 24 February - 10 March" coded 3 March) ->
+ckg:Approximate, with the range the date possibly stands for as ``ckg:earliestDate`` /
+``ckg:latestDate``: the date +/- 3 days for 2; for 3 the date's calendar month widened to the
+date +/- 15 days, a window that holds every one of these readings.
 
 Other columns. ``fatalities`` -> ``ckg:fatalities`` (integer); ``notes`` ->
 ``dcterms:description``; ``source`` -> one ``dcterms:source`` literal per source;
@@ -86,7 +79,7 @@ concept's ``skos:broader``), ``interaction`` (the actors' codes), ``iso`` and ``
 
 >>> parse_date("2022-03-01"), parse_date("01-03-2022"), parse_date("16 May 2025")
 (datetime.date(2022, 3, 1), datetime.date(2022, 3, 1), datetime.date(2025, 5, 16))
->>> [d.isoformat() for d in valid_time(parse_date("2022-03-15"), "3")[:2]]
+>>> [d.isoformat() for d in possible_range(parse_date("2022-03-15"), "3")[:2]]
 ['2022-02-28', '2022-03-31']
 """
 
@@ -96,8 +89,8 @@ import calendar
 import csv
 import datetime as dt
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -105,83 +98,19 @@ import pyoxigraph as ox
 from kg.base.errors import DataError
 from kg.base.namespaces import DCTERMS, resource_iri
 from kg.base.temporal import Precision
+from kg.contract.codebooks import Rule, actor_kinds_by_code, dataset_rules, roles
 from kg.contract.emit import C, NameIndex, RowQuads, lit, node, slugify
 from kg.ingest.base import Row, RowError, read_csv_rows, row_point
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country")
 
-#: Role patterns: who is agent, target, participant (see the module docstring).
-DIRECTED = "directed"  # actor1 agent, actor2 target
-REVERSED = "reversed"  # actor2 agent, actor1 target
-LED = "led"  # actor1 agent, actor2 participant
-MUTUAL = "mutual"  # both participants
-
-
-@dataclass(frozen=True)
-class SubEventType:
-    """How one ACLED sub-event type maps to the model."""
-
-    label: str  #: ACLED's label
-    event_type: str  #: ACLED's event type (the parent)
-    concept: str  #: project concept slug (concept/<slug>, carries ckg:sign)
-    cls: str  #: ckg event class
-    roles: str  #: DIRECTED, REVERSED, LED or MUTUAL
-
-    @property
-    def slug(self) -> str:
-        return slugify(self.label)
-
-
-def _table(*rows: tuple[str, str, str, str, str]) -> dict[str, SubEventType]:
-    return {slugify(r[0]): SubEventType(*r) for r in rows}
-
-
-BATTLES, VAC, ERV = "Battles", "Violence against civilians", "Explosions/Remote violence"
-PROTESTS, RIOTS, SD = "Protests", "Riots", "Strategic developments"
-
-#: ACLED's 25 sub-event types (acled_event_categories) -> project concept, class, roles.
-SUB_EVENT_TYPES = _table(
-    ("Armed clash", BATTLES, "armed-clash", "Attack", MUTUAL),
-    ("Government regains territory", BATTLES, "armed-clash", "Attack", MUTUAL),
-    ("Non-state actor overtakes territory", BATTLES, "armed-clash", "Attack", MUTUAL),
-    ("Sexual violence", VAC, "attack", "Attack", DIRECTED),
-    ("Attack", VAC, "attack", "Attack", DIRECTED),
-    ("Abduction/forced disappearance", VAC, "attack", "Attack", DIRECTED),
-    ("Chemical weapon", ERV, "attack", "Attack", DIRECTED),
-    ("Air/drone strike", ERV, "attack", "Attack", DIRECTED),
-    ("Suicide bomb", ERV, "suicide-bombing", "Attack", DIRECTED),
-    ("Shelling/artillery/missile attack", ERV, "attack", "Attack", DIRECTED),
-    ("Remote explosive/landmine/IED", ERV, "attack", "Attack", DIRECTED),
-    ("Grenade", ERV, "attack", "Attack", DIRECTED),
-    ("Peaceful protest", PROTESTS, "protest", "Event", LED),
-    ("Protest with intervention", PROTESTS, "protest", "Event", LED),
-    ("Excessive force against protesters", PROTESTS, "attack", "Attack", REVERSED),
-    ("Violent demonstration", RIOTS, "protest", "Event", LED),
-    ("Mob violence", RIOTS, "attack", "Attack", DIRECTED),
-    ("Agreement", SD, "alliance-agreement", "Event", MUTUAL),
-    ("Arrests", SD, "coercion", "Event", DIRECTED),
-    ("Change to group/activity", SD, "other", "Event", MUTUAL),
-    ("Disrupted weapons use", SD, "interception", "Interception", DIRECTED),
-    ("Headquarters or base established", SD, "other", "Event", MUTUAL),
-    ("Looting/property destruction", SD, "coercion", "Event", DIRECTED),
-    ("Non-violent transfer of territory", SD, "withdrawal", "Withdrawal", MUTUAL),
-    ("Other", SD, "other", "Event", MUTUAL),
-)
+#: ACLED's 25 sub-event types -> project type, class, direction rule, violent flag, codebook section:
+#: read from the ontology (``ontology/conflict.ttl``, the ``acled:`` concepts), never repeated here.
+SUB_EVENT_TYPES: dict[str, Rule] = dataset_rules("acled")
 #: Spellings seen in ACLED's own tables besides the labels above.
 _SUB_EVENT_ALIASES = {"excessive-force-against-protestors": "excessive-force-against-protesters"}
-EVENT_TYPES = {slugify(t): t for t in (BATTLES, VAC, ERV, PROTESTS, RIOTS, SD)}
+EVENT_TYPES = {rule.parent: rule.parent_label for rule in SUB_EVENT_TYPES.values() if rule.parent and rule.parent_label}
 
-#: inter1/inter2 codes -> (actor class, collective?).
-INTER_KINDS = {
-    "1": ("StateForce", False),
-    "2": ("ArmedGroup", False),
-    "3": ("ArmedGroup", False),
-    "4": ("ArmedGroup", False),
-    "5": ("Community", True),
-    "6": ("Community", True),
-    "7": ("Community", True),
-    "8": ("Organization", False),
-}
 #: Text labels of the inter codes (newer exports, ACLED's tables), normalised by _inter_key.
 _INTER_LABELS = {
     "stateforce": "1",
@@ -243,8 +172,11 @@ def parse_date(raw: str) -> dt.date:
         raise RowError("event_date", f"{raw!r} is not a date: {err}") from None
 
 
-def valid_time(day: dt.date, time_precision: str) -> tuple[dt.date, dt.date, Precision]:
-    """The inclusive ``start, end`` and precision an ACLED date stands for (see the module docstring)."""
+def possible_range(day: dt.date, time_precision: str) -> tuple[dt.date, dt.date, Precision]:
+    """The inclusive range an ACLED date may stand for, and its precision (see the module docstring).
+
+    The event's own date stays ``day``; this is only the window of what it possibly means.
+    """
     code = time_precision.strip()
     if code in ("", "1"):
         return day, day, Precision.DAY
@@ -257,25 +189,30 @@ def valid_time(day: dt.date, time_precision: str) -> tuple[dt.date, dt.date, Pre
     raise RowError("time_precision", f"{time_precision!r} is not an ACLED time precision (1, 2 or 3)")
 
 
+def inter_code(code: str, column: str) -> str:
+    """ACLED's inter code as a digit (``"1"`` ... ``"8"``; ``""`` for none), from a number or a label."""
+    raw = code.strip()
+    number = raw[:-2] if raw.endswith(".0") else raw
+    if number in ("", "0"):
+        return ""
+    if number in actor_kinds_by_code():
+        return number
+    if _inter_key(raw) in _INTER_LABELS:
+        return _INTER_LABELS[_inter_key(raw)]
+    raise RowError(column, f"{code!r} is not an ACLED actor type (1-8 or a label such as 'State forces')")
+
+
 def _inter_key(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower()).rstrip("s")
 
 
 def actor_kind(name: str, code: str, column: str) -> tuple[str, bool]:
     """The ckg class of an actor and whether it is collective, from its inter code (or label)."""
-    raw = code.strip()
-    number = raw[:-2] if raw.endswith(".0") else raw
-    if number in ("", "0"):
-        kind, collective = "Actor", False
-    elif number in INTER_KINDS:
-        kind, collective = INTER_KINDS[number]
-    elif _inter_key(raw) in _INTER_LABELS:
-        kind, collective = INTER_KINDS[_INTER_LABELS[_inter_key(raw)]]
-    else:
-        raise RowError(column, f"{code!r} is not an ACLED actor type (1-8 or a label such as 'State forces')")
+    number = inter_code(code, column)
+    kind = actor_kinds_by_code().get(number)
     if STATE_FORCE_NAME.match(name):
         return "StateForce", False
-    return kind, collective
+    return (kind.cls, kind.collective) if kind else ("Actor", False)
 
 
 def location_kind(name: str) -> str:
@@ -309,7 +246,7 @@ class AcledFormat:
     def __init__(self) -> None:
         self._line = 0
         self._seen: dict[str, int] = {}
-        self._classes: dict[str, tuple[str, bool]] = {}
+        self._codes: dict[str, str] = {}
 
     # -- reading ----------------------------------------------------------------------
 
@@ -328,7 +265,7 @@ class AcledFormat:
                 line=1,
             )
         rename = names != header
-        self._classes = _main_actor_classes(path)
+        self._codes = _main_actor_codes(path)
         for line, row in read_csv_rows(path):
             # read_csv_rows numbers the first row before csv has read the header (line 1):
             # no data row starts before the line after the header.
@@ -348,7 +285,7 @@ class AcledFormat:
         kind = _sub_event_type(row)
         day = parse_date(row["event_date"])
         time_precision = fields.get("time_precision", "")
-        start, end, precision = valid_time(day, time_precision)
+        earliest, latest, precision = possible_range(day, time_precision)
         actor1, actor2 = fields.get("actor1", ""), fields.get("actor2", "")
         if not actor1:
             raise RowError("actor1", "empty: every ACLED event has an actor1")
@@ -367,26 +304,15 @@ class AcledFormat:
 
         one = self._actor(out, actor1, codes["inter1"])
         two = self._actor(out, actor2, codes["inter2"]) if actor2 else None
-        assoc = [
-            self._actor(out, name, "")
-            for column in ("assoc_actor_1", "assoc_actor_2")
-            for name in _names(row.get(column))
-        ]
-        roles = MUTUAL if kind.slug == "mob-violence" and two is not None and _same_type(codes) else kind.roles
-        agents: list[ox.NamedNode] = []
-        targets: list[ox.NamedNode] = []
-        participants: list[ox.NamedNode] = []
-        if roles == DIRECTED:
-            agents, targets = [one], [two] if two else []
-        elif roles == REVERSED:
-            agents, targets = ([two] if two else []), [one]
-        elif roles == LED:
-            agents, participants = [one], [two] if two else []
-        else:
-            participants = [one] + ([two] if two else [])
-        participants += [a for a in assoc if a not in agents and a not in targets]
-        if roles in (DIRECTED, REVERSED) and agents and targets:
-            names = f"{out.names.label(_agent_name(roles, actor1, actor2))} -> {out.names.label(_target_name(roles, actor1, actor2))}"
+        assoc1, assoc2 = (
+            [self._actor(out, name, "") for name in _names(row.get(column))] for column in ("assoc_actor_1", "assoc_actor_2")
+        )
+        civilians = bool(actor2) and inter_code(codes["inter2"], "inter2") == "7"
+        who = roles(kind.direction, [one], [two] if two else [], first_assoc=assoc1, second_assoc=assoc2,
+                    second_is_civilians=civilians)
+        if who.agents and who.targets:
+            label_of = {one: actor1, **({two: actor2} if two else {})}
+            names = f"{out.names.label(label_of[who.agents[0]])} -> {out.names.label(label_of[who.targets[0]])}"
         else:
             names = " / ".join(out.names.label(name) for name in (actor1, actor2) if name)
         levels = [fields.get(c, "") for c in ("country", "admin1", "admin2", "admin3", "location")]
@@ -405,18 +331,21 @@ class AcledFormat:
         event = out.event(
             f"acled-{slugify(ident)}",
             cls=kind.cls,
-            concept=kind.concept,
+            concept=kind.project_type,
             source=source,
-            start=start,
-            end=end,
+            start=day,
+            end=day,
+            possible=(earliest, latest),
             precision=precision,
             raw_precision=time_precision or None,
             source_id=ident,
             label=f"{kind.label}: {names} in {where}, {day.isoformat()}",
-            source_concept=node(resource_iri("concept", f"acled/{kind.slug}")),
-            agents=agents,
-            targets=targets,
-            participants=participants,
+            source_concept=node(resource_iri("concept", f"acled/{kind.code}")),
+            agents=who.agents,
+            targets=who.targets,
+            participants=who.participants,
+            side_a=who.side_a,
+            side_b=who.side_b,
             place=place,
             description=(row.get("notes") or "").strip() or None,
         )
@@ -443,22 +372,28 @@ class AcledFormat:
         return ident
 
     def _actor(self, out: RowQuads, name: str, code: str) -> ox.NamedNode:
-        """The actor, with the class of its first coding as a main actor in the file (see _main_actor_classes)."""
-        kind, collective = self._classes.get(NameIndex.label(name).lower()) or actor_kind(name, "", "")
+        """The actor, with the class and kind of its most frequent coding in the file (see _main_actor_codes)."""
+        main = self._codes.get(NameIndex.label(name).lower())
+        kind = actor_kinds_by_code().get(main) if main else None
+        cls, collective = actor_kind(name, main or "", "")
         code = code.strip()
         return out.actor(
-            name, kind=kind, code=f"ACLED-inter:{code}" if code not in ("", "0") else None, collective=collective
+            name, kind=cls, code=f"ACLED-inter:{code}" if code not in ("", "0") else None, collective=collective,
+            actor_kind=kind.slug if kind else None,
         )
 
 
-def _main_actor_classes(path: Path) -> dict[str, tuple[str, bool]]:
-    """Actor name (lowercased label) -> class, from the first row of the file naming it as actor1 or actor2.
+def _main_actor_codes(path: Path) -> dict[str, str]:
+    """Actor name (lowercased label) -> its most frequent inter code as actor1 or actor2 in the file
+    (ties: the lower code).
 
-    A pass over the file before the import, so that an actor's class does not depend on whether
-    the first row naming it has it as a main actor (with an inter code) or as an associated
-    actor (without one). Unreadable rows and bad codes are left to the import to report.
+    A pass over the file before the import, so that an actor's class and kind depend neither on
+    row order nor on whether a row names it as a main actor (with a code) or an associated one
+    (without). ACLED codes state forces abroad as 8 and at home as 1: Military Forces of Russia
+    (2000-) is 8 in 405 rows of the 2022 sample and 1 in 4, so it is external/other forces.
+    Unreadable rows and bad codes are left to the import to report.
     """
-    classes: dict[str, tuple[str, bool]] = {}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
@@ -472,17 +407,16 @@ def _main_actor_classes(path: Path) -> dict[str, tuple[str, bool]]:
                 for at, code_at in pairs:
                     if at >= len(record) or not (name := NameIndex.label(record[at])):
                         continue
-                    key = name.lower()
-                    if key in classes:
-                        continue
-                    code = record[code_at] if code_at is not None and code_at < len(record) else ""
+                    raw = record[code_at] if code_at is not None and code_at < len(record) else ""
                     try:
-                        classes[key] = actor_kind(name, code, "")
+                        code = inter_code(raw, "")
                     except RowError:
                         continue
+                    if code:
+                        counts[name.lower()][code] += 1
     except (OSError, UnicodeDecodeError, csv.Error):
         pass
-    return classes
+    return {name: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for name, c in counts.items()}
 
 
 def _check_fields(row: Row) -> dict[str, str]:
@@ -497,7 +431,7 @@ def _check_fields(row: Row) -> dict[str, str]:
     return {k: v.strip() for k, v in row.items()}
 
 
-def _sub_event_type(row: Row) -> SubEventType:
+def _sub_event_type(row: Row) -> Rule:
     raw = row["sub_event_type"].strip()
     slug = slugify(raw)
     kind = SUB_EVENT_TYPES.get(_SUB_EVENT_ALIASES.get(slug, slug))
@@ -506,19 +440,11 @@ def _sub_event_type(row: Row) -> SubEventType:
     event_type = row["event_type"].strip()
     if slugify(event_type) not in EVENT_TYPES:
         raise RowError("event_type", f"{event_type!r} is not an ACLED event type ({', '.join(EVENT_TYPES.values())})")
-    if slugify(event_type) != slugify(kind.event_type):
+    if slugify(event_type) != kind.parent:
         raise RowError(
-            "event_type", f"{event_type!r} does not fit sub-event type {raw!r} (which is {kind.event_type!r})"
+            "event_type", f"{event_type!r} does not fit sub-event type {raw!r} (which is {kind.parent_label!r})"
         )
     return kind
-
-
-def _agent_name(roles: str, actor1: str, actor2: str) -> str:
-    return actor2 if roles == REVERSED else actor1
-
-
-def _target_name(roles: str, actor1: str, actor2: str) -> str:
-    return actor1 if roles == REVERSED else actor2
 
 
 def _timestamp(raw: str) -> str:
@@ -532,12 +458,6 @@ def _timestamp(raw: str) -> str:
     except (ValueError, OverflowError, OSError):
         raise RowError("timestamp", f"{raw!r} is not a Unix time or ISO date-time") from None
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _same_type(codes: dict[str, str]) -> bool:
-    """Whether actor1 and actor2 have the same ACLED actor type (e.g. rioters against rioters)."""
-    one, two = (_INTER_LABELS.get(_inter_key(codes[c]), codes[c]) for c in ("inter1", "inter2"))
-    return bool(one) and one == two
 
 
 def _column(name: str) -> str:

@@ -6,20 +6,26 @@ Mapping of a row (column names as in the GED CSV):
   (the release-stable id string), ``ckg:sourceCode`` ``UCDP-conflict:<conflict_new_id>`` and
   ``UCDP-dyad:<dyad_new_id>``; conflict and dyad names go in ``dcterms:description``.
 - ``type_of_violence`` -> a UCDP concept ``concept/ucdp/state-based|non-state|one-sided`` as
-  ``ckg:sourceEventType`` (described once per import: prefLabel, notation, ``skos:closeMatch`` the
-  project concept), and the project concept as ``ckg:eventType``; all three are ``ckg:Attack``:
+  ``ckg:sourceEventType``; the ontology states on it (read through :mod:`kg.contract.codebooks`)
+  the project concept (``ckg:eventType``), the class (all three are ``ckg:Attack``), the direction
+  rule and the GED codebook reference:
 
-  - 1 state-based and 2 non-state -> ``concept/armed-clash``: the fighting is mutual, so both sides
-    are ``ckg:participant`` (no agent, no target: no ``ckg:attacked`` shortcut either);
+  - 1 state-based and 2 non-state -> ``concept/armed-clash``: two sides in mutual hostility,
+    ``side_a`` is ``ckg:sideA``, ``side_b`` ``ckg:sideB`` (also written as participants; no agent,
+    no target, so no ``ckg:attacked`` shortcut);
   - 3 one-sided violence -> ``concept/attack``: ``side_a`` is the ``ckg:agent``, ``side_b``
     (always ``Civilians``) the ``ckg:target``.
 
 - actors ``side_a`` / ``side_b`` keep their UCDP actor id as ``ckg:sourceCode "UCDP:<side_x_new_id>"``.
-  Kinds: ``Government of ...`` -> ``ckg:StateForce`` (UCDP's "government" is a warring party; what
-  fights in a GED event is the state's armed forces, and ``ckg:NationState`` is left to the state as
-  a diplomatic actor); ``Civilians`` -> ``ckg:Community``, collective (one actor, as in UCDP: id 1);
-  a side naming several groups (``"Fatah Halab, Jabhat Fateh al-Sham"``, one UCDP id) ->
-  ``ckg:Coalition``, collective; anything else -> ``ckg:ArmedGroup``.
+  Kinds (class, and ``ckg:actorKind``): ``Government of ...`` -> ``ckg:StateForce``, state forces
+  (UCDP's "government" is a warring party; what fights in a GED event is the state's armed forces,
+  and ``ckg:NationState`` is left to the state as a diplomatic actor); ``Civilians`` ->
+  ``ckg:Community``, collective, civilians, **scoped by the event's country** (``Civilians
+  (Syria)`` -> ``actor/civilians-syria``, the same actor as ACLED's; UCDP's one actor id 1 stays as
+  its ``ckg:sourceCode``), so civilians of different countries are never one actor; a side naming
+  several groups (``"Fatah Halab, Jabhat Fateh al-Sham"``, one UCDP id) -> ``ckg:Coalition``,
+  collective; anything else -> ``ckg:ArmedGroup``. UCDP does not separate rebels from militias,
+  so both are the kind armed group.
 - time ``date_start..date_end`` (inclusive; a time part such as `` 00:00:00`` is dropped);
   ``date_prec`` is kept verbatim as ``ckg:rawDatePrecision`` and mapped to ``ckg:datePrecision``:
   one day -> ``Day``; otherwise exactly one calendar month -> ``Month``, exactly one calendar year ->
@@ -43,12 +49,12 @@ record                     ``ckg:participant``           ``ckg:fatalities``
 =========================  ============================  ======================================
 ``<event>#deaths-a``       the side A actor              ``deaths_a``
 ``<event>#deaths-b``       the side B actor              ``deaths_b``
-``<event>#deaths-civilians``  ``actor/civilians``        ``deaths_civilians``
+``<event>#deaths-civilians``  ``actor/civilians-<country>`` ``deaths_civilians``
 ``<event>#deaths-unknown``    (none)                     ``deaths_unknown``
 =========================  ============================  ======================================
 
-The records have no ``rdf:type``: they are not events of their own, so event lists and counts do
-not see them (an RDFS reasoner would, through the domain of ``ckg:fatalities``, make them events:
+The records have no ``rdf:type`` and no ``ckg:eventType``: they are not events of their own, so
+event lists and counts (``kg actors`` counts typed events only) do not see them (an RDFS reasoner would, through the domain of ``ckg:fatalities``, make them events:
 parts of the event, which is what they are). Being ``<event>#...`` IRIs they follow their event when
 a re-import carries a vanished event over. In one-sided violence UCDP counts the victims as
 civilians (``deaths_b`` is 0), so "deaths by actor" sums ``ckg:fatalities`` of the records by
@@ -75,8 +81,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.base.errors import DataError
-from kg.base.namespaces import DCTERMS, SKOS, resource_iri, sub_iri
+from kg.base.namespaces import DCTERMS, resource_iri, sub_iri
 from kg.base.temporal import Precision
+from kg.contract.codebooks import Rule, dataset_rules, roles
 from kg.contract.emit import C, P, RowQuads, lit, node
 from kg.ingest.base import Row, RowError, read_csv_rows, row_point
 
@@ -96,12 +103,9 @@ REQUIRED = (
     "country", "latitude", "longitude", "best", "low", "high",
 )
 
-#: type_of_violence -> (UCDP concept slug, label, project concept, event class)
-VIOLENCE = {
-    "1": ("state-based", "state-based conflict", "armed-clash", "Attack"),
-    "2": ("non-state", "non-state conflict", "armed-clash", "Attack"),
-    "3": ("one-sided", "one-sided violence", "attack", "Attack"),
-}
+#: type_of_violence ("1", "2", "3") -> the rule of its UCDP concept in the ontology (``ucdp:`` concepts:
+#: project type, class, direction rule, violent flag, codebook reference), never repeated here.
+VIOLENCE: dict[str, Rule] = {rule.notation: rule for rule in dataset_rules("ucdp").values() if rule.notation}
 
 #: GED death columns -> (record fragment, record label, short name in the description)
 DEATHS = (
@@ -175,7 +179,7 @@ class UcdpFormat:
         violence = _value(row, "type_of_violence")
         if violence not in VIOLENCE:
             raise RowError("type_of_violence", f"{violence!r} is not a UCDP type of violence: use 1 (state-based), 2 (non-state) or 3 (one-sided)")
-        kind_slug, kind_label, concept, cls = VIOLENCE[violence]
+        rule = VIOLENCE[violence]
         start, end, precision = span(_value(row, "date_start"), _value(row, "date_end"), _value(row, "date_prec"))
         best, low, high = (_count(row, column, required=True) for column in ("best", "low", "high"))
         deaths = {column: _count(row, column, required=False) for column, *_ in DEATHS}
@@ -190,21 +194,19 @@ class UcdpFormat:
             raise RowError("country", "empty")
         self._seen.add(ident)
 
-        side_a = _actor(out, side_a_name, _value(row, "side_a_new_id"))
-        side_b = _actor(out, side_b_name, _value(row, "side_b_new_id"))
+        side_a = _actor(out, side_a_name, _value(row, "side_a_new_id"), country)
+        side_b = _actor(out, side_b_name, _value(row, "side_b_new_id"), country)
         place = _place(out, row, country, lat, lon)
-        source_concept = _violence_concept(out, violence)
-        roles: dict[str, list[ox.NamedNode]] = (
-            {"agents": [side_a], "targets": [side_b]} if violence == "3" else {"participants": [side_a, side_b]}
-        )
+        source_concept = node(resource_iri("concept", f"ucdp/{rule.code}"))
+        who = roles(rule.direction, [side_a], [side_b])
         where = _value(row, "where_coordinates") or _value(row, "adm_1") or country
         when = start.isoformat() if start == end else f"{start.isoformat()}..{end.isoformat()}"
         event = out.event(
-            f"ucdp-ged-{ident}", cls=cls, concept=concept, source=source, start=start, end=end,
+            f"ucdp-ged-{ident}", cls=rule.cls, concept=rule.project_type, source=source, start=start, end=end,
             precision=precision, raw_precision=_value(row, "date_prec"), source_id=ident,
-            label=f"UCDP {kind_slug}: {out.names.label(side_a_name)} - {out.names.label(side_b_name)}, {where}, {when}",
-            source_concept=source_concept, place=place, description=_description(row, kind_label, best, low, high, deaths),
-            **roles,
+            label=f"UCDP {rule.code}: {out.names.label(side_a_name)} - {out.names.label(side_b_name)}, {where}, {when}",
+            source_concept=source_concept, place=place, description=_description(row, rule.label, best, low, high, deaths),
+            agents=who.agents, targets=who.targets, participants=who.participants, side_a=who.side_a, side_b=who.side_b,
         )
         out.add(event, C["fatalities"], lit(best, "integer"))
         out.add(event, C["fatalitiesLow"], lit(low, "integer"))
@@ -226,7 +228,7 @@ class UcdpFormat:
                 out.add(record, C["participant"], actor)
                 label = f"{label} ({out.names.label(name)})"
             elif column == "deaths_civilians":
-                out.add(record, C["participant"], _actor(out, "Civilians", None))
+                out.add(record, C["participant"], _actor(out, "Civilians", None, country))
             out.add(record, P["label"], lit(f"{label} in UCDP GED event {ident}", lang="en"))
             out.add(record, C["fatalities"], lit(deaths[column], "integer"))
 
@@ -285,17 +287,22 @@ def _count(row: Row, column: str, *, required: bool) -> int | None:
     return int(float(raw)) if "." in raw else int(raw)
 
 
-def _actor(out: RowQuads, name: str, ucdp_id: str | None) -> ox.NamedNode:
+def _actor(out: RowQuads, name: str, ucdp_id: str | None, country: str) -> ox.NamedNode:
+    """A side as an actor. UCDP's one generic actor, ``Civilians`` (id 1), is scoped by the event's
+    country (``Civilians (Syria)``, the same actor as ACLED's), so civilians are never one actor
+    across continents."""
     label = out.names.label(name)
     if label.startswith("Government of") and "," not in label:
-        kind, collective = "StateForce", False
+        kind, collective, actor_kind = "StateForce", False, "state-forces"
     elif label.lower() == "civilians":
-        kind, collective = "Community", True
+        kind, collective, actor_kind = "Community", True, "civilians"
+        name = f"Civilians ({country})"
     elif "," in label:
-        kind, collective = "Coalition", True
+        kind, collective, actor_kind = "Coalition", True, "armed-group"
     else:
-        kind, collective = "ArmedGroup", False
-    return out.actor(name, kind=kind, code=f"UCDP:{ucdp_id}" if ucdp_id else None, collective=collective)
+        kind, collective, actor_kind = "ArmedGroup", False, "armed-group"
+    return out.actor(name, kind=kind, code=f"UCDP:{ucdp_id}" if ucdp_id else None, collective=collective,
+                     actor_kind=actor_kind)
 
 
 def _place(out: RowQuads, row: Row, country: str, lat: float | None, lon: float | None) -> ox.NamedNode | None:
@@ -308,24 +315,6 @@ def _place(out: RowQuads, row: Row, country: str, lat: float | None, lon: float 
         if name and not (levels and levels[-1][1].lower() == name.lower()):
             levels.append((kind, name))
     return out.place(levels, lat=lat, lon=lon, raw_precision=_value(row, "where_prec") or None)
-
-
-def _violence_concept(out: RowQuads, violence: str) -> ox.NamedNode:
-    slug, label, concept, _ = VIOLENCE[violence]
-    iri = node(resource_iri("concept", f"ucdp/{slug}"))
-    if iri.value not in out.described:
-        out.described.add(iri.value)
-        scheme = node(resource_iri("concept", "ucdp"))
-        if scheme.value not in out.described:
-            out.described.add(scheme.value)
-            out.add(scheme, P["type"], node(SKOS.ConceptScheme))
-            out.add(scheme, P["prefLabel"], lit("UCDP GED types of violence", lang="en"))
-        out.add(iri, P["type"], node(SKOS.Concept))
-        out.add(iri, P["prefLabel"], lit(label, lang="en"))
-        out.add(iri, node(SKOS.notation), lit(violence))
-        out.add(iri, node(SKOS.inScheme), scheme)
-        out.add(iri, node(SKOS.closeMatch), node(resource_iri("concept", concept)))
-    return iri
 
 
 def _description(row: Row, kind: str, best: int | None, low: int | None, high: int | None, deaths: dict[str, int | None]) -> str:
