@@ -21,29 +21,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.base.resources import ontology_dir
+from kg.contract.codebooks import dataset_rules
 
-#: CAMEO root code -> (project event-type concept, ckg class). Signs come from the concepts.
+#: CAMEO root code -> (project event-type concept, ckg class), from the ``cameo:`` root concepts of the
+#: ontology (``ckg:projectType``, ``ckg:projectClass``; CAMEO events are directed, source -> target).
+#: Signs come from the concepts.
 ROOT_CONCEPTS: dict[str, tuple[str, str]] = {
-    "01": ("statement", "Statement"),
-    "02": ("statement", "Statement"),  # make an appeal or request
-    "03": ("support", "Event"),  # express intent to cooperate
-    "04": ("meeting", "Meeting"),  # consult
-    "05": ("support", "Event"),  # engage in diplomatic cooperation
-    "06": ("support", "Event"),  # engage in material cooperation
-    "07": ("support", "Event"),  # provide aid
-    "08": ("concession", "Event"),  # yield
-    "09": ("other", "Event"),  # investigate
-    "10": ("verbal-conflict", "Statement"),  # demand
-    "11": ("verbal-conflict", "Statement"),  # disapprove
-    "12": ("verbal-conflict", "Statement"),  # reject
-    "13": ("verbal-conflict", "Statement"),  # threaten
-    "14": ("protest", "Event"),
-    "15": ("coercion", "Event"),  # exhibit force posture
-    "16": ("coercion", "Event"),  # reduce relations
-    "17": ("coercion", "Event"),  # coerce
-    "18": ("attack", "Attack"),  # assault
-    "19": ("armed-clash", "Attack"),  # fight
-    "20": ("attack", "Attack"),  # unconventional mass violence
+    code: (rule.project_type, rule.cls) for code, rule in sorted(dataset_rules("cameo").items()) if len(code) == 2
 }
 
 _NOISE = re.compile(r"\b(not specified below|not spec below|such as [^)]*|e g)\b")
