@@ -37,6 +37,9 @@ COMMANDS: dict[str, LazyCommand] = {
         "Build the seed report into the store, summarize it, run saved queries, write exports and views.",
     ),
     "diff": LazyCommand("kg.cli.time_cmd:diff_command", "What changed in the actor network from --from to --to (inclusive)."),
+    "draft": LazyCommand(
+        "kg.cli.draft_cmd:draft_command", "Draft the events, states, actors and places of a report's text for review."
+    ),
     "events": LazyCommand(
         "kg.cli.lookups_cmd:events_command",
         "List events in date order, filtered by actor, type, window, valid time and record time.",

@@ -57,7 +57,8 @@ WHERE {
   FILTER(!BOUND(?wantClass) || ?cls = ?wantClass)
   OPTIONAL { ?actor ckg:wikidataId ?qid }
   OPTIONAL { ?actor skos:altLabel ?alias }
-  OPTIONAL { ?event ckg:agent|ckg:target|ckg:participant ?actor }
+  # events only: a UCDP per-side death record (<event>#deaths-a) names its actor but is no event
+  OPTIONAL { ?event ckg:agent|ckg:target|ckg:participant ?actor ; ckg:eventType ?anyType }
 }
 GROUP BY ?actor
 ORDER BY DESC(?events) ?label
@@ -124,7 +125,8 @@ def events(
 
 
 def actors(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # noqa: A002
-    """Actors with their class, Wikidata id, aliases and number of events, busiest first."""
+    """Actors with their class, Wikidata id, aliases and number of events (in any role; sides are
+    participants too), busiest first."""
     params = {}
     if type:
         if type not in ACTOR_KINDS:
