@@ -52,15 +52,26 @@ COMMANDS: dict[str, LazyCommand] = {
     "import": LazyCommand(
         "kg.cli.import_cmd:import_command", "Import dataset files, each into its own named graph, all or nothing per file."
     ),
+    "map": LazyCommand(
+        "kg.cli.sources_cmd:map_command", "Apply an actor mapping file: which dataset actors are the same actor (YAML or CSV)."
+    ),
     "query": LazyCommand(
         "kg.cli.query_cmd:query_command", "Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the union of all graphs."
     ),
     "reconcile": LazyCommand(
         "kg.cli.reconcile_cmd:reconcile_command", "Propose ckg:sameEventAs links between events reported by different sources."
     ),
+    "remove": LazyCommand(
+        "kg.cli.sources_cmd:remove_command",
+        "Remove one imported source (or the actor mapping) from the store, in one transaction.",
+    ),
     "serve": LazyCommand(
         "kg.cli.serve_cmd:serve_command",
         "Serve the store: SPARQL 1.1 endpoint at /sparql, resource pages at /id/..., a query page at /.",
+    ),
+    "sources": LazyCommand(
+        "kg.cli.sources_cmd:sources_command",
+        "List the sources in the store: curated reports, imported files and the actor mapping.",
     ),
     "timeline": LazyCommand("kg.cli.time_cmd:timeline_command", "The chronological story: one line per event or state change."),
     "viz": LazyCommand("kg.cli.viz_cmd:viz_group", "Write interactive views as single HTML files that work offline."),

@@ -12,6 +12,7 @@ from kg.cli.base import pass_writable_kg
 from kg.contract.ontology import ensure_ontology
 from kg.ingest import FORMATS, get_format
 from kg.ingest.base import import_file
+from kg.ingest.identity import apply_mapping
 from kg.store.graph import KnowledgeGraph
 
 
@@ -20,6 +21,10 @@ from kg.store.graph import KnowledgeGraph
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--source-id", metavar="ID", help="Names the source and its graph (default: FORMAT-<file name>).")
 @click.option("--skip-bad-rows", is_flag=True, help="Write bad rows to FILE.rejects.tsv and import the rest.")
+@click.option("--replace", is_flag=True, help="The file's content is already in the store under another source id: replace that source.")
+@click.option("--as-new", is_flag=True, help="The file's content is already in the store under another source id: keep both.")
+@click.option("--actors", "actors", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="MAPPING",
+              help="Apply this actor mapping file (YAML or CSV, see `kg map`) after the import.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--epoch", metavar="DATE", help="ICEWS id files: the day their time counts from.")
 @click.option("--time-unit", type=click.Choice(["date", "hours", "days", "days-from-1"]), default="date", show_default=True, help="ICEWS: what the time column holds.")
@@ -30,6 +35,9 @@ def import_command(
     files: tuple[Path, ...],
     source_id: str | None,
     skip_bad_rows: bool,
+    replace: bool,
+    as_new: bool,
+    actors: Path | None,
     quiet: bool,
     epoch: str | None,
     time_unit: str,
@@ -38,7 +46,9 @@ def import_command(
 
     A malformed row stops that file's import with FILE:LINE: COLUMN: PROBLEM and leaves the
     store unchanged (or, with --skip-bad-rows, goes to a reject file). Importing the
-    same file again changes nothing; a newer export of the same source updates it.
+    same file again changes nothing; a newer export of the same source updates it. A file
+    whose content (checksum or dataset event ids) is already in the store under another source
+    id is refused unless --replace or --as-new says what you want.
 
     Example: kg import acled acled-2022-syria.csv
     """
@@ -53,7 +63,11 @@ def import_command(
         importer = get_format(fmt, **options)
         if show:
             with click.progressbar(length=0, label=path.name, file=sys.stderr, show_pos=True) as bar:
-                report = import_file(kg, importer, path, source_id=source_id, skip_bad_rows=skip_bad_rows, progress=bar.update)
+                report = import_file(kg, importer, path, source_id=source_id, skip_bad_rows=skip_bad_rows,
+                                     progress=bar.update, replace=replace, as_new=as_new)
         else:
-            report = import_file(kg, importer, path, source_id=source_id, skip_bad_rows=skip_bad_rows)
+            report = import_file(kg, importer, path, source_id=source_id, skip_bad_rows=skip_bad_rows,
+                                 replace=replace, as_new=as_new)
         click.echo(report.summary())
+    if actors is not None:
+        click.echo(apply_mapping(kg, actors).summary())
