@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from kg.server.describe import service_description_response, void_response
 from kg.server.executor import ProcessExecutor, ThreadExecutor
-from kg.server.pages import ontology_page, query_page, resource_page
+from kg.server.pages import editor_page, ontology_page, query_page, resource_page, static_file
 from kg.server.requests import (
     HTTPError,
     Operation,
@@ -46,7 +46,8 @@ audit = logging.getLogger("kg.server.audit")
 MAX_FAILURES = 5
 FAILURE_WINDOW = 60.0
 
-#: Pages allow no script at all and load nothing from elsewhere.
+#: Pages allow no script at all and load nothing from elsewhere (the editor at ``/`` allows this
+#: server's own scripts: ``kg.server.editor.EDITOR_CSP``).
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 
@@ -248,7 +249,8 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     routes = [
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"]),
         Route("/sparql/", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"]),
-        Route("/", handler(query_page), methods=["GET", "HEAD"]),
+        Route("/", handler(editor_page), methods=["GET", "HEAD"]),
+        Route("/static/{name:path}", handler(static_file), methods=["GET", "HEAD"]),
         Route("/query", handler(query_page), methods=["GET", "HEAD"]),
         Route("/.well-known/void", handler(void_response), methods=["GET", "HEAD"]),
         Route("/ontology", handler(ontology_page), methods=["GET", "HEAD"]),

@@ -54,6 +54,28 @@ async def ontology_page(server: Server, request: Request) -> Response:
     return answer_response(answer, request, {"Vary": "Accept"})
 
 
+async def editor_page(server: Server, request: Request) -> Response:
+    """The SPARQL editor (YASGUI) at ``/``: built once per store generation, with its own CSP."""
+    from kg.server.editor import EDITOR_CSP
+
+    answer = await server.cached(("editor",), Job("", task="editor", limits=server.limits()))
+    return answer_response(answer, request, {"Content-Security-Policy": EDITOR_CSP})
+
+
+async def static_file(server: Server, request: Request) -> Response:
+    """The editor's scripts and styles (a fixed list of package files, see :data:`kg.server.editor.ASSETS`)."""
+    from kg.server.editor import asset
+
+    found = asset(request.path_params["name"])
+    if found is None:
+        raise HTTPError(404, "no such file")
+    body, media, etag = found
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body if request.method != "HEAD" else b"", media_type=media, headers=headers)
+
+
 async def query_page(server: Server, request: Request) -> Response:
     params = request.query_params
     text = params.get("query") or ""

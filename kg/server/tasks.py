@@ -6,12 +6,13 @@ import time
 
 import pyoxigraph as ox
 
+from kg.server.editor import editor
 from kg.server.render import TASKS as PAGES
 from kg.server.work import Answer, Failed, Job, error, run_query, run_update
 from kg.sparql.checks import Refused
 from kg.sparql.formats import NotAcceptable
 
-TASKS = {"query": run_query, "update": run_update, **PAGES}
+TASKS = {"query": run_query, "update": run_update, "editor": editor, **PAGES}
 
 
 def execute(store: ox.Store, job: Job) -> Answer:
