@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
+from kg.base.errors import DataError
 from kg.base.tables import ROW_FORMATS, format_rows
-from kg.base.temporal import Match
+from kg.base.temporal import Match, TimeSpan
 
 FORMAT_HELP = (
     "table: aligned columns; csv, tsv: full values, a text cell starting with = + - @ gets a leading ' "
@@ -41,10 +42,23 @@ def echo_rows(
         click.echo(text.rstrip("\n"))
 
 
+#: The parameter names of window ends: ``--to 2022-03`` is the last day of March, ``--from 2022-03`` the first.
+_PERIOD_ENDS = ("end",)
+
+
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    """Click callback: ``YYYY-MM-DD`` -> ``date``; a clear usage error otherwise."""
+    """Click callback: ``YYYY-MM-DD`` -> ``date``; for a window's bounds also a month
+    (``2022-03``) or a year (``2022``): its first day for ``--from``, its last for ``--to``.
+    A clear usage error otherwise."""
     if value is None:
         return None
+    if param.name in ("start", *_PERIOD_ENDS):
+        try:
+            span = TimeSpan.parse(value)
+        except DataError:
+            raise click.BadParameter(
+                f"{value!r} is not a date: write YYYY-MM-DD, a month YYYY-MM or a year YYYY, e.g. 2022-03") from None
+        return span.end if param.name in _PERIOD_ENDS else span.start
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -52,7 +66,15 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def date_option(*names: str, help: str) -> Callable[[Any], Any]:  # noqa: A002
-    return click.option(*names, callback=parse_date, metavar="DATE", help=help)
+    """A date option; ``--from``/``--to`` (``start``/``end``) also take a month or a year."""
+    metavar = "DATE" if names[-1] not in ("start", *_PERIOD_ENDS) else "DATE|YYYY-MM|YYYY"
+    return click.option(*names, callback=parse_date, metavar=metavar, help=help)
+
+
+place_option = click.option(
+    "--place", metavar="PLACE",
+    help="Only events at this place or inside it (ckg:within): a place id, label or ISO 3166 code (Syria, SY, SYR).",
+)
 
 
 as_of_option = date_option("--as-of", "as_of", help="Valid time: only what happened or held on this day.")

@@ -15,6 +15,9 @@ relation to another event or state.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+
+import pyoxigraph as ox
 
 from kg.base.errors import UsageError
 from kg.base.namespaces import CKG, is_slug, resource_iri
@@ -25,12 +28,16 @@ from kg.read.timeview import as_of_expr, fact_dates, window_filters, window_join
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
+#: The columns of :func:`events`, in order (the header of an empty result too).
+EVENT_COLUMNS = [
+    "event", "date", "end", "precision", "class", "type", "dataset_type", "label", "agents", "targets",
+    "participants", "side_a", "side_b", "fatalities", "country", "admin1", "places", "source",
+]
+
+# The events first, then their other columns by event (:data:`_COLUMNS`): an OPTIONAL is evaluated
+# over the whole store before it is joined, so nine of them cost seconds even for a few events.
 _EVENTS = """
-SELECT ?event ?date ?end ?precision ?class ?type ?label
-       (GROUP_CONCAT(DISTINCT ?agentLabel; SEPARATOR="; ") AS ?agents)
-       (GROUP_CONCAT(DISTINCT ?targetLabel; SEPARATOR="; ") AS ?targets)
-       (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="; ") AS ?places)
-       (SAMPLE(?sourceTitle) AS ?source)
+SELECT DISTINCT ?event ?date ?end ?precision ?class ?type ?label
 WHERE {
   %(anchor)s
   ?event a ?class ; ckg:datePrecision ?p ; rdfs:label ?label ; ckg:eventType ?type ;
@@ -38,14 +45,43 @@ WHERE {
   %(events)s
   %(dates)s
   BIND(LCASE(STRAFTER(STR(?p), "#")) AS ?precision)
-  OPTIONAL { ?sourceId dcterms:title ?sourceTitle }
-  OPTIONAL { ?event ckg:agent ?a . ?a rdfs:label ?agentLabel }
-  OPTIONAL { ?event ckg:target ?t . ?t rdfs:label ?targetLabel }
-  OPTIONAL { ?event ckg:place ?pl . ?pl rdfs:label ?placeLabel }
   %(filters)s
 }
-GROUP BY ?event ?date ?end ?precision ?class ?type ?label
 ORDER BY ?date ?event
+"""
+
+#: column -> the pattern binding its ``?value`` for ``?event`` (sides where an importer writes them)
+_COLUMNS = {
+    "dataset_type": "?event ckg:sourceEventType ?x . ?x skos:prefLabel ?value .",
+    "agents": "?event ckg:agent ?x . ?x rdfs:label ?value .",
+    "targets": "?event ckg:target ?x . ?x rdfs:label ?value .",
+    "participants": "?event ckg:participant ?x . ?x rdfs:label ?value .",
+    "side_a": "?event ckg:sideA ?x . ?x rdfs:label ?value .",
+    "side_b": "?event ckg:sideB ?x . ?x rdfs:label ?value .",
+    "fatalities": "?event ckg:fatalities ?value .",
+    "places": "?event ckg:place ?x . ?x rdfs:label ?value .",
+    "place_iris": "?event ckg:place ?value .",
+    "source": "?event prov:wasDerivedFrom ?x . ?x dcterms:title ?value .",
+}
+
+_ATTRIBUTES = """
+SELECT ?event ?column ?value WHERE {
+  VALUES ?event { %(events)s }
+  %(branches)s
+}
+"""
+
+_EVENT_BATCH = 500
+
+#: Every role that ties an actor to an event (``--actor`` finds the event through any of them).
+ACTOR_ROLES = "ckg:agent|ckg:target|ckg:participant|ckg:sideA|ckg:sideB"
+
+_CONCEPTS = """
+SELECT ?concept ?scheme ?label WHERE {
+  VALUES ?scheme { concept:event-types concept:acled concept:ucdp concept:cameo }
+  ?concept skos:inScheme ?scheme .
+  OPTIONAL { ?concept skos:prefLabel|skos:altLabel|skos:notation ?label }
+}
 """
 
 _ACTORS = """
@@ -70,6 +106,7 @@ def events(
     *,
     actor: str | None = None,
     type: str | None = None,  # noqa: A002 - mirrors the CLI option
+    place: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
     as_of: dt.date | None = None,
@@ -78,29 +115,35 @@ def events(
     relation: Allen | str | None = None,
     to_event: str | None = None,
 ) -> Result:
-    """Events in date order, filtered by actor (any role), class, window, valid and record time.
+    """Events in date order, filtered by actor (any role), type, place, window, valid and record time.
+
+    ``type`` is a project class (``Attack``), a project event type (``armed-clash``) or a
+    dataset's own type (:func:`event_type_pattern`); ``place`` an id, label or ISO code
+    (:func:`kg.read.places.resolve_place`). Columns: :data:`EVENT_COLUMNS` (``dataset_type``
+    is the dataset's own type, ``country`` and ``admin1`` come from the place's ``ckg:within``
+    chain).
 
     >>> import kg
     >>> graph = kg.open(":memory:"); _ = kg.build(graph)
     >>> [e["label"] for e in events(graph, actor="isis", type="Withdrawal").records()]
     ['ISIS continued withdrawal from Southern and Central Syria towards Eastern Syria']
 
-    :raises UsageError: unknown actor or class, a window ending before it starts, or a
+    :raises UsageError: unknown actor, type or place, a window ending before it starts, or a
         relation without its ``to_event`` (or the reverse).
     """
     mode = Match(mode)
     params, filters = window_filters(start, end, known_on=known_on, mode=mode)
-    # Joins first, so the engine starts from the actor's events or the window's days
+    # Joins first, so the engine starts from the actor's events, the place's or the window's days
     # instead of filtering every event.
     anchors = []
     if actor:
         params["actor"] = actor_iri(kg, actor)
-        anchors.append("?event ckg:agent|ckg:target|ckg:participant ?actor .")
-    if type:
-        if type not in EVENT_CLASSES:
-            raise UsageError(f"unknown event type {type!r}: use one of {', '.join(EVENT_CLASSES)}")
-        params["wantClass"] = CKG[type]
-        filters.append("FILTER(?class = ?wantClass)")
+        anchors.append(f"?event {ACTOR_ROLES} ?actor .")
+    if place:
+        from kg.read.places import resolve_place
+
+        anchors.append(resolve_place(kg, place).pattern("?event"))
+    type_pattern = event_type_pattern(kg, type) if type else ""
     if start or end:
         anchors.append(window_join(start, end))
     if as_of:
@@ -108,8 +151,8 @@ def events(
         filters.append(f"FILTER({as_of_expr(mode)})")
         if not (start or end):
             anchors.append(window_join(as_of, as_of))
-    if type and not anchors:  # nothing narrower to start from: the class, as a constant
-        anchors.append(f"?event a <{CKG[type]}> .")
+    if type_pattern:  # the type narrows what the anchors found; alone, it is the anchor
+        anchors.append(type_pattern)
     if (relation is None) != (to_event is None):
         raise UsageError("--relation and --to-event go together: e.g. --relation during --to-event IRI")
     if relation is not None and to_event is not None:
@@ -121,7 +164,95 @@ def events(
         "anchor": "\n  ".join(anchors), "events": one_of("?class", kg.subclasses("Event")),
         "dates": fact_dates(kg, "?event"), "filters": "\n  ".join(filters),
     }
-    return kg.query(query, params=params)
+    return _with_columns(kg, kg.query(query, params=params))
+
+
+def _with_columns(kg: KnowledgeGraph, result: Result) -> Result:
+    """The events of ``result`` with every column of :data:`EVENT_COLUMNS`: names joined by "; ",
+    ``country`` and ``admin1`` from their places' ``ckg:within`` chains."""
+    from kg.read.places import country_and_admin1
+
+    events = [row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)]
+    found: dict[str, dict[str, set[ox.NamedNode | ox.Literal]]] = {}
+    branches = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?column) }}' for name, pattern in _COLUMNS.items())
+    for i in range(0, len(events), _EVENT_BATCH):
+        values = " ".join(f"<{iri}>" for iri in events[i : i + _EVENT_BATCH])
+        raw = kg.query(_ATTRIBUTES % {"events": values, "branches": branches})
+        for event, column, value in raw.rows:
+            found.setdefault(event.value, {}).setdefault(column.value, set()).add(value)  # type: ignore[union-attr, arg-type]
+    places = {v.value for cols in found.values() for v in cols.get("place_iris", ())}
+    chains = country_and_admin1(kg, places)
+    rows = []
+    for row in result.rows:
+        values = dict(zip(result.variables, row))
+        columns = found.get(values["event"].value, {}) if values.get("event") is not None else {}
+        for name in _COLUMNS:
+            terms = columns.get(name, set())
+            if name == "fatalities" or name == "dataset_type":
+                values[name] = min(terms, key=str) if terms else None
+            elif name != "place_iris":
+                values[name] = ox.Literal("; ".join(sorted(t.value for t in terms))) if terms else None
+        where = [chains.get(t.value, ("", "")) for t in columns.get("place_iris", set())]
+        for key, index in (("country", 0), ("admin1", 1)):
+            names = sorted({w[index] for w in where if w[index]})
+            values[key] = ox.Literal("; ".join(names)) if names else None
+        rows.append(tuple(values.get(v) for v in EVENT_COLUMNS))
+    return Result("select", variables=list(EVENT_COLUMNS), rows=rows)
+
+
+def event_type_pattern(kg: KnowledgeGraph, name: str) -> str:
+    """SPARQL keeping the events (``?event``) of a type given as
+
+    - a project class: ``Attack``, ``Withdrawal`` (:data:`~kg.contract.model.EVENT_CLASSES`);
+    - a project event type, by slug or label: ``armed-clash``, ``armed clash``;
+    - a dataset's own type, by label or code, with the types below it: ACLED event and
+      sub-event types (``Battles``, ``Armed clash``), UCDP types of violence (``state-based``,
+      ``one-sided violence``), CAMEO codes and labels (``19``, ``190``, ``Use conventional
+      military force``). ``acled/attack``, ``ucdp/...``, ``cameo/...`` pick one scheme's type
+      when a name is used by several.
+
+    :raises UsageError: a name that is none of these (the message suggests near ones).
+    """
+    text = " ".join(name.split())
+    if text in EVENT_CLASSES:
+        return f"?event a <{CKG[text]}> ."
+    concepts = _concepts_named(kg, text)
+    if not concepts:
+        raise UsageError(_unknown_type(kg, text))
+    values = " ".join(f"<{iri}>" for iri in concepts)
+    return (f"{{ SELECT DISTINCT ?event WHERE {{ VALUES ?_wantType {{ {values} }} "
+            f"?_type skos:broader* ?_wantType . ?event ckg:sourceEventType|ckg:eventType ?_type }} }}")
+
+
+def _concept_index(kg: KnowledgeGraph) -> list[tuple[str, str, set[str]]]:
+    """(concept IRI, scheme slug, the names it answers to, folded) of every event-type concept."""
+    names: dict[str, tuple[str, set[str]]] = {}
+    for row in kg.query(_CONCEPTS).records():
+        concept, scheme = row["concept"], row["scheme"].rsplit("/", 1)[-1]
+        local = concept.split("/id/concept/", 1)[-1]
+        entry = names.setdefault(concept, (scheme, {local.lower(), local.rsplit("/", 1)[-1].lower()}))
+        if row.get("label"):
+            entry[1].add(" ".join(str(row["label"]).split()).lower())
+    return [(iri, scheme, folded) for iri, (scheme, folded) in sorted(names.items())]
+
+
+def _concepts_named(kg: KnowledgeGraph, text: str) -> list[str]:
+    """Concepts answering to ``text``: a scheme-qualified id alone; else the project's types if
+    any answer, else every dataset type that does."""
+    folded = text.lower()
+    index = _concept_index(kg)
+    if "/" in folded and folded.split("/", 1)[0] in ("acled", "ucdp", "cameo"):
+        return [iri for iri, _, names in index if folded in names and iri.endswith(folded)]
+    project = [iri for iri, scheme, names in index if scheme == "event-types" and folded in names]
+    return project or [iri for iri, _, names in index if folded in names]
+
+
+def _unknown_type(kg: KnowledgeGraph, text: str) -> str:
+    names = sorted({n for _, _, found in _concept_index(kg) for n in found if "/" not in n} | set(EVENT_CLASSES))
+    close = difflib.get_close_matches(text.lower(), [n.lower() for n in names], n=3, cutoff=0.7)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return (f"unknown event type {text!r}: give a class ({', '.join(EVENT_CLASSES)}), a project type "
+            f"(armed-clash), or a dataset's type (ACLED 'Armed clash', UCDP 'state-based', CAMEO '190').{hint}")
 
 
 def actors(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # noqa: A002
@@ -135,14 +266,78 @@ def actors(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # noqa: A
     return kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor"))}, params=params)
 
 
-def actor_iri(kg: KnowledgeGraph, slug: str) -> str:
-    """The IRI of an existing actor; a clear error for a malformed or unknown slug."""
-    if not is_slug(slug):
-        raise UsageError(f"invalid actor id {slug!r}: use a slug such as 'isis' (see kg actors)")
-    iri = resource_iri("actor", slug)
-    if not kg.query(f"ASK {{ {is_a(kg, '?actor', 'Actor')} }}", params={"actor": iri}).boolean:
-        raise UsageError(f"unknown actor {slug!r}: run 'kg actors' to list the actor ids")
-    return iri
+_ACTOR_BY_NAME = """
+SELECT DISTINCT ?actor WHERE {
+  VALUES ?name { %(names)s }
+  ?actor rdfs:label|skos:altLabel ?name ; a ?class . %(classes)s
+}
+"""
+
+_ACTOR_NAMES = """
+SELECT ?actor ?name WHERE {
+  VALUES ?class { %(classes)s }
+  ?actor a ?class ; rdfs:label|skos:altLabel ?name .
+}
+"""
+
+
+def actor_iri(kg: KnowledgeGraph, name: str) -> str:
+    """The IRI of an existing actor given by id (``isis``, ``actor:isis`` or the IRI) or by its exact
+    label or alias in any case (``Islamic State (Syria)``), when that names one actor.
+
+    :raises UsageError: no such actor (the message suggests near ids, labels and aliases) or a
+        label shared by several actors (the message lists their ids).
+    """
+    text = " ".join(str(name).split())
+    slug = text.rsplit("/id/actor/", 1)[-1].removeprefix("actor:")
+    classes = is_a(kg, "?actor", "Actor")
+    if is_slug(slug):
+        iri = resource_iri("actor", slug)
+        if kg.query(f"ASK {{ {classes} }}", params={"actor": iri}).boolean:
+            return iri
+    names = " ".join(_literal(n) for n in sorted({text, text.lower(), text.title()}))
+    found = sorted(row["actor"] for row in kg.query(
+        _ACTOR_BY_NAME % {"names": names, "classes": one_of("?class", kg.subclasses("Actor"))}).records())
+    if not found:  # any case and spacing: a scan of every actor name
+        names = _actor_names(kg)
+        wanted = text.lower()
+        found = sorted({iri for iri, label in names if label.lower() == wanted})
+    else:
+        names = []
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        ids = ", ".join(f.rsplit("/", 1)[-1] for f in found)
+        raise UsageError(f"{text!r} names {len(found)} actors: give one id ({ids})")
+    raise UsageError(_unknown_actor(text, names))
+
+
+def _actor_names(kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    """(actor IRI, label or alias with spaces normalised) of every actor."""
+    query = _ACTOR_NAMES % {"classes": " ".join(f"<{c}>" for c in kg.subclasses("Actor"))}
+    return [(row["actor"], " ".join(str(row["name"]).split())) for row in kg.query(query).records()]
+
+
+def _unknown_actor(text: str, names: list[tuple[str, str]]) -> str:
+    """"unknown actor ...; did you mean ...?" from ids, labels and aliases (difflib), case folded."""
+    candidates: dict[str, str] = {}  # folded id, label or alias -> actor id
+    shown_as: dict[str, str] = {}  # actor id -> "Label (id)"
+    for iri, label in names:
+        slug = iri.rsplit("/", 1)[-1]
+        candidates.setdefault(slug, slug)
+        candidates.setdefault(label.lower(), slug)
+        shown_as.setdefault(slug, f"{label} ({slug})" if label.lower() != slug else slug)
+    wanted = text.lower()
+    close = difflib.get_close_matches(wanted, list(candidates), n=8, cutoff=0.6)
+    close += sorted(k for k in candidates if wanted in k and k not in close)
+    shown = list(dict.fromkeys(shown_as[candidates[c]] for c in close))[:4]
+    hint = f"; did you mean {', '.join(shown)}?" if shown else ""
+    return f"unknown actor {text!r}: give an actor id or its exact label (kg actors --search TEXT finds them){hint}"
+
+
+def _literal(text: str) -> str:
+    """A plain literal in N-Triples syntax (escaped by the engine): never query syntax."""
+    return str(ox.Literal(text))
 
 
 def fact_iri(kg: KnowledgeGraph, ref: str) -> str:
