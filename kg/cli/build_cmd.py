@@ -13,8 +13,10 @@ from kg.store.graph import KnowledgeGraph
 
 @click.command("build")
 @click.argument("data_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--include-drafts", is_flag=True,
+              help="Also build records still marked for review by kg draft; they get bibo:status draft in the graph.")
 @pass_writable_kg
-def build_command(kg: KnowledgeGraph, data_dir: Path | None) -> None:
+def build_command(kg: KnowledgeGraph, data_dir: Path | None, include_drafts: bool) -> None:
     """Build the curated data (default: the packaged seed data) into the store.
 
     Validates everything (YAML, ids, dates, quotes, SHACL) before writing; on any
@@ -22,7 +24,7 @@ def build_command(kg: KnowledgeGraph, data_dir: Path | None) -> None:
 
     Example: kg build ./data
     """
-    report = build(kg, data_dir)
+    report = build(kg, data_dir, include_drafts=include_drafts)
     click.echo(
         f"Built {report.events} events, {report.states} state{'' if report.states == 1 else 's'}, {report.actors} actors, "
         f"{report.places} places from {report.sources} source(s); "

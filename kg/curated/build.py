@@ -52,6 +52,10 @@ from kg.store.graph import KnowledgeGraph
 log = logging.getLogger(__name__)
 
 EVENT_TYPE_SCHEME = resource_iri("concept", "event-types")
+#: a record built with ``include_drafts`` while still marked for review carries
+#: ``bibo:status <http://purl.org/ontology/bibo/status/draft>`` (filter drafts out with FILTER NOT EXISTS)
+REVIEW_STATUS = URIRef("http://purl.org/ontology/bibo/status")
+DRAFT_STATUS = URIRef("http://purl.org/ontology/bibo/status/draft")
 
 # SHACL result path -> the YAML field a curator edits.
 _YAML_FIELDS = {
@@ -97,7 +101,22 @@ def to_dataset(data: CuratedData) -> Dataset:
     for retraction in data.retractions:
         issued = data.sources[retraction.source].issued
         _add(dataset.graph(graph_iri("source", retraction.source)), retraction_triples(retraction, issued))
+    _mark_drafts(dataset, data)
     return dataset
+
+
+def _mark_drafts(dataset: Dataset, data: CuratedData) -> None:
+    """Records built while still marked for review get a draft status a query can filter on."""
+    for kind, slug in sorted(data.drafts):
+        if kind == "event" and slug in data.events:
+            graph = dataset.graph(graph_iri("source", data.events[slug].source))
+        elif kind == "state" and slug in data.states:
+            graph = dataset.graph(graph_iri("source", data.states[slug].source))
+        elif kind in ("actor", "place"):
+            graph = dataset.graph(REGISTRY_GRAPH)
+        else:
+            continue
+        graph.add((resource_iri(kind, slug), REVIEW_STATUS, DRAFT_STATUS))
 
 
 def _add(graph: Graph, triples: Iterable[tuple[Node, Node, Node]]) -> None:
@@ -144,15 +163,22 @@ def _origin_of(focus: Node | None, data: CuratedData | None):  # type: ignore[no
     return data.origins.get(found) if found else None
 
 
-def build(kg: KnowledgeGraph, data_dir: Path | None = None, *, ontology: Path | None = None) -> BuildReport:
+def build(
+    kg: KnowledgeGraph, data_dir: Path | None = None, *, ontology: Path | None = None, include_drafts: bool = False
+) -> BuildReport:
     """Build the curated data into ``kg``, replacing what an earlier build wrote.
+
+    Records still marked for review by ``kg draft`` are refused unless ``include_drafts``; then
+    they are built with ``bibo:status <http://purl.org/ontology/bibo/status/draft>``.
 
     :raises DataError: bad YAML, unknown id, impossible date or quote not in the source.
     :raises ValidationError: the graph violates a SHACL shape. The store is untouched.
     """
     onto = load_ontology(ontology)
     shapes = load_shapes(ontology)
-    data = load_curated(Path(data_dir) if data_dir else default_data_dir(), concepts=event_type_slugs(onto))
+    data = load_curated(
+        Path(data_dir) if data_dir else default_data_dir(), concepts=event_type_slugs(onto), include_drafts=include_drafts
+    )
     dataset = to_dataset(data)
     validate(dataset, onto, shapes, data)
 

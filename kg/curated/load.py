@@ -40,12 +40,21 @@ class CuratedData:
     retractions: list[Retraction]
     #: (kind, slug) -> the YAML mapping it came from, to point errors found later at file:line.
     origins: dict[tuple[str, str], LineDict]
+    #: (kind, slug) of records still marked for review (a ``draft:`` mapping); only with include_drafts
+    drafts: frozenset[tuple[str, str]] = frozenset()
 
 
-def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData:
+#: the key whose presence marks a record as an unreviewed draft (written by ``kg draft``)
+DRAFT_MARKER = "draft"
+
+
+def load_curated(root: Path, *, concepts: set[str] | None = None, include_drafts: bool = False) -> CuratedData:
     """Load and cross-check a curated data folder.
 
     ``concepts`` are the allowed event-type slugs (from the ontology); ``None`` skips that check.
+    Records still marked for review (a ``draft:`` mapping, see ``kg draft``) are refused unless
+    ``include_drafts``; then they load and are listed in :attr:`CuratedData.drafts`. An events file
+    may also hold ``actors:`` and ``places:`` that its draft proposed; they join the registries.
 
     :raises DataError: on the first problem, naming file, line and field.
     """
@@ -62,9 +71,6 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
             raise meta.error("id", f"duplicate source id {source.slug!r}")
         sources[source.slug] = source
         origins_sources[source.slug] = meta
-        for publisher in source.publishers:
-            if publisher not in actors:
-                raise meta.error("publishers", f"unknown actor id {publisher!r}: add it to actors.yaml")
     _check_registry_refs(actors, actor_records, places, place_records)
     origins: dict[tuple[str, str], LineDict] = {}
     origins.update({("actor", slug): rec for slug, rec in actor_records.items()})
@@ -74,8 +80,34 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
     states: dict[str, State] = {}
     retractions: list[tuple[LineDict, Retraction]] = []
     pending: list[tuple[LineDict, str, Event | State]] = []
-    for path in sorted((root / "events").glob("*.yaml")):
-        doc = _mapping(load_yaml(path), path)
+    drafts: set[tuple[str, str]] = set()
+    documents = [(path, _mapping(load_yaml(path), path)) for path in sorted((root / "events").glob("*.yaml"))]
+    for path, doc in documents:
+        for key, kind in (("events", "event"), ("states", "state"), ("actors", "actor"), ("places", "place"),
+                          ("retractions", "retraction")):
+            for record in _records(doc, key, path):
+                if DRAFT_MARKER in record:
+                    if not include_drafts:
+                        raise record.error(
+                            DRAFT_MARKER,
+                            f"{kind} {record.get('id')!r} is a draft still marked for review: delete its 'draft:' "
+                            "mapping to accept it, or build with --include-drafts",
+                        )
+                    drafts.add((kind, str(record.get("id"))))
+        for key, registry, records, make in (("actors", actors, actor_records, _actor), ("places", places, place_records, _place)):
+            for record in _records(doc, key, path):
+                item = _build(record, make)
+                if item.slug in registry:  # type: ignore[attr-defined]
+                    raise record.error("id", f"duplicate id {item.slug!r}: already in the registry")  # type: ignore[attr-defined]
+                registry[item.slug] = item  # type: ignore[attr-defined]
+                records[item.slug] = record  # type: ignore[attr-defined]
+                origins[(key[:-1], item.slug)] = record  # type: ignore[attr-defined]
+    _check_registry_refs(actors, actor_records, places, place_records)
+    for slug, source in sources.items():
+        for publisher in source.publishers:
+            if publisher not in actors:
+                raise origins_sources[slug].error("publishers", f"unknown actor id {publisher!r}: add it to actors.yaml")
+    for path, doc in documents:
         source_slug = doc.get("source")
         if source_slug not in sources:
             raise doc.error("source", f"unknown source {source_slug!r}: add data/sources/{source_slug}.txt")
@@ -98,7 +130,9 @@ def load_curated(root: Path, *, concepts: set[str] | None = None) -> CuratedData
     origins.update({("source", slug): rec for slug, rec in origins_sources.items()})
     for record, retraction in retractions:
         _check_retraction(record, retraction, sources, events, states)
-    return CuratedData(root, actors, places, sources, events, states, [r for _, r in retractions], origins)
+    return CuratedData(
+        root, actors, places, sources, events, states, [r for _, r in retractions], origins, frozenset(drafts)
+    )
 
 
 # -- registries ---------------------------------------------------------------------------

@@ -130,3 +130,59 @@ def score_relations(gold: Iterable[Relation], pred: Iterable[Relation], *, stric
 def _ends(g: Span, p: Span, strict: bool) -> bool:
     """Relation ends: the entity rule without the type (re3d's relation ends carry no type)."""
     return (g.start, g.end) == (p.start, p.end) if strict else g.start < p.end and p.start < g.end
+
+
+@dataclass
+class FactScore:
+    """Drafted facts against curated ones, matched by quote sentence and class."""
+
+    events: PRF
+    roles: PRF
+    dates_exact: int
+    matched: int
+    misses: list[str]
+    extras: list[str]
+    wrong_dates: list[str]
+
+    @property
+    def date_accuracy(self) -> float:
+        return self.dates_exact / self.matched if self.matched else 0.0
+
+
+def score_facts(gold: list[dict], drafted: list[dict]) -> FactScore:  # type: ignore[type-arg]
+    """Match records (events and states, as YAML mappings) one to one on (quote, class)."""
+    def key(r: dict) -> tuple[str, str]:  # type: ignore[type-arg]
+        return (" ".join(str(r.get("quote", "")).split()), str(r.get("class")))
+
+    def span(r: dict) -> tuple[str, str, str]:  # type: ignore[type-arg]
+        return (str(r.get("date")), str(r.get("end") or r.get("date")), str(r.get("precision")))
+
+    def roles(r: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+        if r.get("class") == "Membership":
+            return {("agents", str(r.get("member"))), ("targets", str(r.get("organization")))}
+        return {(role, str(a)) for role in ("agents", "targets") for a in r.get(role) or []}
+
+    free = list(gold)
+    pairs = []
+    extras = []
+    for d in drafted:
+        g = next((g for g in free if key(g) == key(d)), None)
+        if g is None:
+            extras.append(f"{d.get('class')}: {d.get('id')}")
+            continue
+        free.remove(g)
+        pairs.append((g, d))
+    role_prf = PRF()
+    exact = 0
+    wrong = []
+    for g, d in pairs:
+        gr, dr = roles(g), roles(d)
+        role_prf.tp += len(gr & dr)
+        role_prf.gold += len(gr)
+        role_prf.pred += len(dr)
+        if span(g) == span(d):
+            exact += 1
+        else:
+            wrong.append(f"{g.get('id')}: gold {span(g)}, drafted {span(d)}")
+    events = PRF(tp=len(pairs), gold=len(gold), pred=len(drafted))
+    return FactScore(events, role_prf, exact, len(pairs), [f"{g.get('class')}: {g.get('id')}" for g in free], extras, wrong)

@@ -204,7 +204,7 @@ class Recognizer:
             kind = _noun_kind(word, token)
             if kind is None:
                 continue
-            if token.i + 1 < len(doc) and _noun_kind(doc[token.i + 1].lower_, doc[token.i + 1]) == kind:
+            if token.i + 1 < len(doc) and _noun_kind(doc[token.i + 1].lower_, doc[token.i + 1]) is not None:
                 continue  # "coalition aircraft": the last noun is the head
             if kind in ("org", "person", "place") and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper() \
                     and doc[token.i + 1].lower_ not in lx.CHUNK_STOP:
@@ -240,7 +240,8 @@ class Recognizer:
             j = i + 1
             while j < n and not taken[j]:
                 t = doc[j]
-                if _capital(t) or (t.text in ("-", "'s") and j + 1 < n and _capital(doc[j + 1]) and t.whitespace_ == "") \
+                if _capital(t) or (re.fullmatch(r"\d+(st|nd|rd|th)", t.text) and j + 1 < n and _capital(doc[j + 1])) \
+                        or (t.text in ("-", "'s") and j + 1 < n and _capital(doc[j + 1]) and t.whitespace_ == "") \
                         or (t.lower_ in lx.NAME_PARTICLES and j + 1 < n and (doc[j + 1].text == "-" or _capital(doc[j + 1]))):
                     j += 1
                     continue
