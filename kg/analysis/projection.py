@@ -5,15 +5,20 @@ number of actors, so it works the same on a remote store with millions of events
 Each event becomes one or more edges between actors:
 
 - ``agent -> target`` for every agent and target (``role="target"``, directed);
+- ``side A -- side B`` for every actor of one side and every actor of the other, when the
+  event has two opposed sides and no direction (``ckg:sideA`` / ``ckg:sideB``: ACLED battles,
+  agreements and riots, UCDP state-based and non-state violence): ``role="side"``,
+  ``directed=False`` — a battle is mutual hostility between the sides, not neutral
+  participation; two actors of the same side get no edge;
 - ``agent -> participant`` when the event has an agent (``role="participant"``);
-- between participants when the event has no agent — ACLED battles and UCDP
-  state-based fighting carry no direction — one edge per pair, stored in sorted
-  order with ``directed=False``;
+- between participants when the event has neither an agent nor sides (a curated meeting), one
+  edge per pair, stored in sorted order with ``directed=False``;
 - ``agent -> actor it is about`` for statements, plans and assessments (``role="about"``).
 
 Edge attributes: ``event``, ``label``, ``cls`` (Attack...), ``type`` (the project
-concept), ``event_sign`` (-1 hostile, 0 neutral, +1 cooperative, from the concept) and
-``sign``: the event's sign on ``target`` and ``co-participant`` edges, 0 on
+concept), ``dataset_type`` (the dataset's own type, ``acled/armed-clash``, ``ucdp/state-based``,
+or ``""``), ``event_sign`` (-1 hostile, 0 neutral, +1 cooperative, from the concept) and
+``sign``: the event's sign on ``target``, ``side`` and ``co-participant`` edges, 0 on
 ``participant`` and ``about`` edges (a bystander or a topic is not the one acted upon:
 the Shi'a community protected by an interception is not its enemy),
 ``date``/``end`` (``datetime.date``), ``precision``, ``source``, ``role``, ``directed``.
@@ -48,7 +53,7 @@ from kg.store.graph import KnowledgeGraph
 # (kg.read.timeview.window_join): one query with a UNION of roles and OPTIONALs after it makes
 # Oxigraph scan every event of the store.
 _EVENTS = """
-SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source WHERE {
+SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source ?datasetType WHERE {
   %(anchor)s
   ?event a ?cls ; ckg:eventType ?type ; ckg:datePrecision ?p ; ckg:startDate ?date .
   %(events)s
@@ -61,6 +66,7 @@ SELECT ?event ?label ?cls ?type ?sign ?date ?end ?p ?source WHERE {
   BIND(COALESCE(?s0, 0) AS ?sign)
   OPTIONAL { ?event rdfs:label ?label }
   OPTIONAL { ?event prov:wasDerivedFrom ?source }
+  OPTIONAL { ?event ckg:sourceEventType ?datasetType }
 }
 """
 
@@ -72,8 +78,11 @@ SELECT ?event ?a ?b ?role WHERE {
   } UNION {
     ?event ckg:agent ?a ; ckg:participant ?b . BIND("participant" AS ?role)
   } UNION {
+    ?event ckg:sideA ?a ; ckg:sideB ?b . BIND("side" AS ?role)
+  } UNION {
     ?event ckg:participant ?a , ?b . FILTER(STR(?a) < STR(?b))
     FILTER NOT EXISTS { ?event ckg:agent ?anyAgent }
+    FILTER NOT EXISTS { ?event ckg:sideA ?anySide }
     BIND("co-participant" AS ?role)
   } UNION {
     ?event ckg:agent ?a ; ckg:about ?b . BIND("about" AS ?role)
@@ -93,6 +102,23 @@ GROUP BY ?actor
 """
 
 _NODE_BATCH = 500
+
+#: Edge roles that carry the event's sign (the others are 0: a bystander or a topic is not acted upon).
+SIGNED_ROLES = ("target", "side", "co-participant")
+#: Edge roles without direction (mutual between the two actors).
+UNDIRECTED_ROLES = ("side", "co-participant")
+_CONCEPT_PREFIX = str(resource_iri("concept", "x"))[:-1]
+
+
+def dataset_type(iri: str | None) -> str:
+    """A dataset's own type as a short name: ``acled/armed-clash``, ``ucdp/state-based``, ``cameo/190``.
+
+    >>> dataset_type("https://w3id.org/conflict-kg/id/concept/acled/armed-clash"), dataset_type(None)
+    ('acled/armed-clash', '')
+    """
+    if not iri:
+        return ""
+    return iri[len(_CONCEPT_PREFIX):] if iri.startswith(_CONCEPT_PREFIX) else iri
 
 
 def actor_graph(
@@ -115,11 +141,7 @@ def actor_graph(
     params, filters = window_filters(start, end, known_on=known_on, mode=mode)
     relations = list(relations or [])
     if relations:
-        classes, concepts = _split_relations(relations)
-        tests = [f"?cls = <{CKG[c]}>" for c in classes] + [
-            f"?type = <{resource_iri('concept', c)}>" for c in concepts
-        ]
-        filters.append(f"FILTER({' || '.join(tests)})")
+        filters.append(relation_filter(relations))
     anchor = window_join(start, end)
     fill = {"anchor": anchor, "events": one_of("?cls", kg.subclasses("Event")), "filters": "\n  ".join(filters)}
     events = {row["event"]: row for row in kg.query(_EVENTS % fill, params=params).records()}
@@ -132,26 +154,44 @@ def actor_graph(
         graph.add_edge(
             pair["a"], pair["b"], key=f"{row['event']}|{role}",
             event=row["event"], label=row.get("label", ""), cls=row["cls"].rsplit("#", 1)[-1],
-            type=slug_of(row["type"]), event_sign=int(row["sign"]),
-            sign=int(row["sign"]) if role in ("target", "co-participant") else 0,
+            type=slug_of(row["type"]), dataset_type=dataset_type(row.get("datasetType")), event_sign=int(row["sign"]),
+            sign=int(row["sign"]) if role in SIGNED_ROLES else 0,
             date=row["date"], end=row["end"],
             precision=row["p"].rsplit("#", 1)[-1].lower(), source=row.get("source", ""),
-            role=role, directed=role != "co-participant",
+            role=role, directed=role not in UNDIRECTED_ROLES,
         )
     _add_node_attributes(kg, graph)
     return graph
 
 
-def _split_relations(relations: Iterable[str]) -> tuple[list[str], list[str]]:
-    classes, concepts = [], []
+#: Schemes of the datasets' own types, accepted as relations (``acled/armed-clash``, ``ucdp/state-based``).
+DATASET_SCHEMES = ("acled", "ucdp", "cameo", "icews")
+
+
+def relation_filter(relations: Iterable[str], *, cls: str = "?cls", event: str = "?event") -> str:
+    """A SPARQL ``FILTER`` keeping events of any of ``relations``: an event class (``Attack``), a
+    project event type (``armed-clash``) or a dataset's own type with everything under it
+    (``acled/battles``, ``acled/armed-clash``, ``ucdp/state-based``, ``cameo/19``).
+
+    >>> relation_filter(["Attack", "acled/battles"]).count("||")
+    1
+
+    :raises UsageError: a name that is none of these.
+    """
+    tests = []
     for name in relations:
         if name in EVENT_CLASSES:
-            classes.append(name)
-        elif is_slug(name):
-            concepts.append(name)
+            tests.append(f"{cls} = <{CKG[name]}>")
+        elif is_slug(name) and name.split("/", 1)[0] in DATASET_SCHEMES and "/" in name:
+            tests.append(f"EXISTS {{ {event} ckg:sourceEventType/skos:broader* <{resource_iri('concept', name)}> }}")
+        elif is_slug(name) and "/" not in name:
+            tests.append(f"EXISTS {{ {event} ckg:eventType <{resource_iri('concept', name)}> }}")
         else:
-            raise UsageError(f"unknown relation {name!r}: use an event class ({', '.join(EVENT_CLASSES)}) or an event-type slug")
-    return classes, concepts
+            raise UsageError(
+                f"unknown relation {name!r}: use an event class ({', '.join(EVENT_CLASSES)}), an event-type slug "
+                "(armed-clash) or a dataset type (acled/armed-clash, acled/battles, ucdp/state-based, cameo/19)"
+            )
+    return f"FILTER({' || '.join(tests)})"
 
 
 def _add_node_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
@@ -176,7 +216,7 @@ def _add_node_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
 def collapse(graph: nx.MultiDiGraph, *, weight: str = "count") -> nx.DiGraph:
     """One weighted edge per ordered pair: ``count``, ``hostile``, ``cooperative``, ``neutral``,
     ``sign_sum``, ``first``/``last`` dates and ``weight`` (= ``count``, or ``abs(sign_sum)`` with
-    ``weight="sign"``). Undirected (co-participant) edges count in both directions.
+    ``weight="sign"``). Undirected (side, co-participant) edges count in both directions.
 
     >>> g = nx.MultiDiGraph()
     >>> _ = g.add_edge("a", "b", sign=-1, date=dt.date(2017, 5, 1), directed=True)
