@@ -8,7 +8,10 @@ Every metric that reads the store takes the same keyword options (:class:`Scope`
 - ``size`` / ``step``: the sliding windows (``"30d"``, ``"2w"`` or a ``timedelta``; the
   step defaults to the size, i.e. windows that tile the analysed window:
   :func:`kg.base.temporal.sliding_windows`);
-- ``relations`` / ``known_on``: passed to :func:`kg.analysis.projection.actor_graph`.
+- ``relations`` / ``known_on``: passed to :func:`kg.analysis.projection.actor_graph`;
+- ``place``: only the events at a place or inside it (an id, label or ISO 3166 code:
+  :func:`kg.read.places.resolve_place`); the actors of the other events leave the graph
+  (:func:`in_place`).
 
 >>> import kg, datetime as dt
 >>> from kg.curated.build import build
@@ -22,7 +25,7 @@ Every metric that reads the store takes the same keyword options (:class:`Scope`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import NamedTuple, TypedDict, Unpack
 
 import networkx as nx
@@ -43,6 +46,7 @@ class Scope(TypedDict, total=False):
     end: dt.date | None
     relations: Iterable[str] | None
     known_on: dt.date | None
+    place: str | None
 
 
 class Series(Scope, total=False):
@@ -99,14 +103,51 @@ def windows(kg: KnowledgeGraph, **options: Unpack[Series]) -> Iterator[WindowGra
     """
     first, last = analysed_window(kg, start=options.get("start"), end=options.get("end"))
     relations, known_on = options.get("relations"), options.get("known_on")
+    kept = _place_events(kg, options.get("place"))
     for a, b in sliding_windows(first, last, options.get("size", "30d"), options.get("step")):
-        yield WindowGraph(a, b, actor_graph(kg, start=a, end=b, relations=relations, known_on=known_on))
+        graph = actor_graph(kg, start=a, end=b, relations=relations, known_on=known_on)
+        yield WindowGraph(a, b, graph if kept is None else in_place(graph, kept))
 
 
 def analysis_graph(kg: KnowledgeGraph, **scope: Unpack[Scope]) -> nx.MultiDiGraph:
     """The projection of the whole analysed window (graph attributes ``start``/``end`` set to it)."""
     first, last = analysed_window(kg, start=scope.get("start"), end=scope.get("end"))
-    return actor_graph(kg, start=first, end=last, relations=scope.get("relations"), known_on=scope.get("known_on"))
+    return projection(kg, **{**scope, "start": first, "end": last})
+
+
+def projection(kg: KnowledgeGraph, **scope: Unpack[Scope]) -> nx.MultiDiGraph:
+    """:func:`~kg.analysis.projection.actor_graph` of a scope as given (open bounds: every event),
+    restricted to ``place`` when given.
+
+    :raises UsageError: an unknown relation or place, a window ending before it starts.
+    """
+    graph = actor_graph(kg, start=scope.get("start"), end=scope.get("end"), relations=scope.get("relations"),
+                        known_on=scope.get("known_on"))
+    kept = _place_events(kg, scope.get("place"))
+    return graph if kept is None else in_place(graph, kept)
+
+
+def in_place(graph: nx.MultiDiGraph, events: Collection[str]) -> nx.MultiDiGraph:
+    """The projection keeping only the edges of ``events`` (e.g. :func:`kg.read.places.events_in_place`)
+    and the actors they connect; changed in place and returned.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", event="e1"); _ = g.add_edge("a", "c", event="e2")
+    >>> sorted(in_place(g, {"e1"}).nodes)
+    ['a', 'b']
+    """
+    wanted = events if isinstance(events, (set, frozenset)) else set(events)
+    graph.remove_edges_from([(a, b, k) for a, b, k, event in graph.edges(keys=True, data="event") if event not in wanted])
+    graph.remove_nodes_from([node for node in list(graph.nodes) if graph.degree(node) == 0])
+    return graph
+
+
+def _place_events(kg: KnowledgeGraph, place: str | None) -> frozenset[str] | None:
+    if not place:
+        return None
+    from kg.read.places import events_in_place
+
+    return events_in_place(kg, place)
 
 
 def actor_id(kg: KnowledgeGraph, actor: str) -> str:

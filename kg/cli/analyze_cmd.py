@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from kg.analysis.projection import parse_duration
 from kg.analysis.span import actor_id, analysis_graph
 from kg.base.errors import UsageError
 from kg.cli.base import pass_kg
-from kg.cli.options import date_option, echo_rows, format_option, known_on_option
+from kg.cli.options import date_option, echo_rows, format_option, known_on_option, place_option
 from kg.store.graph import KnowledgeGraph
 
 
@@ -43,12 +44,13 @@ def _top(ctx: click.Context, param: click.Parameter, value: int | None) -> int |
 
 
 def period_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--from, --to, --relations, --known-on, --format: the options every metric takes."""
+    """--from, --to, --relations, --place, --known-on, --format: the options every metric takes."""
     for option in reversed([
         date_option("--from", "start", help="First day analysed (inclusive). Default: the first event."),
         date_option("--to", "end", help="Last day analysed (inclusive). Default: the last event."),
         click.option("--relations", multiple=True, callback=_relations, metavar="NAMES",
                      help="Only these event classes or event-type slugs, comma-separated (e.g. Attack,Joining)."),
+        place_option,
         known_on_option,
         format_option(),
     ]):
@@ -88,14 +90,14 @@ def analyze_group() -> None:
 @top_option
 @pass_kg
 def centrality_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, relations: list[str] | None,
-                       known_on: dt.date | None, fmt: str, size: str, step: str | None, top: int | None) -> None:
+                       place: str | None, known_on: dt.date | None, fmt: str, size: str, step: str | None, top: int | None) -> None:
     """Degree in/out, betweenness and PageRank of every actor, window by window.
 
     --top N keeps the N highest-PageRank actors of each window.
 
     Example: kg analyze centrality --from 2017-05-18 --to 2017-05-31 --window 7d --top 3
     """
-    rows = centrality_mod.centrality_series(kg, start=start, end=end, size=size, step=step, relations=relations, known_on=known_on, top=top)
+    rows = centrality_mod.centrality_series(kg, start=start, end=end, size=size, step=step, relations=relations, place=place, known_on=known_on, top=top)
     _echo(rows, fmt, centrality_mod.COLUMNS)
 
 
@@ -107,7 +109,7 @@ def centrality_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date |
               help="series: balance share per window; triads: frustrated triangles; alignments: enemy-of-my-enemy pairs (whole period).")
 @pass_kg
 def balance_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, relations: list[str] | None,
-                    known_on: dt.date | None, fmt: str, size: str, step: str | None, top: int | None, show: str) -> None:
+                    place: str | None, known_on: dt.date | None, fmt: str, size: str, step: str | None, top: int | None, show: str) -> None:
     """Structural balance of the signed network: the share of balanced triangles per window,
     the most frustrated triads, or "enemy of my enemy" candidate alignments.
 
@@ -118,10 +120,10 @@ def balance_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | No
     Example: kg analyze balance --show alignments --top 5
     """
     if show == "series":
-        rows = balance_mod.balance_series(kg, start=start, end=end, size=size, step=step, relations=relations, known_on=known_on)
+        rows = balance_mod.balance_series(kg, start=start, end=end, size=size, step=step, relations=relations, place=place, known_on=known_on)
         _echo(rows[:top] if top else rows, fmt, balance_mod.SERIES_COLUMNS)
         return
-    graph = analysis_graph(kg, start=start, end=end, relations=relations, known_on=known_on)
+    graph = analysis_graph(kg, start=start, end=end, relations=relations, place=place, known_on=known_on)
     if show == "triads":
         rows = balance_mod.frustrated_triads(graph, top=top)
         _echo(rows, fmt, balance_mod.TRIAD_COLUMNS, ["label_a", "label_b", "label_c", "signs", "event_count"])
@@ -136,7 +138,7 @@ def balance_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | No
               help="Most camps per connected group of actors (2: strict balance; any: as many as helps).")
 @pass_kg
 def factions_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, relations: list[str] | None,
-                     known_on: dt.date | None, fmt: str, camps: str) -> None:
+                     place: str | None, known_on: dt.date | None, fmt: str, camps: str) -> None:
     """Split the actors into camps that leave the fewest frustrated ties (hostile inside a camp,
     cooperative across camps), over the whole period.
 
@@ -147,7 +149,7 @@ def factions_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | N
     """
     if camps != "any" and not (camps.isdigit() and int(camps) >= 1):
         raise click.BadParameter(f"{camps!r}: give a number of camps (2) or 'any'", param_hint="--camps")
-    result = balance_mod.factions_of(kg, start=start, end=end, relations=relations, known_on=known_on,
+    result = balance_mod.factions_of(kg, start=start, end=end, relations=relations, place=place, known_on=known_on,
                                      camps=None if camps == "any" else int(camps))
     _echo(result.rows(), fmt, balance_mod.FACTION_COLUMNS)
     method = "exact" if result.exact else "local search"
@@ -164,7 +166,7 @@ def factions_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | N
 @click.option("--history", type=int, metavar="N", help="Baseline over the last N periods only (default: all previous).")
 @pass_kg
 def escalation_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, relations: list[str] | None,
-                       known_on: dt.date | None, fmt: str, top: int | None, actor: str | None, period: str,
+                       place: str | None, known_on: dt.date | None, fmt: str, top: int | None, actor: str | None, period: str,
                        factor: float, min_count: int, history: int | None) -> None:
     """Surges (count at least double the average of previous periods), first-ever hostile dyads
     and sign flips (cooperative, then hostile) per actor and dyad.
@@ -174,7 +176,10 @@ def escalation_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date |
 
     Example: kg analyze escalation --period week --min-count 2
     """
-    rows = escalation_mod.escalation_of(kg, start=start, end=end, relations=relations, known_on=known_on,
+    if place and "place" not in inspect.signature(escalation_mod.escalation_of).parameters:
+        raise UsageError("kg analyze escalation does not take --place yet: use kg events --place to see the events")
+    where = {"place": place} if place else {}
+    rows = escalation_mod.escalation_of(kg, start=start, end=end, relations=relations, known_on=known_on, **where,
                                         period=period, factor=factor, min_count=min_count, history=history)
     if actor:
         iri = actor_id(kg, actor)
@@ -192,7 +197,7 @@ def escalation_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date |
 @click.option("--undirected", is_flag=True, help="Follow events both ways, not only agent -> target.")
 @pass_kg
 def paths_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, relations: list[str] | None,
-                  known_on: dt.date | None, fmt: str, top: int | None, actor: str, undirected: bool) -> None:
+                  place: str | None, known_on: dt.date | None, fmt: str, top: int | None, actor: str, undirected: bool) -> None:
     """Who the actor could have influenced through a chain of events in time order:
     each reachable actor with its earliest arrival day, hops and the chain of events.
 
@@ -200,7 +205,7 @@ def paths_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None
 
     Example: kg analyze paths --actor isis --relations Attack
     """
-    rows = paths_mod.paths_of(kg, actor, start=start, end=end, relations=relations, known_on=known_on, directed=not undirected)
+    rows = paths_mod.paths_of(kg, actor, start=start, end=end, relations=relations, place=place, known_on=known_on, directed=not undirected)
     _echo(rows[:top] if top else rows, fmt, paths_mod.COLUMNS, ["actor", "label", "arrival", "hops", "path"])
 
 
@@ -210,10 +215,10 @@ def paths_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None
 @click.option("--actor", required=True, metavar="SLUG", help="The actor at the centre.")
 @pass_kg
 def ego_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, relations: list[str] | None,
-                known_on: dt.date | None, fmt: str, size: str, step: str | None, actor: str) -> None:
+                place: str | None, known_on: dt.date | None, fmt: str, size: str, step: str | None, actor: str) -> None:
     """The actor's neighbours window by window: how many, who entered, who left.
 
     Example: kg analyze ego --actor isis --window 7d
     """
-    rows = ego_mod.ego_network(kg, actor, start=start, end=end, size=size, step=step, relations=relations, known_on=known_on)
+    rows = ego_mod.ego_network(kg, actor, start=start, end=end, size=size, step=step, relations=relations, place=place, known_on=known_on)
     _echo(rows, fmt, ego_mod.COLUMNS, ["window_start", "window_end", "events", "degree", "entered", "left"])

@@ -10,7 +10,7 @@ import click
 
 from kg.base.errors import UsageError
 from kg.cli.base import pass_kg
-from kg.cli.options import date_option, known_on_option
+from kg.cli.options import date_option, known_on_option, place_option
 from kg.export.network import NetworkFormat, export_network, write_network
 from kg.export.rdf import RdfExportFormat, export_rdf, write_rdf
 from kg.store.graph import KnowledgeGraph
@@ -36,6 +36,7 @@ def _network_format(fmt: str | None, output: Path | None) -> NetworkFormat | Non
 @date_option("--from", "start", help="graphml/gexf: first day of the events projected (inclusive).")
 @date_option("--to", "end", help="graphml/gexf: last day of the events projected (inclusive).")
 @click.option("--relations", metavar="NAMES", help="graphml/gexf: only these event classes or type slugs, comma-separated.")
+@place_option
 @known_on_option
 @pass_kg
 def export_command(
@@ -45,6 +46,7 @@ def export_command(
     start: dt.date | None,
     end: dt.date | None,
     relations: str | None,
+    place: str | None,
     known_on: dt.date | None,
 ) -> None:
     """Export the dataset: turtle, ntriples, rdfxml (union of graphs) or nquads, trig, jsonld (named graphs kept);
@@ -53,12 +55,14 @@ def export_command(
     The network formats hold one edge per ordered pair of actors (agent -> target) with
     event counts by sign, first/last dates and, in GEXF, spells from the event dates.
 
+    --place keeps the events at a place or inside it (a Syria-only network: --place SY).
+
     Example: kg export --format gexf --from 2017-05-01 --to 2017-05-31 -o network.gexf
     """
     network = _network_format(fmt, output)
     if network is None:
-        if start or end or relations or known_on:
-            raise UsageError("--from, --to, --relations and --known-on apply to --format graphml or gexf only")
+        if start or end or relations or known_on or place:
+            raise UsageError("--from, --to, --relations, --place and --known-on apply to --format graphml or gexf only")
         if output:
             path = write_rdf(kg, output, fmt)
             click.echo(f"Wrote {path}", err=True)
@@ -66,7 +70,7 @@ def export_command(
             click.echo(export_rdf(kg, fmt or "turtle").decode("utf-8"), nl=False)
         return
     names = [r.strip() for r in relations.split(",") if r.strip()] if relations else None
-    options: Scope = {"start": start, "end": end, "relations": names, "known_on": known_on}
+    options: Scope = {"start": start, "end": end, "relations": names, "known_on": known_on, "place": place}
     if output:
         path = write_network(kg, output, network, **options)
         click.echo(f"Wrote {path}", err=True)

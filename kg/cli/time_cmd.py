@@ -8,7 +8,15 @@ from typing import Any
 import click
 
 from kg.cli.base import pass_kg
-from kg.cli.options import date_option, echo_rows, format_option, known_on_option, parse_date, precision_option
+from kg.cli.options import (
+    date_option,
+    echo_rows,
+    format_option,
+    known_on_option,
+    parse_date,
+    place_option,
+    precision_option,
+)
 from kg.read.diff import NetworkDiff, network_diff
 from kg.read.timeline import timeline
 from kg.store.graph import KnowledgeGraph
@@ -21,7 +29,8 @@ DIFF_COLUMNS = ["change", "date", "class", "subject", "label", "object", "object
 
 
 @click.command("timeline")
-@click.option("--actor", metavar="SLUG", help="Only this actor's events and state changes.")
+@click.option("--actor", metavar="ACTOR", help="Only this actor's events and state changes (id or exact label).")
+@place_option
 @date_option("--from", "start", help="First day (inclusive).")
 @date_option("--to", "end", help="Last day (inclusive).")
 @precision_option
@@ -31,6 +40,7 @@ DIFF_COLUMNS = ["change", "date", "class", "subject", "label", "object", "object
 def timeline_command(
     kg: KnowledgeGraph,
     actor: str | None,
+    place: str | None,
     start: dt.date | None,
     end: dt.date | None,
     precision: str,
@@ -44,7 +54,7 @@ def timeline_command(
 
     Example: kg timeline --actor nato
     """
-    entries = timeline(kg, actor=actor, start=start, end=end, known_on=known_on, mode=precision)
+    entries = timeline(kg, actor=actor, place=place, start=start, end=end, known_on=known_on, mode=precision)
     if fmt == "text":
         for entry in entries:
             click.echo(entry.line())
@@ -53,11 +63,12 @@ def timeline_command(
 
 
 @click.command("diff")
-@click.option("--from", "start", required=True, callback=parse_date, metavar="DATE", help="First day of the period.")
-@click.option("--to", "end", required=True, callback=parse_date, metavar="DATE", help="Last day of the period.")
+@click.option("--from", "start", required=True, callback=parse_date, metavar="DATE|YYYY-MM|YYYY", help="First day of the period.")
+@click.option("--to", "end", required=True, callback=parse_date, metavar="DATE|YYYY-MM|YYYY", help="Last day of the period.")
+@place_option
 @format_option(default="text", extra=["text"], extra_help="text: a report by section; the other formats: one row per change.")
 @pass_kg
-def diff_command(kg: KnowledgeGraph, start: dt.date, end: dt.date, fmt: str) -> None:
+def diff_command(kg: KnowledgeGraph, start: dt.date, end: dt.date, place: str | None, fmt: str) -> None:
     """What changed in the actor network from --from to --to (inclusive).
 
     New and ended states (memberships, alliances, control), first-ever hostile dyads,
@@ -65,7 +76,7 @@ def diff_command(kg: KnowledgeGraph, start: dt.date, end: dt.date, fmt: str) -> 
 
     Example: kg diff --from 2017-05-18 --to 2017-05-31
     """
-    change = network_diff(kg, start=start, end=end)
+    change = network_diff(kg, start=start, end=end, place=place)
     if fmt == "text":
         click.echo("\n".join(change.lines()))
     else:

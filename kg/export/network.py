@@ -35,8 +35,8 @@ from typing import Any, Unpack
 import networkx as nx
 
 import kg as _kg
-from kg.analysis.projection import actor_graph, collapse
-from kg.analysis.span import Scope
+from kg.analysis.projection import collapse
+from kg.analysis.span import Scope, projection
 from kg.base.errors import UsageError
 from kg.store.graph import KnowledgeGraph
 
@@ -74,9 +74,10 @@ class NetworkFormat(enum.Enum):
 
 def export_network(kg: KnowledgeGraph, fmt: str | NetworkFormat, **scope: Unpack[Scope]) -> bytes:
     """The actor network as GraphML or GEXF bytes: the projection of ``start..end`` (the whole store
-    without bounds; options: :class:`kg.analysis.span.Scope`), collapsed."""
+    without bounds; options: :class:`kg.analysis.span.Scope`, ``place`` included), collapsed."""
     fmt = NetworkFormat.parse(fmt)
-    graph = actor_graph(kg, **scope)
+    graph = projection(kg, **scope)
+    graph.graph["place"] = scope.get("place")
     return graphml_bytes(graph) if fmt is NetworkFormat.GRAPHML else gexf_bytes(graph)
 
 
@@ -98,7 +99,7 @@ def _collapsed(graph: nx.MultiDiGraph) -> nx.DiGraph:
 
 def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
     """GraphML of the collapsed projection (dates as ISO strings; graph attributes ``start``,
-    ``end``, ``known_on`` as strings, empty when open).
+    ``end``, ``known_on`` and ``place`` as strings, empty when open).
 
     Examples
     --------
@@ -109,7 +110,7 @@ def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
     (1, '2017-05-01')
     """
     out = _collapsed(graph)
-    clean = nx.DiGraph(**{k: _text(graph.graph.get(k)) for k in ("start", "end", "known_on")})
+    clean = nx.DiGraph(**{k: _text(graph.graph.get(k)) for k in ("start", "end", "known_on", "place")})
     for node, data in out.nodes(data=True):
         clean.add_node(node, **{k: _text(data.get(k)) for k in ("label", "type", "wikidata")})
     for a, b, data in out.edges(data=True):

@@ -27,6 +27,7 @@ from kg.store.graph import KnowledgeGraph
 
 _STATES = """
 SELECT ?state ?class ?label ?start ?end WHERE {
+  %(place)s
   ?state a ?c ; rdfs:label ?label ; ckg:startDate ?start . %(states)s
   OPTIONAL { ?state ckg:endDate ?end }
   BIND(STRAFTER(STR(?c), "#") AS ?class)
@@ -36,6 +37,7 @@ SELECT ?state ?class ?label ?start ?end WHERE {
 
 _FIRST_HOSTILE = """
 SELECT ?agent ?target ?agentLabel ?targetLabel (MIN(?d) AS ?first) (SAMPLE(?e) AS ?event) WHERE {
+  %(place)s
   ?e ckg:agent ?agent ; ckg:target ?target ; ckg:eventType/ckg:sign ?sign ; ckg:startDate ?d .
   FILTER(?sign < 0)
   FILTER NOT EXISTS { ?e sem:hasSubEvent ?part }
@@ -51,7 +53,8 @@ SELECT ?actor ?label (MIN(?d) AS ?first) (MAX(?d) AS ?last)
        (SUM(IF(?d >= ?from && ?d <= ?to, 1, 0)) AS ?now)
        (SUM(IF(?d >= ?before && ?d < ?from, 1, 0)) AS ?earlier)
 WHERE {
-  ?e ckg:agent|ckg:target|ckg:participant ?actor ; ckg:startDate ?d .
+  %(place)s
+  ?e ckg:agent|ckg:target|ckg:participant|ckg:sideA|ckg:sideB ?actor ; ckg:startDate ?d .
   FILTER NOT EXISTS { ?e prov:invalidatedAtTime ?retracted }
   ?actor rdfs:label ?label .
 }
@@ -87,22 +90,33 @@ class NetworkDiff:
         return out
 
 
-def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date) -> NetworkDiff:
-    """Compare the network in ``start..end`` with what came before it."""
+def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date, place: str | None = None) -> NetworkDiff:
+    """Compare the network in ``start..end`` with what came before it; with ``place`` (an id,
+    label or ISO code: :func:`kg.read.places.resolve_place`), only the events and states located
+    there or inside it ("first-ever" then means first there).
+
+    :raises UsageError: an unknown place, a period ending before it starts.
+    """
     Window(start, end)
+    events_at = states_at = ""
+    if place:
+        from kg.read.places import resolve_place
+
+        area = resolve_place(kg, place)
+        events_at, states_at = area.pattern("?e"), area.pattern("?state")
     before = start - (end - start) - dt.timedelta(days=1)
     params = {"from": start, "to": end, "before": before}
     change = NetworkDiff(start, end)
     states = one_of("?c", kg.subclasses("State"))
-    for row in kg.query(_STATES % {"states": states}, params=params).records():
+    for row in kg.query(_STATES % {"states": states, "place": states_at}, params=params).records():
         if start <= row["start"] <= end:
             change.new_states.append(row)
         if row.get("end") and start <= row["end"] <= end:
             change.ended_states.append(row)
     change.first_hostile_dyads = [
-        row for row in kg.query(_FIRST_HOSTILE).records() if start <= row["first"] <= end
+        row for row in kg.query(_FIRST_HOSTILE % {"place": events_at}).records() if start <= row["first"] <= end
     ]
-    for row in kg.query(_ACTIVITY, params=params).records():
+    for row in kg.query(_ACTIVITY % {"place": events_at}, params=params).records():
         if start <= row["first"] <= end:
             change.appeared.append(row)
         elif row["earlier"] and not row["now"]:

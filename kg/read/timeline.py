@@ -18,7 +18,8 @@ from typing import Any
 
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
-from kg.read.lookups import actor_iri
+from kg.read.lookups import ACTOR_ROLES, actor_iri
+from kg.read.places import resolve_place
 from kg.read.timeview import window_filters, window_join
 from kg.sparql.terms import to_term
 from kg.store.graph import KnowledgeGraph
@@ -123,9 +124,12 @@ def timeline(
     end: dt.date | None = None,
     known_on: dt.date | None = None,
     mode: Match | str = Match.LOOSE,
+    place: str | None = None,
 ) -> list[Entry]:
     """Events and state changes in date order, optionally of one actor (in any role, or
-    what a statement or assessment is about), a window and a record date."""
+    what a statement or assessment is about), a window, a record date and a place (id, label
+    or ISO code, with the places inside it: :func:`kg.read.places.resolve_place`; only states
+    with a place there are kept)."""
     params, filters = window_filters(start, end, known_on=known_on, mode=mode, fact="?fact")
     window = window_join(start, end, fact="?fact")  # events; states are few
     anchor = ""
@@ -133,7 +137,9 @@ def timeline(
         # Joined first, so the engine starts from the actor's facts; the IRI is written in (as
         # an N-Triples term) so the planner sees a constant.
         who = to_term(actor_iri(kg, actor))
-        anchor = f"?fact ckg:agent|ckg:target|ckg:participant|ckg:about|org:member|org:organization|ckg:party {who} ."
+        anchor = f"?fact {ACTOR_ROLES}|ckg:about|org:member|org:organization|ckg:party {who} ."
+    if place:
+        anchor = resolve_place(kg, place).pattern("?fact") + "\n  " + anchor
     events = one_of("?class", kg.subclasses("Event"))
     states = iri_values(kg.subclasses("State"))
     rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window, "events": events}, filters, params)
