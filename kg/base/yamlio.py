@@ -34,6 +34,17 @@ class LineDict(dict):  # type: ignore[type-arg]
         return DataError(message, path=self.path, line=self.line_of(key), field=key)
 
 
+#: Deepest nesting of lists and mappings accepted (curated files use four or five levels).
+MAX_DEPTH = 64
+
+#: The only tags a curated value may have: those of plain YAML scalars, lists and mappings.
+_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader whose mappings are LineDicts; dates stay strings (we parse them ourselves).
 
@@ -42,21 +53,46 @@ class _LineLoader(yaml.SafeLoader):
     """
 
     path = ""
+    depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
             raise DataError(
                 "YAML aliases (*name) are not allowed in curated data: write the value out in full",
                 path=self.path, line=event.start_mark.line + 1,
             )
-        return super().compose_node(parent, index)
+        # The composer and constructor recurse per level: a deep "[[[[..." would end in RecursionError.
+        if self.depth >= MAX_DEPTH:
+            raise DataError(f"YAML nested more than {MAX_DEPTH} levels deep", path=self.path, line=event.start_mark.line + 1)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag not in _TAGS:
+            raise DataError(
+                f"YAML tag {node.tag!r} is not allowed in curated data: write a plain text, number, list or mapping",
+                path=self.path, line=node.start_mark.line + 1,
+            )
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as err:  # e.g. !!int with 5,000 digits, !!float abc
+            raise DataError(f"bad YAML value: {_one_line(str(err))}", path=self.path, line=node.start_mark.line + 1) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            name, line = str(key.value), key.start_mark.line + 1
+            if isinstance(key, yaml.ScalarNode) and name in seen:
+                raise DataError(f"duplicate key {name!r} (first on line {seen[name]}): keep one", path=self.path, line=line)
+            seen.setdefault(name, line)
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.path = self.path
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+        mapping.key_lines = seen
         return mapping
 
 
@@ -82,9 +118,13 @@ def load_yaml_text(text: str, *, path: str) -> Any:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         problem = err.problem or err.context or "syntax error"
-        raise DataError(f"YAML syntax error: {problem}", path=path, line=line) from None
+        raise DataError(f"YAML syntax error: {_one_line(problem)}", path=path, line=line) from None
+    except yaml.reader.ReaderError as err:  # a control character (NUL...): name its line, on one line
+        line = text.count("\n", 0, err.position) + 1
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        raise DataError(f"YAML error: the character U+{code:04X} is not allowed in YAML text: remove it", path=path, line=line) from None
     except yaml.YAMLError as err:
-        raise DataError(f"YAML error: {err}", path=path) from None
+        raise DataError(f"YAML error: {_one_line(str(err))}", path=path) from None
 
 
 def load_yaml(path: Path, *, display: str | None = None) -> Any:
