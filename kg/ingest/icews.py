@@ -37,6 +37,8 @@ from kg.ingest.cameo import CameoTable
 
 TIME_UNITS = ("date", "hours", "days", "days-from-1")
 COUNTRY_IN_NAME = re.compile(r"\(([^()]+)\)\s*$")
+ERROR = "\x00error"  #: key of a row that could not be read (bytes that are not UTF-8)
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateescape"
 
 
 class IcewsFormat:
@@ -70,9 +72,15 @@ class IcewsFormat:
         if self.time_unit != "date":
             self.entities = _id_map(path.parent / "entity2id.txt")
             self.relations = _id_map(path.parent / "relation2id.txt")
-        with path.open(encoding="utf-8") as handle:
+        # surrogateescape: an undecodable line is one bad row (named by its line), not a crash
+        with path.open(encoding="utf-8", errors="surrogateescape") as handle:
             for number, line in enumerate(handle, start=1):
+                if number == 1:
+                    line = line.removeprefix("\ufeff")
                 if not line.strip():
+                    continue
+                if _UNDECODABLE.search(line):
+                    yield number, {ERROR: "not UTF-8 text: save the file as UTF-8"}
                     continue
                 parts = [part.strip() for part in line.rstrip("\n").split("\t")]
                 yield number, {
@@ -108,6 +116,8 @@ class IcewsFormat:
     # -- mapping ----------------------------------------------------------------------
 
     def map_row(self, row: Row, out: RowQuads, source: ox.NamedNode) -> None:
+        if ERROR in row:
+            raise RowError("row", row[ERROR])
         subject = self._name(row["subject"], "subject", self.entities)
         relation = self._name(row["relation"], "relation", self.relations)
         obj = self._name(row["object"], "object", self.entities)
@@ -146,11 +156,14 @@ def _id_map(path: Path) -> dict[str, str]:
     if not path.exists():
         raise DataError(f"missing {path.name}: id-based ICEWS files need it next to the data file", path=str(path))
     table: dict[str, str] = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if "\t" in line:
-                name, ident = line.rstrip("\n").rsplit("\t", 1)
-                table[ident.strip()] = name.strip()
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for line in handle:
+                if "\t" in line:
+                    name, ident = line.rstrip("\n").rsplit("\t", 1)
+                    table[ident.strip()] = name.strip()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataError(f"cannot read {path.name}: {err}", path=str(path)) from None
     return table
 
 
