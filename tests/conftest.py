@@ -77,3 +77,27 @@ def network_kg() -> KnowledgeGraph:
     graph = kg.open(":memory:")
     build(graph, NETWORK_DATA)
     return graph
+
+
+# -- fuzzing (issue 13, item 4): hypothesis profiles and the count of cases run per target ----------
+
+from hypothesis import settings as _hsettings  # noqa: E402
+
+#: ``ci`` (the default) keeps the fuzz tests bounded; ``KG_FUZZ_PROFILE=long`` runs 20 times as many cases.
+#: The tests/test_fuzz_*.py files ask for ``fuzz_helpers.cases(n)``: n under ci, 20 n under long.
+_hsettings.register_profile("ci", deadline=None, database=None, print_blob=True)
+_hsettings.register_profile("long", parent=_hsettings.get_profile("ci"), max_examples=2000)
+_hsettings.load_profile(os.environ.get("KG_FUZZ_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how many fuzz cases ran per target (only when a tests/test_fuzz_*.py file ran)."""
+    import sys
+
+    helpers = sys.modules.get("fuzz_helpers")
+    counts = getattr(helpers, "CASES", None)
+    if counts:
+        terminalreporter.section(f"fuzz cases run (profile {os.environ.get('KG_FUZZ_PROFILE', 'ci')})")
+        for target, count in sorted(counts.items()):
+            terminalreporter.write_line(f"{target:28} {count}")
+        terminalreporter.write_line(f"{'total':28} {sum(counts.values())}")
