@@ -26,8 +26,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.base.errors import QueryError
 from kg.base.temporal import Match, Window
 from kg.contract.shortcuts import derive_all
+from kg.sparql.diagnose import check_query, explain
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
@@ -232,7 +234,17 @@ def query(
     >>> graph = kg.open(":memory:"); _ = kg.build(graph)
     >>> kg.query(graph, "ASK { ?m a ckg:Membership }", as_of=dt.date(2017, 5, 24)).boolean
     False
+
+    :raises QueryError: an update (not a query), an undeclared prefix, a syntax error (in one line
+        naming the cause where the text shows it: :mod:`kg.sparql.diagnose`).
     """
+    check_query(sparql)
     if as_of is not None or known_on is not None:
         kg = snapshot(kg, as_of=as_of, known_on=known_on)
-    return kg.query(sparql, params=params)
+    try:
+        return kg.query(sparql, params=params)
+    except QueryError as err:
+        better = explain(sparql, str(err))
+        if better is None:
+            raise
+        raise QueryError(better) from None
