@@ -38,6 +38,7 @@ _EXPORTS = {
     "Result": "kg.sparql.results",
     "saved_query": "kg.sparql.saved",
     "saved_queries": "kg.sparql.saved",
+    "table": "kg.base.tables",
     # writing: curated data and datasets
     "build": "kg.curated.build",
     "import_dataset": "kg.ingest",
@@ -49,6 +50,7 @@ _EXPORTS = {
     "actors": "kg.read.lookups",
     "timeline": "kg.read.timeline",
     "network_diff": "kg.read.diff",
+    "summary": "kg.read.summary",
     # analysis
     "actor_graph": "kg.analysis.projection",
     "windows": "kg.analysis.span",
@@ -65,7 +67,7 @@ _EXPORTS = {
     "export_network": "kg.export.network",
     "write_network": "kg.export.network",
 }
-_RENAMED = {"propose_links": "propose"}
+_RENAMED = {"propose_links": "propose", "table": "Rows"}
 
 __all__ = [
     "DataError",
@@ -98,6 +100,8 @@ __all__ = [
     "saved_queries",
     "saved_query",
     "snapshot",
+    "summary",
+    "table",
     "timeline",
     "windows",
     "write_network",
@@ -113,6 +117,7 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.analysis.projection import actor_graph
     from kg.analysis.span import windows
     from kg.base.errors import DataError, KGError, QueryError, StoreError, UsageError, ValidationError
+    from kg.base.tables import Rows as table
     from kg.curated.build import build
     from kg.export.network import export_network, write_network
     from kg.export.rdf import export_rdf, write_rdf
@@ -120,6 +125,7 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.ingest.reconcile import propose as propose_links
     from kg.read.diff import network_diff
     from kg.read.lookups import actors, events
+    from kg.read.summary import summary
     from kg.read.timeline import timeline
     from kg.read.timeview import query, snapshot
     from kg.sparql.results import Result

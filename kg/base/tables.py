@@ -245,3 +245,103 @@ def _one_line(text: str) -> str:
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- HTML (notebooks) ---------------------------------------------------------------------------
+
+#: Most rows an HTML table draws (a notebook cell); the rest are counted under the table.
+HTML_MAX_ROWS = 200
+
+
+def html_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    cell: Callable[[Any], str] | None = None,
+    title: Callable[[Any], str | None] | None = None,
+    max_rows: int = HTML_MAX_ROWS,
+) -> str:
+    """An HTML table for notebooks (``_repr_html_``): every value escaped, cells as :func:`table_cell`
+    shows them (``cell`` to change), full text in a ``title`` tooltip where ``title`` gives one
+    (default: the full IRI of a shortened one); at most ``max_rows`` rows, then ``(N rows)``.
+
+    >>> print(html_table(["actor", "n"], [("https://w3id.org/conflict-kg/id/actor/isis", 2), ("<b>", None)]))
+    <table class="kg-table"><thead><tr><th>actor</th><th>n</th></tr></thead><tbody>
+    <tr><td title="https://w3id.org/conflict-kg/id/actor/isis">actor:isis</td><td>2</td></tr>
+    <tr><td>&lt;b&gt;</td><td></td></tr>
+    </tbody></table>
+    <p class="kg-rows">(2 rows)</p>
+    """
+    from html import escape
+
+    show = cell or table_cell
+    tip = title or _iri_title
+    out = ['<table class="kg-table"><thead><tr>' + "".join(f"<th>{escape(str(h))}</th>" for h in headers) + "</tr></thead><tbody>"]
+    count = 0
+    for row in rows:
+        count += 1
+        if count > max_rows:
+            continue
+        cells = []
+        for value in row:
+            text, full = _cut(show(value), 500), tip(value)
+            attr = f' title="{escape(full)}"' if full and full != text else ""
+            cells.append(f"<td{attr}>{escape(text)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    shown = f", first {max_rows} shown" if count > max_rows else ""
+    out.append(f'<p class="kg-rows">({count} row{"" if count == 1 else "s"}{shown})</p>')
+    return "\n".join(out)
+
+
+def rows_html(rows: Iterable[Row], *, columns: Sequence[str] | None = None, max_rows: int = HTML_MAX_ROWS) -> str:
+    """Rows (dicts, as every lookup and metric returns them) as an HTML table (:func:`html_table`).
+
+    >>> "<td>0.5000</td>" in rows_html([{"actor": "a", "pagerank": 0.5}])
+    True
+    """
+    rows = list(rows)
+    cols = list(columns) if columns is not None else (list(rows[0]) if rows else [])
+    return html_table(cols, ([row.get(c) for c in cols] for row in rows), max_rows=max_rows)
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """A list of rows that shows itself as a table: text in a console, HTML in a notebook.
+
+    Still a plain ``list`` of dicts (index it, loop over it, hand it to pandas); :meth:`to_pandas`
+    builds the DataFrame when pandas is installed.
+
+    >>> table = Rows([{"actor": "https://w3id.org/conflict-kg/id/actor/isis", "events": 3}])
+    >>> table
+    actor       events
+    ----------  ------
+    actor:isis  3
+    (1 row)
+    >>> table[0]["events"], "<table" in table._repr_html_()
+    (3, True)
+    """
+
+    def __init__(self, rows: Iterable[Row] = (), *, columns: Sequence[str] | None = None) -> None:
+        super().__init__(rows)
+        self.columns = list(columns) if columns is not None else (list(self[0]) if self else [])
+
+    def __repr__(self) -> str:
+        return format_rows(self, "table", columns=self.columns)
+
+    def _repr_html_(self) -> str:
+        return rows_html(self, columns=self.columns)
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (one column per key).
+
+        :raises UsageError: pandas is not installed.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise UsageError("to_pandas() needs pandas: pip install 'conflict-kg[pandas]' (or pip install pandas)") from None
+        return pd.DataFrame(list(self), columns=self.columns)
+
+
+def _iri_title(value: Any) -> str | None:
+    return value if isinstance(value, str) and "://" in value else None

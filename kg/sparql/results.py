@@ -92,6 +92,23 @@ class Result:
             raise QueryError("to_pandas() needs pandas: pip install pandas") from None
         return pd.DataFrame(self.records(), columns=self.variables)
 
+    def _repr_html_(self) -> str:
+        """The result as an HTML table in Jupyter (IRIs as prefixed names, full IRI on hover).
+
+        >>> import kg
+        >>> html = kg.open(":memory:").query("SELECT ?x WHERE { VALUES ?x { ckg:Attack } }")._repr_html_()
+        >>> '<td title="https://w3id.org/conflict-kg/ontology#Attack">ckg:Attack</td>' in html
+        True
+        """
+        from kg.base.tables import html_table
+
+        if self.kind == "ask":
+            return f"<p><b>{'yes' if self.boolean else 'no'}</b> <small>(ASK)</small></p>"
+        if self.kind == "graph":
+            return html_table(["subject", "predicate", "object"], [(t.subject, t.predicate, t.object) for t in self.triples],
+                              cell=_short, title=_html_title)
+        return html_table(self.variables, self.rows, cell=_short, title=_html_title)
+
     def to_string(self, fmt: ResultFormat | str = ResultFormat.TABLE) -> str:
         """Serialize: table, SPARQL JSON/XML, CSV, TSV; or Turtle, N-Triples, JSON-LD for graphs."""
         fmt = ResultFormat(fmt)
@@ -184,6 +201,10 @@ def _short(term: Any) -> str:
     if isinstance(term, ox.Literal):
         return " ".join(term.value.split())
     return str(term)
+
+
+def _html_title(term: Any) -> str | None:
+    return term.value if isinstance(term, ox.NamedNode) else None
 
 
 def _plain(term: Term) -> str:
