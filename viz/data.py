@@ -27,12 +27,11 @@ from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 
-from kg.analysis.projection import actor_graph
+from kg.analysis.projection import actor_graph, dataset_type, relation_filter
 from kg.base.errors import UsageError
-from kg.base.namespaces import CKG, resource_iri, slug_of
+from kg.base.namespaces import slug_of
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
-from kg.contract.model import EVENT_CLASSES
 from kg.read.lookups import actor_iri
 from kg.read.timeview import fact_dates, window_filters, window_join
 from kg.store.graph import KnowledgeGraph
@@ -47,7 +46,7 @@ SELECT ?event (MIN(STR(?l)) AS ?label) (MIN(STR(?c)) AS ?cls) (MIN(STR(?t)) AS ?
        (MIN(?d) AS ?date) (MAX(?e) AS ?end) (MIN(STR(?p)) AS ?precision)
        (GROUP_CONCAT(DISTINCT ?placeLabel; SEPARATOR="|") AS ?places)
        (MIN(STR(?q)) AS ?quote) (MIN(STR(?desc)) AS ?description) (MIN(STR(?src)) AS ?source) (MIN(STR(?srcTitle)) AS ?sourceTitle)
-       (MIN(STR(?parent0)) AS ?parent)
+       (MIN(STR(?parent0)) AS ?parent) (MIN(STR(?dt)) AS ?datasetType) (MIN(STR(?dtl)) AS ?datasetLabel)
 WHERE {
   VALUES ?event { %(events)s }
   ?event a ?c ; ckg:startDate ?d ; ckg:datePrecision ?p .
@@ -63,6 +62,7 @@ WHERE {
   OPTIONAL { ?event dcterms:description ?desc }
   OPTIONAL { ?event prov:wasDerivedFrom ?src . OPTIONAL { ?src dcterms:title ?srcTitle } }
   OPTIONAL { ?parent0 sem:hasSubEvent ?event }
+  OPTIONAL { ?event ckg:sourceEventType ?dt . OPTIONAL { ?dt skos:prefLabel ?dtl } }
 }
 GROUP BY ?event
 """
@@ -70,6 +70,7 @@ GROUP BY ?event
 _ACTOR_DETAILS = """
 SELECT ?actor (MIN(STR(?l)) AS ?label) (MIN(STR(?c)) AS ?type) (MIN(STR(?q)) AS ?wikidata)
        (MIN(STR(?desc)) AS ?description) (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="|") AS ?aliases)
+       (MIN(STR(?kindLabel)) AS ?kind)
 WHERE {
   VALUES ?actor { %(actors)s }
   ?actor a ?c . %(classes)s
@@ -78,6 +79,7 @@ WHERE {
   OPTIONAL { ?actor ckg:wikidataId ?q }
   OPTIONAL { ?actor dcterms:description ?desc }
   OPTIONAL { ?actor skos:altLabel ?alias }
+  OPTIONAL { ?actor ckg:actorKind/skos:prefLabel ?kindLabel }
 }
 GROUP BY ?actor
 """
@@ -109,7 +111,8 @@ SELECT DISTINCT ?event ?actor ?role WHERE {
   FILTER NOT EXISTS { ?event prov:invalidatedAtTime ?retracted }
   %(filters)s
   ?event ?prop ?actor .
-  FILTER(?prop IN (ckg:agent, ckg:target, ckg:participant, ckg:about))
+  FILTER(?prop IN (ckg:agent, ckg:target, ckg:participant, ckg:sideA, ckg:sideB, ckg:about))
+  FILTER(?prop != ckg:participant || NOT EXISTS { ?event ckg:sideA|ckg:sideB ?actor })
   BIND(STRAFTER(STR(?prop), "#") AS ?role)
   ?actor a ?actorClass . %(actors)s
 }
@@ -210,13 +213,15 @@ def collect(
     elif top is not None or centre:  # the timeline shows the same actors as the network
         roles = [r for r in roles if r[1] in graph]
     states = [s for s in states if graph.has_edge(s["member"], s["org"], key=f"{s['state']}|member")]
+    if start or end:
+        states = _inside(states, graph, start, end)
     return _assemble(kg, graph, states, roles)
 
 
 #: An edge's role -> (the role of its first actor, the role of its second).
 _EDGE_ROLES = {
     "target": ("agent", "target"), "participant": ("agent", "participant"),
-    "co-participant": ("participant", "participant"), "about": ("agent", "about"),
+    "co-participant": ("participant", "participant"), "about": ("agent", "about"), "side": ("sideA", "sideB"),
 }
 
 
@@ -228,6 +233,29 @@ def _roles_of_links(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
             first, second = _EDGE_ROLES[d["role"]]
             roles.update({(d["event"], a, first), (d["event"], b, second)})
     return roles
+
+
+def _inside(states: list[dict[str, Any]], graph: nx.MultiDiGraph, start: dt.date | None,
+            end: dt.date | None) -> list[dict[str, Any]]:
+    """The states a bounded window shows: those that begin or end inside it, and those that began
+    before it (still holding, or ending after it) only between two actors of the window's events.
+    A 2017 membership still holding is context for a 2022 view only if both sides act in 2022;
+    otherwise it is not news of the window and is left out (with its link)."""
+    def inside(day: Any) -> bool:
+        return day is not None and (start is None or day >= start) and (end is None or day <= end)
+
+    active = {n for a, b, d in graph.edges(data=True) if "event" in d for n in (a, b)}
+    kept, dropped = [], []
+    for s in states:
+        if inside(s["date"]) or inside(s.get("end0")) or (s["member"] in active and s["org"] in active):
+            kept.append(s)
+        else:
+            dropped.append(s)
+    for s in dropped:
+        if graph.has_edge(s["member"], s["org"], key=f"{s['state']}|member"):
+            graph.remove_edge(s["member"], s["org"], key=f"{s['state']}|member")
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    return kept
 
 
 def _busiest(graph: nx.MultiDiGraph, top: int, *, keep: set[str]) -> nx.MultiDiGraph:
@@ -249,20 +277,27 @@ def _busiest(graph: nx.MultiDiGraph, top: int, *, keep: set[str]) -> nx.MultiDiG
 def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
            relations: list[str] | None, mode: Match | str) -> list[tuple[str, str, str]]:
     params, filters = window_filters(start, end, known_on=known_on, mode=mode)
-    if relations:
-        tests = []
-        for name in relations:
-            if name in EVENT_CLASSES:
-                tests.append(f"?cls = <{CKG[name]}>")
-            else:  # a concept slug: actor_graph has already validated the name
-                tests.append(f"EXISTS {{ ?event ckg:eventType <{resource_iri('concept', name)}> }}")
-        filters.append(f"FILTER({' || '.join(tests)})")
+    if relations:  # actor_graph has already validated the names
+        filters.append(relation_filter(relations))
     anchor = window_join(start, end)  # the window's days first, not every event
     query = _ROLES % {
         "anchor": anchor, "dates": fact_dates(kg, "?event"), "filters": "\n  ".join(filters),
         "events": one_of("?cls", kg.subclasses("Event")), "actors": one_of("?actorClass", kg.subclasses("Actor")),
     }
     return [(r["event"], r["actor"], r["role"]) for r in kg.query(query, params=params).records()]
+
+
+def dataset_label(iri: str | None, label: str | None) -> str:
+    """A dataset's own type for filters and legends: ``ACLED: Armed clash``, ``UCDP: state-based conflict``.
+
+    >>> dataset_label("https://w3id.org/conflict-kg/id/concept/acled/armed-clash", "Armed clash"), dataset_label(None, None)
+    ('ACLED: Armed clash', '')
+    """
+    short = dataset_type(iri)
+    if not short:
+        return ""
+    scheme, _, code = short.partition("/")
+    return f"{scheme.upper()}: {label or code}"
 
 
 def _iso(value: Any) -> str | None:
@@ -293,6 +328,7 @@ def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str,
             "iri": iri, "slug": slug_of(iri), "label": row.get("label") or slug_of(iri),
             "type": _local(row["type"]) if row.get("type") else "Actor", "wikidata": row.get("wikidata") or "",
             "description": row.get("description") or "", "aliases": aliases, "inNetwork": iri in graph,
+            "kind": row.get("kind") or "",
         })
     index = data.node_index()
     event_iris = sorted({d["event"] for _, _, d in graph.edges(data=True) if "event" in d} | {e for e, _, _ in roles})
@@ -313,6 +349,7 @@ def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str,
             "quote": row.get("quote") or row.get("description") or "", "quoted": bool(row.get("quote")),
             "source": row.get("source") or "", "sourceTitle": row.get("sourceTitle") or "",
             "parent": row.get("parent") or "",
+            "datasetType": dataset_label(row.get("datasetType"), row.get("datasetLabel")),
         })
     state_index: dict[str, int] = {}
     for row in states:

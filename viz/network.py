@@ -29,8 +29,39 @@ TYPE_COLORS = {
     "Community": "#e377c2",
     "Actor": "#7f7f7f",
 }
+#: Actor kinds the datasets code (``ckg:actorKind``, by label), coloured before the class.
+KIND_COLORS = {
+    "State forces": "#1f77b4",
+    "External/other forces": "#17becf",
+    "Rebel group": "#d62728",
+    "Political militia": "#ff7f0e",
+    "Identity militia": "#8c564b",
+    "Armed group (UCDP)": "#ff9896",
+    "Rioters": "#bcbd22",
+    "Protesters": "#2ca02c",
+    "Civilians": "#e377c2",
+}
 SIGN_COLORS = {"hostile": "#d62728", "cooperative": "#2ca02c", "neutral": "#9e9e9e", "membership": "#1f77b4"}
-ROLE_DASHES: dict[str, Any] = {"target": False, "co-participant": False, "participant": [8, 6], "about": [2, 5], "member": [12, 6]}
+ROLE_DASHES: dict[str, Any] = {"target": False, "side": False, "co-participant": False, "participant": [8, 6], "about": [2, 5], "member": [12, 6]}
+
+
+GROUP_COLORS = {**TYPE_COLORS, **KIND_COLORS}
+
+
+def group_of(node: dict[str, Any]) -> str:
+    """What colours an actor and filters it: the kind a dataset codes (``Rebel group``), else its class."""
+    return str(node.get("kind") or node["type"])
+
+
+def group_color(node: dict[str, Any]) -> str:
+    return GROUP_COLORS.get(group_of(node), TYPE_COLORS["Actor"])
+
+
+def event_relations(data: ViewData) -> list[str]:
+    """The relation filter's event entries: the project's types (``armed-clash``), then the datasets'
+    own (``ACLED: Armed clash``), of the events drawn."""
+    drawn = [data.events[lk["ref"]] for lk in data.links if lk["kind"] == "event"]
+    return sorted({e["type"] for e in drawn if e["type"]}) + sorted({e["datasetType"] for e in drawn if e.get("datasetType")})
 
 
 def _sign_name(sign: int) -> str:
@@ -56,7 +87,7 @@ def network_payload(data: ViewData, *, size_by: SizeBy | str = SizeBy.PAGERANK, 
         extra: dict[str, Any] = {}
         if iri in positions:
             extra.update(x=positions[iri][0], y=positions[iri][1], physics=False)
-        color = TYPE_COLORS.get(node["type"], TYPE_COLORS["Actor"])
+        color = group_color(node)
         net.add_node(i, label=node["label"], shape="dot", color={"background": color, "border": "#37474f",
                      "highlight": {"background": color, "border": "#000"}}, size=sizes.get(iri, 10.0), **extra)
     for k, link in enumerate(data.links):
@@ -70,9 +101,8 @@ def network_payload(data: ViewData, *, size_by: SizeBy | str = SizeBy.PAGERANK, 
         net.add_edge(link["from"], link["to"], **options)
     if not large and not collapse:
         _spread_parallel(net.edges)
-    relations = sorted({data.events[lk["ref"]]["cls"] for lk in data.links if lk["kind"] == "event"}) + sorted(
-        {data.states[lk["ref"]]["cls"] for lk in data.links if lk["kind"] == "state"})
-    types = sorted({data.nodes[index[n]]["type"] for n in graph.nodes})
+    relations = event_relations(data) + sorted({data.states[lk["ref"]]["cls"] for lk in data.links if lk["kind"] == "state"})
+    types = sorted({group_of(data.nodes[index[n]]) for n in graph.nodes})
     net.options = {
         "autoResize": True,
         "layout": {"randomSeed": SEED, "improvedLayout": not large},
@@ -91,7 +121,8 @@ def network_payload(data: ViewData, *, size_by: SizeBy | str = SizeBy.PAGERANK, 
     return {
         "nodes": nodes, "edges": edges, "options": net.options, "physics": not large, "collapse": collapse,
         "sizeBy": size_by.value, "scores": {i: round(scores[n], 5) for i, n in sorted((index[n], n) for n in scores)},
-        "relations": relations, "types": types, "typeColors": TYPE_COLORS, "colors": SIGN_COLORS,
+        "relations": relations, "types": types, "typeColors": {t: GROUP_COLORS.get(t, TYPE_COLORS["Actor"]) for t in types},
+        "colors": SIGN_COLORS,
     }
 
 
@@ -163,7 +194,7 @@ def _payload(data: ViewData) -> dict[str, Any]:
 
 def _legend_context(network: dict[str, Any], size_by: SizeBy | str, collapse: bool) -> dict[str, Any]:
     return {
-        "legend_types": [(t, TYPE_COLORS.get(t, TYPE_COLORS["Actor"])) for t in network["types"]],
+        "legend_types": [(t, GROUP_COLORS.get(t, TYPE_COLORS["Actor"])) for t in network["types"]],
         "colors": SIGN_COLORS, "size_by": SizeBy(size_by).value, "collapse": collapse,
     }
 

@@ -97,6 +97,14 @@ def initial_window(data: ViewData, items: list[dict[str, Any]]) -> list[str] | N
     return [(lo - pad).isoformat(), (hi + pad).isoformat()]
 
 
+def drawn_subtitle(data: ViewData, timeline: dict[str, Any], known_on: dt.date | None) -> str:
+    """The header of a timeline: the events and states it draws (not every event gathered)."""
+    shown = ViewData(events=[data.events[i] for i in sorted({it["ref"] for it in timeline["items"] if it["kind"] == "event"})],
+                     states=[data.states[i] for i in sorted({it["ref"] for it in timeline["items"] if it["kind"] == "state"})],
+                     start=data.start, end=data.end)
+    return window_subtitle(shown, known_on)
+
+
 def timeline_view(
     kg: KnowledgeGraph,
     *,
@@ -119,7 +127,7 @@ def timeline_view(
         data.states = [s for s in data.states if s["member"] in keep or s["organization"] in keep]
     payload = _payload(data)
     payload["timeline"] = timeline_payload(data, lane_by=lane_by, actors=actors)
-    html = render_page(title=title or "conflict-kg: timeline", subtitle=window_subtitle(data, known_on),
+    html = render_page(title=title or "conflict-kg: timeline", subtitle=drawn_subtitle(data, payload["timeline"], known_on),
                        data=payload, network=False, timeline=True, context={"colors": _legend_context(
                            {"types": []}, SizeBy.DEGREE, False)["colors"]})
     stats = _stats(data)

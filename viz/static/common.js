@@ -66,7 +66,7 @@
       rolesByEvent = {};
       KG.data.roles.forEach(function (r) { (rolesByEvent[r[0]] = rolesByEvent[r[0]] || []).push(r); });
     }
-    var out = { agent: [], target: [], participant: [], about: [] };
+    var out = { agent: [], target: [], participant: [], about: [], sideA: [], sideB: [] };
     (rolesByEvent[index] || []).forEach(function (r) { out[r[2]].push(KG.data.nodes[r[1]].label); });
     return out;
   };
@@ -94,9 +94,12 @@
       row("Date", KG.when(ev)),
       row("Precision", ev.precision),
       row("Type", ev.cls + (ev.type ? " · " + ev.type : "") + " (" + KG.signName(ev.sign) + ")"),
+      ev.datasetType ? row("Dataset type", ev.datasetType) : null,
       row("Place", ev.places.join("; ")),
       row("Agent", who.agent.join("; ")),
       row("Target", who.target.join("; ")),
+      row("Side A", who.sideA.join("; ")),
+      row("Side B", who.sideB.join("; ")),
       row("Participants", who.participant.join("; ")),
       row("About", who.about.join("; ")),
       extra ? row("Link", extra) : null,
@@ -124,6 +127,7 @@
     return KG.el("div", { class: "kg-card" }, [
       KG.el("div", { class: "kg-title", text: n.label }),
       row("Type", n.type),
+      n.kind ? row("Kind", n.kind) : null,
       row("Aliases", n.aliases.join("; ")),
       score ? row(score[0], score[1]) : null,
     ]);

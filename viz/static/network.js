@@ -11,7 +11,14 @@
     return;
   }
 
-  function relationOf(link) { return link.kind === "event" ? events[link.ref].cls : states[link.ref].cls; }
+  /* an event passes the relation filter when its project type and its dataset type are both checked */
+  function relationsOf(link) {
+    if (link.kind !== "event") return [states[link.ref].cls];
+    var e = events[link.ref];
+    return e.datasetType ? [e.type, e.datasetType] : [e.type];
+  }
+  function relationShown(link) { return relationsOf(link).every(function (r) { return view.relations.has(r); }); }
+  function groupOf(n) { return n.kind || n.type; }
   function recordOf(link) { return link.kind === "event" ? events[link.ref] : states[link.ref]; }
 
   /* ---- state ---- */
@@ -75,8 +82,8 @@
     var shown = 0;
     for (var i = 0; i < links.length; i++) {
       var l = links[i];
-      var ok = view.relations.has(relationOf(l)) && KG.overlaps(recordOf(l), view.from, view.to) &&
-        view.types.has(actors[l.from].type) && view.types.has(actors[l.to].type);
+      var ok = relationShown(l) && KG.overlaps(recordOf(l), view.from, view.to) &&
+        view.types.has(groupOf(actors[l.from])) && view.types.has(groupOf(actors[l.to]));
       linkVisible[i] = ok ? 1 : 0;
       if (ok) {
         shown++;
