@@ -124,7 +124,7 @@ ORG_HEADS = {
     "intelligence", "operations", "state", "emirate", "caliphate", "taliban", "hezbollah", "hizbollah",
     "qaeda", "al-qaeda", "mujahideen", "sect", "clan", "tribe", "federation", "foundation", "authority",
     "cabinet", "administration", "secretariat", "delegation", "mission", "jaish", "kataib", "fund", "programme",
-    "program", "red", "crescent", "cross", "media", "television", "tv", "radio", "agency",
+    "program", "red", "crescent", "cross", "media", "television", "tv", "radio",
 }
 #: first word of a name that makes it an organisation ("Jaish al-...", "Harakat ...")
 ORG_FIRST = {"jaish", "jabhat", "harakat", "kataib", "liwa", "ansar", "hayat", "hay'at", "tahrir", "saraya", "saray"}

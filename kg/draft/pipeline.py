@@ -93,7 +93,7 @@ def _resolve_pronouns(analysis: Analysis) -> None:
              and (m.t0 == 0 or doc[m.t0 - 1].lower_ not in _NOT_SUBJECT)]
     for c in analysis.candidates:
         for role in (c.agents, c.targets, c.participants):
-            for k, m in enumerate(role):
+            for m in role:
                 if m.rule == "pronoun" and m.extra.get("antecedent") is None:
                     before = [n for n in named if n.end <= m.start and (m.kind != "person" or n.kind == "person")]
                     if before:
@@ -156,7 +156,7 @@ def _set(c: Candidate, start: dt.date, end: dt.date, precision: str, rule: str) 
 
 
 def _sentence_of(analysis: Analysis, offset: int) -> int:
-    for k, (a, b) in enumerate(analysis.sentences):
+    for k, (_a, b) in enumerate(analysis.sentences):
         if offset < b:
             return k
     return len(analysis.sentences) - 1

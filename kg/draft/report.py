@@ -293,8 +293,9 @@ def _actor_type(m: Mention, name: str) -> tuple[str, str]:
     words = {w.lower() for w in re.findall(r"[\w'-]+", name)}
     if m.kind == "person":
         return "Person", "Person (a person mention)"
-    for kind, cue in (("Coalition", {"coalition", "alliance"}), ("StateForce", _STATE_FORCE), ("Community", _COMMUNITY),
-                      ("ArmedGroup", _ARMED)):
+    armed = _ARMED | ({"army"} if m.proper else set())  # "Free Syrian Army" is a group; "the army" a state's force
+    for kind, cue in (("Coalition", {"coalition", "alliance"}), ("ArmedGroup", armed), ("StateForce", _STATE_FORCE),
+                      ("Community", _COMMUNITY)):
         hit = words & cue
         if hit:
             return kind, f"{kind} (the word {sorted(hit)[0]!r})"

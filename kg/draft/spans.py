@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.draft import lexicon as lx
 from kg.draft.dates import DateMention, find_dates
-from kg.draft.gazetteer import Registry, fold, lookup_place
+from kg.draft.gazetteer import Registry, lookup_place
 
 if TYPE_CHECKING:
     from spacy.language import Language
