@@ -225,30 +225,36 @@ def event_type_pattern(kg: KnowledgeGraph, name: str) -> str:
 
 
 def _concept_index(kg: KnowledgeGraph) -> list[tuple[str, str, set[str]]]:
-    """(concept IRI, scheme slug, the names it answers to, folded) of every event-type concept."""
+    """(concept IRI, scheme slug, the names it answers to as written) of every event-type concept:
+    its id (``acled/armed-clash``), the id's last part (``armed-clash``, ``190``) and its labels."""
     names: dict[str, tuple[str, set[str]]] = {}
     for row in kg.query(_CONCEPTS).records():
         concept, scheme = row["concept"], row["scheme"].rsplit("/", 1)[-1]
         local = concept.split("/id/concept/", 1)[-1]
-        entry = names.setdefault(concept, (scheme, {local.lower(), local.rsplit("/", 1)[-1].lower()}))
+        entry = names.setdefault(concept, (scheme, {local, local.rsplit("/", 1)[-1]}))
         if row.get("label"):
-            entry[1].add(" ".join(str(row["label"]).split()).lower())
-    return [(iri, scheme, folded) for iri, (scheme, folded) in sorted(names.items())]
+            entry[1].add(" ".join(str(row["label"]).split()))
+    return [(iri, scheme, found) for iri, (scheme, found) in sorted(names.items())]
 
 
 def _concepts_named(kg: KnowledgeGraph, text: str) -> list[str]:
-    """Concepts answering to ``text``: a scheme-qualified id alone; else the project's types if
-    any answer, else every dataset type that does."""
-    folded = text.lower()
+    """Concepts answering to ``text``: a scheme-qualified id alone; else the names as written
+    (ACLED's ``Armed clash``, the project's ``armed-clash``), then in any case; at each step the
+    project's types win over the datasets'."""
     index = _concept_index(kg)
-    if "/" in folded and folded.split("/", 1)[0] in ("acled", "ucdp", "cameo"):
-        return [iri for iri, _, names in index if folded in names and iri.endswith(folded)]
-    project = [iri for iri, scheme, names in index if scheme == "event-types" and folded in names]
-    return project or [iri for iri, _, names in index if folded in names]
+    if "/" in text and text.split("/", 1)[0].lower() in ("acled", "ucdp", "cameo"):
+        return [iri for iri, _, names in index if text.lower() in {n.lower() for n in names} and "/" + text.lower() in iri.lower()]
+    for fold in (str, str.lower):
+        wanted = fold(text)
+        found = [(iri, scheme) for iri, scheme, names in index if wanted in {fold(n) for n in names}]
+        if found:
+            project = [iri for iri, scheme in found if scheme == "event-types"]
+            return project or [iri for iri, _ in found]
+    return []
 
 
 def _unknown_type(kg: KnowledgeGraph, text: str) -> str:
-    names = sorted({n for _, _, found in _concept_index(kg) for n in found if "/" not in n} | set(EVENT_CLASSES))
+    names = sorted({n.lower() for _, _, found in _concept_index(kg) for n in found if "/" not in n} | set(EVENT_CLASSES))
     close = difflib.get_close_matches(text.lower(), [n.lower() for n in names], n=3, cutoff=0.7)
     hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return (f"unknown event type {text!r}: give a class ({', '.join(EVENT_CLASSES)}), a project type "
