@@ -228,3 +228,19 @@ def test_counts_by_month_match_the_csv(graph, acled) -> None:
     rows = [r for r in events(graph, start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31)).records()
             if "/event/acled-" in r["event"]]
     assert Counter(r["country"] for r in rows) == Counter(r["country"] for r in acled)
+
+
+def test_actors_search_and_place(graph, acled) -> None:
+    from kg.read.lookups import actors
+
+    name = "Military Forces of Syria (2000-)"
+
+    def names(r: dict[str, str]) -> set[str]:
+        return {r["actor1"], r["actor2"]} | {n.strip() for k in ("assoc_actor_1", "assoc_actor_2") for n in r[k].split(";")}
+
+    expected = sum(1 for r in acled if r["country"] == "Syria" and name in names(r))
+    rows = {r["label"]: r["events"] for r in actors(graph, place="Syria").records()}
+    assert rows[name] == expected
+    assert "Protesters (United States)" not in rows
+    found = {r["label"] for r in actors(graph, search="islamic state").records()}
+    assert {"Islamic State (Syria)", "Islamic State (Iraq)"} <= found and all("islamic state" in f.lower() for f in found)

@@ -74,14 +74,18 @@ def events_command(
 
 @click.command("actors")
 @click.option("--type", "type_", type=click.Choice(ACTOR_KINDS), help="Only actors of this class.")
+@click.option("--search", metavar="TEXT", help="Only actors whose id, label or an alias contains TEXT (any case).")
+@place_option
 @format_option()
 @pass_kg
-def actors_command(kg: KnowledgeGraph, type_: str | None, fmt: str) -> None:
+def actors_command(kg: KnowledgeGraph, type_: str | None, search: str | None, place: str | None, fmt: str) -> None:
     """List actors with type, Wikidata id, aliases and number of events.
+
+    With --place, only the actors of events there, and only those events counted.
 
     Example: kg actors --type Community
     """
-    _echo(actors(kg, type=type_), fmt)
+    _echo(actors(kg, type=type_, search=search, place=place), fmt)
 
 
 def _echo(result: Result, fmt: str) -> None:

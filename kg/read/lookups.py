@@ -261,16 +261,59 @@ def _unknown_type(kg: KnowledgeGraph, text: str) -> str:
             f"(armed-clash), or a dataset's type (ACLED 'Armed clash', UCDP 'state-based', CAMEO '190').{hint}")
 
 
-def actors(kg: KnowledgeGraph, *, type: str | None = None) -> Result:  # noqa: A002
+def actors(
+    kg: KnowledgeGraph, *, type: str | None = None, place: str | None = None, search: str | None = None,  # noqa: A002
+) -> Result:
     """Actors with their class, Wikidata id, aliases and number of events (in any role; sides are
-    participants too), busiest first."""
+    participants too), busiest first; with ``place``, only actors of events there (an id, label or
+    ISO code, :func:`kg.read.places.resolve_place`) and only those events counted; with ``search``,
+    only actors whose id, label or an alias contains the text (any case)."""
     params = {}
     if type:
         if type not in ACTOR_KINDS:
             raise UsageError(f"unknown actor type {type!r}: use one of {', '.join(ACTOR_KINDS)}")
         params["wantClass"] = CKG[type]
-    return kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor"))}, params=params)
+    result = kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor"))}, params=params)
+    return _narrowed(kg, result, place=place, search=search)
 
+
+_PLACE_COUNTS = """
+SELECT ?actor (COUNT(DISTINCT ?event) AS ?events) WHERE {
+  %(area)s
+  ?event %(roles)s ?actor ; ckg:eventType ?anyType .
+}
+GROUP BY ?actor
+"""
+
+
+def _narrowed(kg: KnowledgeGraph, result: Result, *, place: str | None, search: str | None) -> Result:
+    """:func:`actors` rows kept by ``search`` (id, label, aliases) and counted in ``place``."""
+    rows = list(result.rows)
+    column = {name: i for i, name in enumerate(result.variables)}
+    if search:
+        wanted = " ".join(search.split()).lower()
+
+        def text(row: tuple[object, ...], name: str) -> str:
+            term = row[column[name]]
+            return str(getattr(term, "value", "") or "").lower()
+
+        rows = [r for r in rows if any(wanted in text(r, n) for n in ("actor", "label", "aliases"))]
+    if place:
+        from kg.read.places import resolve_place
+
+        query = _PLACE_COUNTS % {"area": resolve_place(kg, place).pattern("?event"), "roles": ACTOR_ROLES}
+        counts = {row["actor"]: row["events"] for row in kg.query(query).records()}
+        index = column["events"]
+        rows = [
+            tuple(ox.Literal(str(counts[r[0].value]), datatype=ox.NamedNode(_XSD_INTEGER)) if i == index else t
+                  for i, t in enumerate(r))
+            for r in rows if isinstance(r[0], ox.NamedNode) and r[0].value in counts
+        ]
+        rows.sort(key=lambda r: (-int(r[index].value), str(getattr(r[column["label"]], "value", ""))))  # type: ignore[union-attr]
+    return Result("select", variables=list(result.variables), rows=rows)
+
+
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 _ACTOR_BY_NAME = """
 SELECT DISTINCT ?actor WHERE {
