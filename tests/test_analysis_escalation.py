@@ -7,7 +7,7 @@ import datetime as dt
 import networkx as nx
 import pytest
 from conftest import EVENT_BASE as EV
-from conftest import NETWORK_ACTORS
+from conftest import NETWORK_ACTORS, SHARED
 from conftest import NETWORK_RESIDENTS as RES
 
 from kg.analysis.escalation import escalation, escalation_of, event_counts, periods, strongest
@@ -99,3 +99,69 @@ def test_strongest_and_errors(network_kg):
             escalation_of(network_kg, **bad)
     assert escalation(nx.MultiDiGraph()) == []
     assert escalation_of(network_kg, start=dt.date(2017, 5, 1), end=dt.date(2017, 5, 31)) == []
+
+
+# -- baselines per coverage (issue 19 point 5) ------------------------------------------------------
+
+def test_baseline_only_over_periods_the_sources_cover():
+    g = nx.MultiDiGraph()
+    # source "old" covers March 2017, source "new" January-March 2022; x is only in "new"
+    for day in (1, 8, 15, 22, 29):
+        g.add_edge("p", "q", event=f"old{day}", sign=-1, date=dt.date(2017, 3, day), source="old")
+    for week in range(12):
+        day = dt.date(2022, 1, 3) + dt.timedelta(weeks=week)
+        g.add_edge("x", "y", event=f"new{week}", sign=-1, date=day, source="new")
+    for i in range(4):
+        g.add_edge("x", "y", event=f"burst{i}", sign=-1, date=dt.date(2022, 3, 28), source="new")
+    rows = [r for r in escalation(g, start=dt.date(2022, 3, 28), end=dt.date(2022, 4, 3)) if r["kind"] == "surge" and r["counterpart"] is None]
+    x = next(r for r in rows if r["actor"] == "x")
+    # 12 weeks of 2022 with one event each, not 2017-2021 weeks of zeros
+    assert (x["count"], x["baseline"], x["detail"]) == (4, 1.0, "4 events vs 1.00 per week over 12 weeks")
+    # an explicit coverage wins over the one read from the graph
+    wide = {"new": (dt.date(2021, 12, 27), dt.date(2022, 4, 3)), "old": (dt.date(2017, 3, 1), dt.date(2017, 3, 31))}
+    x = next(r for r in escalation(g, start=dt.date(2022, 3, 28), end=dt.date(2022, 4, 3), coverage=wide, min_count=4)
+             if r["kind"] == "surge" and r["actor"] == "x" and r["counterpart"] is None)
+    assert x["detail"] == "4 events vs 0.92 per week over 13 weeks"
+
+
+ACLED_FULL = SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ACLED_FULL.exists(), reason=f"{ACLED_FULL} not available")
+def test_acled_actor_baseline_ignores_the_seed_years():
+    """Seed (2017) + ACLED 2022 in one store: PKK's weekly baselines are the mean of its own weekly
+    counts over the whole ISO weeks ACLED covers, computed here from the CSV."""
+    import csv
+    from collections import Counter
+
+    import kg
+    from kg.curated.build import build
+    from kg.ingest.acled import AcledFormat
+    from kg.ingest.base import import_file
+
+    actor = "PKK: Kurdistan Workers Party"
+    with ACLED_FULL.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    days = [dt.date.fromisoformat(r["event_date"]) for r in rows]
+    mine = [r for r in rows if actor in (r["actor1"], r["actor2"])]
+    # every PKK row names a second, different actor (so any direction rule gives PKK an edge)
+    assert all(r["actor1"] and r["actor2"] and r["actor1"] != r["actor2"] for r in mine)
+    monday = lambda d: d - dt.timedelta(days=d.weekday())  # noqa: E731
+    weekly = Counter(monday(dt.date.fromisoformat(r["event_date"])) for r in mine)
+    first_week = monday(min(days)) + (dt.timedelta(weeks=1) if min(days).weekday() else dt.timedelta(0))
+    covered = [first_week + dt.timedelta(weeks=n) for n in range(60) if first_week + dt.timedelta(weeks=n, days=6) <= max(days)]
+
+    graph = kg.open(":memory:")
+    build(graph)
+    import_file(graph, AcledFormat(), ACLED_FULL)
+    alerts = escalation_of(graph, start=min(days), end=max(days), kinds=["surge"], factor=1.01, min_count=1)
+    pkk = [r for r in alerts if r["label"] == actor and r["counterpart"] is None]
+    assert pkk
+    for r in pkk:
+        past = [w for w in covered if w < r["period_start"]]
+        expected = sum(weekly.get(w, 0) for w in past) / len(past)
+        assert (r["count"], r["baseline"]) == (weekly[r["period_start"]], round(expected, 4))
+        assert r["detail"].endswith(f"over {len(past)} weeks")
+    # the store reaches back to the seed's 2016-2017 events, which would otherwise dilute the baseline
+    assert graph.query("ASK { ?e ckg:startDate ?d FILTER(?d < '2018-01-01'^^xsd:date) }").boolean

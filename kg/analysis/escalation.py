@@ -6,10 +6,12 @@ pair) every event with an edge between the two. Three kinds of alert:
 
 - ``surge``: a period whose count is at least ``factor`` times the average of the
   previous periods (ACLED's surge rule with the default ``factor=2``: "at least double
-  the average") and at least ``min_count``. Previous periods run from the first whole
-  period of the data (``history=N``: only the last N), zeros included; a period cut by
-  the start of the data is left out of every baseline, and at least ``min_history``
-  previous periods are needed.
+  the average") and at least ``min_count``. Previous periods are those the actor's (or
+  dyad's) sources cover (``history=N``: only the last N of them), zeros included: a period
+  counts only when it lies whole inside the span of one of the sources the actor's events
+  come from, so a store holding a 2017 report and a 2022 ACLED export never puts 2017-2021
+  weeks of zeros into the baseline of an ACLED actor, and a period cut by the edge of a
+  source's span is no baseline. At least ``min_history`` previous periods are needed.
 - ``first-hostile``: the first hostile event ever seen in the graph between two actors.
 - ``sign-flip``: a dyad whose events summed to cooperative in one period and to hostile in
   the next period in which it was signed.
@@ -28,7 +30,7 @@ Alert rows (keys :data:`COLUMNS`) come in time order; ``strength`` = count - bas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -82,12 +84,14 @@ def periods(first: dt.date, last: dt.date, period: str) -> list[tuple[dt.date, d
 
 
 def _events(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-    """Per event: its start date, actors and the sign of each pair it joins."""
+    """Per event: its start date, actors, sources and the sign of each pair it joins."""
     out: dict[str, dict[str, Any]] = {}
     for i, (a, b, data) in enumerate(graph.edges(data=True)):
         event = data.get("event") or f"_:edge{i}"
-        item = out.setdefault(event, {"date": data["date"], "actors": set(), "pairs": {}})
+        item = out.setdefault(event, {"date": data["date"], "actors": set(), "pairs": {}, "sources": set()})
         item["date"] = min(item["date"], data["date"])
+        if data.get("source"):
+            item["sources"].add(data["source"])
         item["actors"].update((a, b))
         pair = (a, b) if str(a) < str(b) else (b, a)
         sign = data.get("sign", 0)
@@ -131,6 +135,26 @@ def event_counts(graph: nx.MultiDiGraph, *, period: str = "week", by: str = "act
     return rows
 
 
+def source_coverage(graph: nx.MultiDiGraph) -> dict[str, tuple[dt.date, dt.date]]:
+    """The span each source covers in a projection: its first to its last event date.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", event="e1", sign=-1, date=dt.date(2017, 5, 1), source="s")
+    >>> _ = g.add_edge("a", "b", event="e2", sign=-1, date=dt.date(2017, 6, 5), end=dt.date(2017, 6, 7), source="s")
+    >>> source_coverage(g)
+    {'s': (datetime.date(2017, 5, 1), datetime.date(2017, 6, 7))}
+    """
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    for _a, _b, data in graph.edges(data=True):
+        source = data.get("source")
+        if not source:
+            continue
+        first, last = data["date"], data.get("end") or data["date"]
+        old = spans.get(source)
+        spans[source] = (min(first, old[0]), max(last, old[1])) if old else (first, last)
+    return spans
+
+
 def _tally(table: dict[Any, list[int]], key: Any, signs: list[int]) -> None:
     cell = table.setdefault(key, [0, 0, 0])
     cell[0] += 1
@@ -149,6 +173,7 @@ def escalation(
     history: int | None = None,
     min_history: int = 1,
     kinds: Iterable[str] = KINDS,
+    coverage: Mapping[str, tuple[dt.date, dt.date]] | None = None,
 ) -> list[dict[str, Any]]:
     """Surges, first-ever hostile dyads and sign flips in the periods that overlap ``start..end``.
 
@@ -170,6 +195,10 @@ def escalation(
         Fewest previous periods a baseline needs.
     kinds : iterable of str
         Which alerts (:data:`KINDS`).
+    coverage : mapping of str to (date, date), optional
+        The span each source (an edge's ``source``) covers; default :func:`source_coverage` of
+        ``graph``. A baseline uses only periods lying whole inside the span of a source of the
+        actor's (or dyad's) events; events without a source fall back to the data's span.
 
     Returns
     -------
@@ -211,6 +240,12 @@ def escalation(
     index = {p[0]: i for i, p in enumerate(calendar)}
     whole_from = 0 if calendar[0][0] >= data_first else 1  # a period cut by the data's start is no baseline
     reported = [i for i, (a, b) in enumerate(calendar) if b >= first and a <= last]
+    spans = dict(source_coverage(graph) if coverage is None else coverage)
+    covered_by: dict[str, set[int]] = {
+        source: {i for i, (a, b) in enumerate(calendar) if lo <= a and b <= hi} for source, (lo, hi) in spans.items()
+    }
+    actor_sources: dict[Any, set[str]] = {}
+    dyad_sources: dict[tuple[Any, Any], set[str]] = {}
 
     actor_series: dict[Any, dict[int, list[str]]] = {}
     dyad_series: dict[tuple[Any, Any], dict[int, list[str]]] = {}
@@ -220,8 +255,10 @@ def escalation(
         i = index[period_start(info["date"], period)]
         for actor in info["actors"]:
             actor_series.setdefault(actor, {}).setdefault(i, []).append(event)
+            actor_sources.setdefault(actor, set()).update(info["sources"])
         for pair, sign in info["pairs"].items():
             dyad_series.setdefault(pair, {}).setdefault(i, []).append(event)
+            dyad_sources.setdefault(pair, set()).update(info["sources"])
             if sign:
                 dyad_signs.setdefault(pair, {}).setdefault(i, []).append((event, sign))
             if sign < 0 and pair not in first_hostile:
@@ -239,13 +276,23 @@ def escalation(
             "strength": round(count - (baseline or 0.0), 4), "detail": detail, "events": sorted(evs),
         }
 
+    def baseline_periods(sources: set[str]) -> list[int] | None:
+        """Periods the sources cover (None: no source known, every whole period of the data)."""
+        known = [covered_by[s] for s in sources if s in covered_by]
+        return sorted(set().union(*known)) if known else None
+
     if "surge" in kinds:
-        for series, pairwise in ((actor_series, False), (dyad_series, True)):
+        for series, pairwise, owners in ((actor_series, False, actor_sources), (dyad_series, True, dyad_sources)):
             for key, by_period in series.items():
+                usable = baseline_periods(owners.get(key, set()))
                 for i in reported:
                     count = len(by_period.get(i, []))
-                    lo = max(whole_from, i - history) if history else whole_from
-                    past = [len(by_period.get(j, [])) for j in range(lo, i)]
+                    if usable is None:
+                        before = list(range(whole_from, i))
+                    else:
+                        before = [j for j in usable if whole_from <= j < i]
+                    before = before[-history:] if history else before
+                    past = [len(by_period.get(j, [])) for j in before]
                     if count < min_count or len(past) < min_history:
                         continue
                     baseline = sum(past) / len(past)

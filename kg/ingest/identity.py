@@ -155,7 +155,7 @@ def _member(item: Any, path: Path, line: int) -> Member:
 
 def _load_yaml(path: Path, checksum: str) -> Mapping:
     doc = load_yaml(path)
-    if not isinstance(doc, dict):
+    if not isinstance(doc, LineDict):
         raise DataError("a mapping file is a YAML mapping with 'same' (and optionally 'distinct')", path=str(path))
     unknown = set(doc) - {"version", "same", "distinct"}
     if unknown:
@@ -335,14 +335,14 @@ def apply_mapping(kg: KnowledgeGraph, path: Path, *, now: dt.datetime | None = N
         ga, gb = group_of.get(ia or "", ia), group_of.get(ib or "", ib)
         if ga is not None and ga == gb:
             raise DataError(f"{a} and {b} are declared distinct but a group joins them", path=str(mapping.path), line=a.line)
-    previous = _applied(kg)
+    before = _applied(kg)
     source = node(resource_iri("source", MAPPING_ID))
     writer.dataset_file(source, node(IDENTITY_GRAPH), dataset="actor mapping", file_name=str(mapping.path.resolve()),
                         licence="the user's own mapping", checksum=mapping.checksum, rows=links, now=now)
     kg.update(f"DROP SILENT GRAPH <{IDENTITY_GRAPH}>")
     kg.add_quads(writer.quads)
     return MappingReport(mapping.path, mapping.checksum, len(mapping.groups), links, tuple(warnings),
-                         previous is None or previous[1] != mapping.checksum)
+                         before is None or before[1] != mapping.checksum)
 
 
 def slug_of_iri(iri: str) -> str:

@@ -107,7 +107,7 @@ def sources(kg: KnowledgeGraph) -> list[SourceInfo]:
             file=row.get("file"), checksum=row.get("checksum"),
             rows=int(row["rows"]) if row.get("rows") is not None else None,
             events=int(span.get("n", 0)), first=span.get("first"), last=span.get("last"),
-            imported=when.isoformat().replace("+00:00", "Z") if hasattr(when, "isoformat") else when,
+            imported=when.isoformat().replace("+00:00", "Z") if isinstance(when, (dt.date, dt.datetime)) else when,
             graph=graph,
         ))
     order = {"curated": 0, "import": 1, "mapping": 2}
