@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test system-deps clean
+.PHONY: demo test docs system-deps clean
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,12 @@ demo: $(BIN)/kg
 test: $(BIN)/kg system-deps
 	$(BIN)/python -m pytest
 
+## docs: build the documentation site offline into ./site (open site/index.html); CI adds --strict
+docs: $(BIN)/kg
+	$(BIN)/mkdocs build
+
 system-deps:
 	@scripts/install-system-deps
 
 clean:
-	rm -rf $(VENV) kg-store kg-demo build dist *.egg-info
+	rm -rf $(VENV) kg-store kg-demo site build dist *.egg-info
