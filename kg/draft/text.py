@@ -3,7 +3,7 @@
 >>> check_text(b"")
 Traceback (most recent call last):
 ...
-kg.base.errors.DataError: the report is empty: nothing to draft
+kg.base.errors.DataError: report: the report is empty: nothing to draft
 >>> parse_issued("31 May 2017").isoformat()
 '2017-05-31'
 """
