@@ -42,12 +42,16 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "events": LazyCommand(
         "kg.cli.lookups_cmd:events_command",
-        "List events in date order, filtered by actor, type, window, valid time and record time.",
+        "List events in date order, filtered by actor, type, place, window, valid time and record time.",
     ),
     "export": LazyCommand(
         "kg.cli.export_cmd:export_command",
         "Export the dataset: turtle, ntriples, rdfxml (union of graphs) or nquads, trig, jsonld (named graphs kept); "
         "or the actor network of a period: graphml, gexf (dynamic: plays on Gephi's timeline).",
+    ),
+    "forecast": LazyCommand(
+        "kg.cli.forecast_cmd:forecast_group",
+        "Forecast what an actor will do, and to whom, with the rules and past events behind each prediction.",
     ),
     "import": LazyCommand(
         "kg.cli.import_cmd:import_command", "Import dataset files, each into its own named graph, all or nothing per file."
