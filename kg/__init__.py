@@ -61,6 +61,8 @@ _EXPORTS = {
     "escalation_of": "kg.analysis.escalation",
     "paths_of": "kg.analysis.paths",
     "ego_network": "kg.analysis.ego",
+    # forecasting
+    "forecasts": "kg.forecast.store",
     # export
     "export_rdf": "kg.export.rdf",
     "write_rdf": "kg.export.rdf",
@@ -91,6 +93,7 @@ __all__ = [
     "export_network",
     "export_rdf",
     "factions_of",
+    "forecasts",
     "import_dataset",
     "network_diff",
     "open",
@@ -121,6 +124,7 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.curated.build import build
     from kg.export.network import export_network, write_network
     from kg.export.rdf import export_rdf, write_rdf
+    from kg.forecast.store import forecasts
     from kg.ingest import import_dataset
     from kg.ingest.reconcile import propose as propose_links
     from kg.read.diff import network_diff

@@ -194,7 +194,8 @@ def import_into(graph: KnowledgeGraph, folder: Path | str, *, epoch: dt.date | N
     counts = {}
     for split in SPLITS:
         report = import_dataset(
-            graph, "icews", Path(folder) / f"{split}.txt", source_id=source_id(dataset, split), **options
+            graph, "icews", Path(folder) / f"{split}.txt", source_id=source_id(dataset, split),
+            epoch=options["epoch"], time_unit=options["time_unit"],
         )
         counts[split] = int(getattr(report, "imported", 0))
     return counts

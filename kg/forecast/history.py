@@ -60,7 +60,8 @@ class History:
         return lo + int(np.searchsorted(self.days[lo:hi], day, side="left"))
 
     def before(self, entity: int, day: int, *, since: int | None = None) -> Rows:
-        """The entity's rows dated before ``day`` (and on or after ``since``)."""
+        """The entity's rows dated before ``day`` (and on or after ``since``): the only way a
+        scorer reads the history."""
         lo, hi = int(self.ptr[entity]), self.end(entity, day)
         if since is not None:
             lo += int(np.searchsorted(self.days[lo:hi], since, side="left"))

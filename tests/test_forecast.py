@@ -1,0 +1,200 @@
+"""The forecaster: rules learned by counting, explanations that add up, the SPARQL of an explanation
+returning its events, the store path of the benchmark, and ``kg forecast``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import kg
+from kg.cli import main
+from kg.forecast.data import Quads, import_into, load_folder, load_from_store
+from kg.forecast.evaluate import evaluate
+from kg.forecast.explain import explain
+from kg.forecast.history import History
+from kg.forecast.model import Forecaster, Params, noisy_or
+from kg.forecast.rules import learn_rules, pair_state
+
+
+def synthetic(days: int = 60, seed: int = 3) -> tuple[Quads, int, int]:
+    """A small random TKG with structure: relation 1 follows relation 0 between the same pair."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in range(days):
+        for _ in range(6):
+            s, o = rng.integers(0, 12, 2)
+            if s == o:
+                continue
+            rows.append((s, 0, o, t))
+            if rng.random() < 0.6:
+                rows.append((s, 1, o, t + int(rng.integers(1, 4))))
+            if rng.random() < 0.3:
+                rows.append((o, 2, s, t + 1))
+    a = np.array(sorted(set(rows), key=lambda r: (r[3], r)), dtype=np.int64)
+    return Quads(a[:, 0], a[:, 1], a[:, 2], a[:, 3]), 12, 3
+
+
+@pytest.fixture(scope="module")
+def model():
+    quads, n, r = synthetic()
+    history = History(quads, n, r)
+    table = learn_rules(history, np.arange(5, 40))
+    return Forecaster(history, table, Params(w_same=0.05, w_pair=0.01, w_pop=0.1))
+
+
+def test_rules_learn_the_planted_pattern(model):
+    conf = model.table.confidences(smoothing=2.0)
+    from kg.forecast.rules import NB
+
+    r2 = 2 * model.history.num_relations
+    by_rule = conf.reshape(r2, NB, r2).max(axis=1)
+    # "X r0 Y recently => X r1 Y" is the strongest rule for head r1; its inverse reading holds for r2
+    assert by_rule[:, 1].argmax() == 0
+    assert by_rule[0, 1] > by_rule[2, 1]
+
+
+def test_learning_is_deterministic_under_sampling(model):
+    first = learn_rules(model.history, np.arange(5, 40), budget=500, seed=7)
+    second = learn_rules(model.history, np.arange(5, 40), budget=500, seed=7)
+    assert np.array_equal(first.confirmed, second.confirmed) and np.array_equal(first.instances, second.instances)
+
+
+def test_noisy_or_decay_and_top():
+    partner, conf = np.array([0, 0, 0]), np.array([0.5, 0.4, 0.2])
+    assert noisy_or(partner, conf, 1, decay=0.0, top=5)[0] == pytest.approx(0.5)  # best rule only
+    assert noisy_or(partner, conf, 1, decay=1.0, top=2)[0] == pytest.approx(1 - 0.5 * 0.6)
+    assert noisy_or(partner, conf, 1, decay=0.5, top=3)[0] == pytest.approx(1 - 0.5 * 0.6**0.5 * 0.8**0.25)
+
+
+def test_explanations_add_up(model):
+    rng = np.random.default_rng(0)
+    checked = 0
+    for _ in range(200):
+        day, entity, rel = int(rng.integers(45, 60)), int(rng.integers(0, 12)), int(rng.integers(0, 6))
+        scores = model.parts(day, entity, rel).total(model.params)
+        for candidate in np.argsort(-scores)[:3].tolist():
+            score, parts = explain(model, day, entity, rel, candidate)
+            assert score == pytest.approx(scores[candidate], abs=1e-12)
+            assert sum(p.contribution for p in parts) == pytest.approx(score, abs=1e-9)
+            state = pair_state(model.history, entity, day)
+            for part in parts:  # every supporting fact is a fact between the two, before the day
+                for f in part.facts:
+                    q = model.history.quads
+                    assert {int(q.s[f]), int(q.o[f])} == {entity, candidate} and q.days[f] < day
+            checked += 1
+            del state
+    assert checked > 300
+
+
+def test_scorer_sees_only_the_past(model):
+    """Scores of day t do not change when facts of day t and later are removed from the history."""
+    q = model.history.quads
+    keep = q.days < 50
+    past = History(Quads(q.s[keep], q.r[keep], q.o[keep], q.days[keep]), 12, 3)
+    alone = Forecaster(past, model.table, model.params)
+    a, rel = np.array([1, 2, 3]), np.array([0, 4, 1])
+    assert np.array_equal(alone.scorer()(50, a, rel), model.scorer()(50, a, rel))
+
+
+# -- the store -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bench_folder(tmp_path_factory):
+    """A benchmark folder in the RE-GCN layout (day stamps from 1) made from the synthetic TKG."""
+    quads, n, r = synthetic(days=30)
+    folder = tmp_path_factory.mktemp("icews14-tiny")
+    (folder / "entity2id.txt").write_text("".join(f"Actor_{i}_(Country{i % 3})\t{i}\n" for i in range(n)))
+    names = ["Make_statement", "Consult", "Make_an_appeal_or_request"]
+    (folder / "relation2id.txt").write_text("".join(f"{names[i]}\t{i}\n" for i in range(r)))
+    bounds = {"train": (0, 20), "valid": (20, 25), "test": (25, 99)}
+    for split, (lo, hi) in bounds.items():
+        sel = (quads.days >= lo) & (quads.days < hi)
+        lines = [f"{s}\t{rr}\t{o}\t{t + 1}\n" for s, rr, o, t in zip(quads.s[sel], quads.r[sel], quads.o[sel], quads.days[sel])]
+        (folder / f"{split}.txt").write_text("".join(lines))
+    return folder
+
+
+def test_benchmark_from_the_store_equals_the_files(bench_folder):
+    graph = kg.open(":memory:")
+    import_into(graph, bench_folder)
+    from_store = load_from_store(graph, bench_folder)
+    from_files = load_folder(bench_folder)
+    for split in ("train", "valid", "test"):
+        a, b = from_store.splits[split], from_files.splits[split]
+        key = lambda q: sorted(zip(q.s.tolist(), q.r.tolist(), q.o.tolist(), q.days.tolist()))  # noqa: E731
+        assert key(a) == key(b) and len(a) == len(b)
+    history = History(from_store.all_quads(), from_store.num_entities, from_store.num_relations)
+    model = Forecaster(history, learn_rules(history, np.arange(2, 20)))
+    first = evaluate(model.scorer(), from_store, "test").metrics
+    second = evaluate(model.scorer(), from_store, "test").metrics
+    assert first == second  # deterministic
+
+
+@pytest.fixture(scope="module")
+def seed_graph():
+    graph = kg.open(":memory:")
+    kg.build(graph)
+    return graph
+
+
+def test_forecast_rows_explain_themselves(seed_graph):
+    rows = kg.forecasts(seed_graph, actor="isis", top=5)
+    assert rows and [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    for row in rows:
+        assert sum(row["contributions"]) == pytest.approx(row["score"], abs=1e-9)
+        assert len(row["rules"]) == len(row["contributions"]) == len(row["explanation"])
+        cited = {e["iri"] for item in row["explanation"] for e in item["events"]}
+        assert cited <= set(row["events"])
+        # --explain's SPARQL returns exactly the supporting events
+        found = {str(r["event"]) for r in seed_graph.query(row["sparql"]).records()}
+        assert found == set(row["events"]) and found
+    rule = next(item for row in rows for item in row["explanation"] if item["kind"] == "rule")
+    assert {"body", "head", "confidence", "support", "days_since_last", "times", "events"} <= set(rule)
+    assert any(e.get("quote") for row in rows for item in row["explanation"] for e in item["events"])
+
+
+def test_forecast_relation_and_horizon(seed_graph):
+    rows = kg.forecasts(seed_graph, actor="isis", relation="Attack", horizon="7d", top=3)
+    assert {r["relation_label"] for r in rows} == {"Attack"}
+    assert (rows[0]["until"] - rows[0]["day"]).days == 6
+    for row in rows:
+        assert sum(row["contributions"]) == pytest.approx(row["score"], abs=1e-9)
+        found = {str(r["event"]) for r in seed_graph.query(row["sparql"]).records()}
+        assert found == set(row["events"])
+
+
+def test_forecast_errors(seed_graph):
+    with pytest.raises(kg.UsageError, match="unknown relation"):
+        kg.forecasts(seed_graph, actor="isis", relation="no-such-type")
+    with pytest.raises(kg.UsageError, match="horizon"):
+        kg.forecasts(seed_graph, actor="isis", horizon="soon")
+    with pytest.raises(kg.UsageError):
+        kg.forecasts(seed_graph, actor="nobody-at-all")
+
+
+def test_cli_forecast_formats_and_explain(runner, tmp_path):
+    store = str(tmp_path / "store")
+    assert runner.invoke(main, ["--store", store, "build"]).exit_code == 0
+    args = ["--store", store, "forecast", "--actor", "isis", "--top", "3"]
+    table = runner.invoke(main, args)
+    assert table.exit_code == 0 and table.output.rstrip().endswith("(3 rows)")
+    rows = json.loads(runner.invoke(main, [*args, "--format", "json"]).output)
+    assert len(rows) == 3 and all(abs(sum(r["contributions"]) - r["score"]) < 1e-9 for r in rows)
+    lines = runner.invoke(main, [*args, "--format", "jsonl"]).output.splitlines()
+    assert [json.loads(line) for line in lines] == rows
+    assert runner.invoke(main, [*args, "--format", "csv"]).output.startswith("rank,actor,direction,relation")
+    explained = runner.invoke(main, [*args, "--explain"]).output
+    assert explained.count("SELECT DISTINCT ?event") == 3
+    missing = runner.invoke(main, ["--store", store, "forecast"])
+    assert missing.exit_code == 2 and "--actor" in missing.output
+
+
+def test_cli_evaluate(runner, tmp_path, bench_folder):
+    out = runner.invoke(main, ["--store", str(tmp_path / "s"), "forecast", "evaluate", "--dataset", str(bench_folder),
+                               "--tune-sample", "100", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert {(r["split"], r["protocol"]) for r in rows} >= {("test", "random"), ("test", "pessimistic")}
