@@ -112,7 +112,8 @@ def windows(kg: KnowledgeGraph, **options: Unpack[Series]) -> Iterator[WindowGra
 def analysis_graph(kg: KnowledgeGraph, **scope: Unpack[Scope]) -> nx.MultiDiGraph:
     """The projection of the whole analysed window (graph attributes ``start``/``end`` set to it)."""
     first, last = analysed_window(kg, start=scope.get("start"), end=scope.get("end"))
-    return projection(kg, **{**scope, "start": first, "end": last})
+    return projection(kg, start=first, end=last, relations=scope.get("relations"), known_on=scope.get("known_on"),
+                      place=scope.get("place"))
 
 
 def projection(kg: KnowledgeGraph, **scope: Unpack[Scope]) -> nx.MultiDiGraph:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -176,15 +177,15 @@ def _with_columns(kg: KnowledgeGraph, result: Result) -> Result:
     found: dict[str, dict[str, set[ox.NamedNode | ox.Literal]]] = {}
     branches = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?column) }}' for name, pattern in _COLUMNS.items())
     for i in range(0, len(events), _EVENT_BATCH):
-        values = " ".join(f"<{iri}>" for iri in events[i : i + _EVENT_BATCH])
-        raw = kg.query(_ATTRIBUTES % {"events": values, "branches": branches})
+        batch = " ".join(f"<{iri}>" for iri in events[i : i + _EVENT_BATCH])
+        raw = kg.query(_ATTRIBUTES % {"events": batch, "branches": branches})
         for event, column, value in raw.rows:
             found.setdefault(event.value, {}).setdefault(column.value, set()).add(value)  # type: ignore[union-attr, arg-type]
     places = {v.value for cols in found.values() for v in cols.get("place_iris", ())}
     chains = country_and_admin1(kg, places)
     rows = []
     for row in result.rows:
-        values = dict(zip(result.variables, row))
+        values: dict[str, Any] = dict(zip(result.variables, row))
         columns = found.get(values["event"].value, {}) if values.get("event") is not None else {}
         for name in _COLUMNS:
             terms = columns.get(name, set())
@@ -344,15 +345,14 @@ def actor_iri(kg: KnowledgeGraph, name: str) -> str:
         iri = resource_iri("actor", slug)
         if kg.query(f"ASK {{ {classes} }}", params={"actor": iri}).boolean:
             return iri
-    names = " ".join(_literal(n) for n in sorted({text, text.lower(), text.title()}))
+    literals = " ".join(_literal(n) for n in sorted({text, text.lower(), text.title()}))
     found = sorted(row["actor"] for row in kg.query(
-        _ACTOR_BY_NAME % {"names": names, "classes": one_of("?class", kg.subclasses("Actor"))}).records())
+        _ACTOR_BY_NAME % {"names": literals, "classes": one_of("?class", kg.subclasses("Actor"))}).records())
+    names: list[tuple[str, str]] = []
     if not found:  # any case and spacing: a scan of every actor name
         names = _actor_names(kg)
         wanted = text.lower()
         found = sorted({iri for iri, label in names if label.lower() == wanted})
-    else:
-        names = []
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
