@@ -165,3 +165,17 @@ def test_acled_actor_baseline_ignores_the_seed_years():
         assert r["detail"].endswith(f"over {len(past)} weeks")
     # the store reaches back to the seed's 2016-2017 events, which would otherwise dilute the baseline
     assert graph.query("ASK { ?e ckg:startDate ?d FILTER(?d < '2018-01-01'^^xsd:date) }").boolean
+
+
+def test_escalation_of_a_place_keeps_only_the_events_located_there():
+    """--place Syria keeps the seed's located hostilities and drops NATO's and ISW's unlocated activity."""
+    import kg
+    from kg.analysis.escalation import escalation_of
+
+    graph = kg.open(":memory:")
+    kg.build(graph)
+    window = {"start": dt.date(2017, 5, 18), "end": dt.date(2017, 5, 31)}
+    everywhere = {(r["kind"], r["label"]) for r in escalation_of(graph, **window)}
+    in_syria = {(r["kind"], r["label"]) for r in escalation_of(graph, place="Syria", **window)}
+    assert ("surge", "North Atlantic Treaty Organization") in everywhere - in_syria
+    assert ("first-hostile", "Ahrar al-Sham") in in_syria and in_syria < everywhere

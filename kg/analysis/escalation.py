@@ -35,8 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analysis.projection import actor_graph
-from kg.analysis.span import analysed_window, node_label
+from kg.analysis.span import analysed_window, node_label, projection
 from kg.base.errors import UsageError
 from kg.store.graph import KnowledgeGraph
 
@@ -348,9 +347,11 @@ def escalation_of(
     end: dt.date | None = None,
     relations: Iterable[str] | None = None,
     known_on: dt.date | None = None,
+    place: str | None = None,
     **options: Any,
 ) -> list[dict[str, Any]]:
-    """:func:`escalation` of the store in ``start..end`` (default: the whole span of its events).
+    """:func:`escalation` of the store in ``start..end`` (default: the whole span of its events),
+    of the events in ``place`` (a place id, label or ISO code; see :mod:`kg.read.places`) if given.
 
     Events before ``start`` are projected too: they feed the baselines and decide what is
     "first-ever". ``options`` are those of :func:`escalation`.
@@ -364,5 +365,5 @@ def escalation_of(
     [('first-hostile', 'Ahrar al-Sham', 'Islamic State of Iraq and Syria')]
     """
     first, last = analysed_window(kg, start=start, end=end)
-    graph = actor_graph(kg, end=last, relations=relations, known_on=known_on)
+    graph = projection(kg, end=last, relations=relations, known_on=known_on, place=place)
     return escalation(graph, start=first, end=last, **options)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -176,10 +175,7 @@ def escalation_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date |
 
     Example: kg analyze escalation --period week --min-count 2
     """
-    if place and "place" not in inspect.signature(escalation_mod.escalation_of).parameters:
-        raise UsageError("kg analyze escalation does not take --place yet: use kg events --place to see the events")
-    where = {"place": place} if place else {}
-    rows = escalation_mod.escalation_of(kg, start=start, end=end, relations=relations, known_on=known_on, **where,
+    rows = escalation_mod.escalation_of(kg, start=start, end=end, relations=relations, known_on=known_on, place=place,
                                         period=period, factor=factor, min_count=min_count, history=history)
     if actor:
         iri = actor_id(kg, actor)
