@@ -302,7 +302,8 @@ def test_named_repository_paths_exist(page: Path) -> None:
     roots = ("kg/", "viz/", "tests/", "data/", "ontology/", "bench/", "scripts/", "docs/", ".ci/")
     paths = set()
     for code in _inline_code(page):
-        path = code.split("::", 1)[0].split()[0] if code.split() else ""
+        words = code.split("::", 1)[0].split()
+        path = words[0] if words else ""
         if path.startswith(roots) and not re.search(r"[<>*…{}]", path):
             paths.add(path.rstrip(".,;:"))
     missing = sorted(p for p in paths if not (ROOT / p).exists())
