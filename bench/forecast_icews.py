@@ -50,6 +50,7 @@ def main() -> None:
     result = run_benchmark(dataset, tune_sample=args.tune_sample, budget=int(args.budget))
     result["seconds"].update(load)
     result["seconds"]["wall"] = time.perf_counter() - started
+    result["cpu_seconds"]["process"] = time.process_time()
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

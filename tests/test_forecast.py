@@ -198,3 +198,17 @@ def test_cli_evaluate(runner, tmp_path, bench_folder):
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
     assert {(r["split"], r["protocol"]) for r in rows} >= {("test", "random"), ("test", "pessimistic")}
+
+
+def test_path_rule_explanations_and_their_sparql(bench_folder):
+    """With the length-2 rule on, path contributions still add up and the SPARQL returns every
+    event they read (an imported ICEWS-layout store)."""
+    graph = kg.open(":memory:")
+    import_into(graph, bench_folder)
+    params = Params(w_two=0.3, w_any=0.1, two_window=10)
+    rows = kg.forecasts(graph, actor="actor-1-country1", top=8, params=params)
+    assert any(item["kind"] == "path" for row in rows for item in row["explanation"])
+    for row in rows:
+        assert sum(row["contributions"]) == pytest.approx(row["score"], abs=1e-9)
+        found = {str(r["event"]) for r in graph.query(row["sparql"]).records()}
+        assert found == set(row["events"])

@@ -23,7 +23,7 @@ from kg.forecast.rules import NB, bin_label
 class Contribution:
     """One term of a score: what fired, how it was weighed, and the facts behind it."""
 
-    kind: str  # "rule", "recency", "pair", "popularity"
+    kind: str  # "rule", "recency", "pair", "popularity", "activity", "path"
     text: str
     contribution: float
     facts: list[int] = field(default_factory=list)
@@ -82,11 +82,53 @@ def explain(
             p.w_pair * float(weights.sum()), rows.facts[pair_rows].tolist(),
             {"lambda": p.lam_pair, "weights": weights.tolist(), "weight": p.w_pair},
         ))
+    for kind, value, weight, text in (
+        ("habit", parts.habit[candidate], p.w_habit, f"share of X's decayed '{name(rel)}' facts that involved Y"),
+        ("share", parts.share[candidate], p.w_share, "share of X's decayed facts of any relation that involved Y"),
+    ):
+        if value and weight:
+            rows_used = same_rows if kind == "habit" else pair_rows
+            out.append(Contribution(kind, f"{text}: {float(value):.2%}", weight * float(value),
+                                    rows.facts[rows_used].tolist(), {"share": float(value), "weight": weight}))
     share = float(parts.pop[candidate])
     if share and p.w_pop:
+        novelty = float(model.table.novelty()[rel]) if model.table.answers.size else 1.0
+        scale = novelty**p.novelty if p.novelty else 1.0
         out.append(Contribution(
-            "popularity", f"Y answered {share:.2%} of '{name(rel)}' facts in the last {p.pop_window} d",
-            p.w_pop * share, [], {"share": share, "window_days": p.pop_window, "weight": p.w_pop},
+            "popularity", f"Y answered {share / scale:.2%} of '{name(rel)}' facts in the last {p.pop_window} d "
+                          f"({novelty:.0%} of '{name(rel)}' answers are new partners)",
+            p.w_pop * share, [], {"share": share / scale, "window_days": p.pop_window, "weight": p.w_pop,
+                                  "novelty": novelty, "novelty_exponent": p.novelty},
         ))
+    any_share = float(parts.any[candidate])
+    if any_share and p.w_any:
+        out.append(Contribution(
+            "activity", f"Y answered {any_share:.2%} of all facts in the last {p.pop_window} d",
+            p.w_any * any_share, [], {"share": any_share, "window_days": p.pop_window, "weight": p.w_any},
+        ))
+    if p.w_two and parts.two[candidate]:
+        out.extend(_paths(model, entity, candidate, day if cutoff is None else min(day, cutoff)))
     score = float(parts.total(p)[candidate])
     return score, out
+
+
+def _paths(model: Forecaster, x: int, y: int, known: int) -> list[Contribution]:
+    """The length-2 rule, one contribution per intermediate Z (they add up to w_two · two(Y))."""
+    p = model.params
+    walk = model.walk(known)
+    row = walk[x]  # type: ignore[index]
+    since = known - p.two_window
+    x_rows = model.history.before(x, known, since=since)
+    out = []
+    for z, p_xz in zip(row.indices.tolist(), row.data.tolist()):
+        p_zy = float(walk[z, y])  # type: ignore[index]
+        if not p_zy:
+            continue
+        z_rows = model.history.before(z, known, since=since)
+        facts = x_rows.facts[x_rows.tails == z].tolist() + z_rows.facts[z_rows.tails == y].tolist()
+        out.append(Contribution(
+            "path", f"X met Z={z} ({p_xz:.1%} of X's facts) and Z met Y ({p_zy:.1%} of Z's) in the last {p.two_window} d",
+            p.w_two * p_xz * p_zy, facts,
+            {"via": z, "p_xz": p_xz, "p_zy": p_zy, "window_days": p.two_window, "weight": p.w_two},
+        ))
+    return out

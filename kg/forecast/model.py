@@ -10,8 +10,15 @@ For a query "X r_h ? on day t" every candidate Y gets
   (D = 0 keeps the best rule only, D = 1 is the plain noisy-or; CountTRuCoLa's top-H aggregation);
 - ``same``: Σ 2^(−λ_same·(t−k)) over past (X, r_h, Y, k), the recurrency of Gastinger et al. 2024;
 - ``pair``: Σ 2^(−λ_pair·(t−k)) over past facts between X and Y in any relation and direction;
+- ``habit`` and ``share``: ``same`` and ``pair`` divided by their sums over all Y (the share of
+  X's decayed r_h facts, or of all its facts, that involved Y: frequency relative to X's activity);
 - ``pop``: the share of r_h facts of the last ``pop_window`` days whose answer is Y (the ξ /
-  z-rule popularity prior).
+  z-rule popularity prior), times ν(r_h)^α, where ν(r_h) is the share of r_h answers on the
+  learning days that were new partners of X (learned by counting; α = ``novelty``); ``any``: the
+  same share over facts of any relation;
+- ``two``: the length-2 path rule "X met Z and Z met Y in the last ``two_window`` days, so X r_h
+  Y": the probability of reaching Y from X in two steps of a random walk over those facts,
+  Σ_Z P(Z|X)·P(Y|Z) (it reaches answers X never met; TLogic's length-2 rules, relation-agnostic).
 
 Every term is a sum of parts tied to rules and past events, so each prediction decomposes into
 contributions that add up to its score (:mod:`kg.forecast.explain`). Hyperparameters are chosen
@@ -43,6 +50,12 @@ class Params:
     lam_pair: float = 1.0
     w_pop: float = 0.2
     pop_window: int = 90
+    novelty: float = 0.0  # α
+    w_any: float = 0.0
+    w_habit: float = 0.0
+    w_share: float = 0.0
+    w_two: float = 0.0
+    two_window: int = 30
 
     def with_(self, **changes: float) -> Params:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -61,9 +74,20 @@ class Parts:
     pop: np.ndarray
     state: PairState
     conf: np.ndarray  # confidence of each state entry under the head relation
+    any: np.ndarray
+    two: np.ndarray
 
     def total(self, p: Params) -> np.ndarray:
-        return p.w_rule * self.rules + p.w_same * self.same + p.w_pair * self.pair + p.w_pop * self.pop
+        return (p.w_rule * self.rules + p.w_same * self.same + p.w_pair * self.pair + p.w_pop * self.pop
+                + p.w_any * self.any + p.w_two * self.two + p.w_habit * self.habit + p.w_share * self.share)
+
+    @property
+    def habit(self) -> np.ndarray:
+        return self.same / max(float(self.same.sum()), 1e-300)
+
+    @property
+    def share(self) -> np.ndarray:
+        return self.pair / max(float(self.pair.sum()), 1e-300)
 
 
 def noisy_or(partner: np.ndarray, conf: np.ndarray, n: int, *, decay: float, top: int) -> np.ndarray:
@@ -97,6 +121,43 @@ class Forecaster:
         self._pop_rels, self._pop_days = history.rels[order], history.days[order]
         self._pop_tails = history.tails[order]
         self._pop_ptr = np.searchsorted(self._pop_rels, np.arange(r2 + 1))
+        by_day = np.argsort(history.days, kind="stable")
+        self._day_days, self._day_heads, self._day_tails = history.days[by_day], history.heads[by_day], history.tails[by_day]
+        self._novelty = table.novelty() if table.answers.size else np.ones(r2)
+        self._walk_key: tuple[int, int] | None = None
+        self._walk: object = None
+
+    def _window(self, day: int, width: int) -> slice:
+        return slice(int(np.searchsorted(self._day_days, day - width, side="left")),
+                     int(np.searchsorted(self._day_days, day, side="left")))
+
+    def popularity_any(self, day: int) -> np.ndarray:
+        """Share of all facts of the ``pop_window`` days before ``day`` answered by each entity."""
+        window = self._window(day, self.params.pop_window)
+        counts = np.bincount(self._day_tails[window], minlength=self.history.num_entities).astype(np.float64)
+        return counts / max(int(counts.sum()), 1)
+
+    def walk(self, day: int) -> object:
+        """The one-step random-walk matrix P (CSR) over the facts of the ``two_window`` days before ``day``."""
+        key = (day, self.params.two_window)
+        if self._walk_key != key:
+            from scipy import sparse
+
+            window = self._window(day, self.params.two_window)
+            n = self.history.num_entities
+            heads, tails = self._day_heads[window], self._day_tails[window]
+            adjacency = sparse.csr_matrix((np.ones(len(heads)), (heads, tails)), shape=(n, n))
+            degree = np.asarray(adjacency.sum(axis=1)).ravel()
+            self._walk = sparse.diags(1.0 / np.maximum(degree, 1.0)) @ adjacency
+            self._walk_key = key
+        return self._walk
+
+    def two_hop(self, entity: int, day: int) -> np.ndarray:
+        """Σ_Z P(Z|entity)·P(Y|Z) for every Y, over the facts of the ``two_window`` days before ``day``."""
+        if not self.params.w_two:
+            return np.zeros(self.history.num_entities)
+        walk = self.walk(day)
+        return np.asarray((walk[entity] @ walk).todense()).ravel()  # type: ignore[index]
 
     @property
     def conf(self) -> np.ndarray:
@@ -112,10 +173,12 @@ class Forecaster:
         a = lo + int(np.searchsorted(days, day - self.params.pop_window, side="left"))
         b = lo + int(np.searchsorted(days, day, side="left"))
         counts = np.bincount(self._pop_tails[a:b], minlength=self.history.num_entities).astype(np.float64)
-        return counts / max(b - a, 1)
+        scale = float(self._novelty[rel]) ** self.params.novelty if self.params.novelty else 1.0
+        return counts * (scale / max(b - a, 1))
 
     def parts(self, day: int, entity: int, rel: int, *, state: PairState | None = None,
-              pop: np.ndarray | None = None, cutoff: int | None = None) -> Parts:
+              pop: np.ndarray | None = None, cutoff: int | None = None, any_pop: np.ndarray | None = None,
+              two: np.ndarray | None = None) -> Parts:
         """The components of the scores of "entity rel ? on day", knowing the facts before ``cutoff``
         (default: before ``day``)."""
         p, n = self.params, self.history.num_entities
@@ -127,22 +190,29 @@ class Forecaster:
         same_rows = rows.rels == rel
         same = np.bincount(rows.tails[same_rows], weights=np.exp2(-p.lam_same * age[same_rows]), minlength=n)
         pair = np.bincount(rows.tails, weights=np.exp2(-p.lam_pair * age), minlength=n)
-        pop = pop if pop is not None else self.popularity(rel, day if cutoff is None else min(day, cutoff))
-        return Parts(rules, same, pair, pop, state, conf)
+        known = day if cutoff is None else min(day, cutoff)
+        pop = pop if pop is not None else self.popularity(rel, known)
+        any_pop = any_pop if any_pop is not None else self.popularity_any(known)
+        two = two if two is not None else self.two_hop(entity, known)
+        return Parts(rules, same, pair, pop, state, conf, any_pop, two)
 
     def scorer(self) -> DayScorer:
         """The evaluator's view: dense scores of a day's queries (states and popularity cached per day)."""
 
         def score(day: int, a: np.ndarray, rel: np.ndarray) -> np.ndarray:
             states: dict[int, PairState] = {}
+            twos: dict[int, np.ndarray] = {}
             pops: dict[int, np.ndarray] = {}
+            any_pop = self.popularity_any(day)
             out = np.empty((len(a), self.history.num_entities), np.float64)
             for row, (entity, relation) in enumerate(zip(a.tolist(), rel.tolist())):
                 if entity not in states:
                     states[entity] = pair_state(self.history, entity, day)
+                    twos[entity] = self.two_hop(entity, day)
                 if relation not in pops:
                     pops[relation] = self.popularity(relation, day)
-                out[row] = self.parts(day, entity, relation, state=states[entity], pop=pops[relation]).total(self.params)
+                out[row] = self.parts(day, entity, relation, state=states[entity], pop=pops[relation], any_pop=any_pop,
+                                      two=twos[entity]).total(self.params)
             return out
 
         return score

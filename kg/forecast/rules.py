@@ -24,7 +24,7 @@ counts for the explanation.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -97,6 +97,14 @@ class RuleTable:
     confirmed: np.ndarray
     learning_days: tuple[int, int]
     units: int = 0
+    #: per head relation: answers seen on the learning days, and those X had never met before
+    answers: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    novel: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def novelty(self, *, prior: float = 10.0) -> np.ndarray:
+        """Per head relation, the smoothed share of answers that were new partners of X."""
+        overall = (self.novel.sum() + 1.0) / (self.answers.sum() + 2.0)
+        return (self.novel + prior * overall) / (self.answers + prior)
 
     def confidences(self, *, smoothing: float = 2.0, min_support: float = 0.0) -> np.ndarray:
         """Smoothed confidence per (feature, head) (float32, (2R·NB, 2R)); see the module doc."""
@@ -139,14 +147,18 @@ def learn_rules(
         rng = np.random.default_rng(seed)
         keep = rng.random(len(cost)) < budget / cost.sum()
     log.info("learning rules on %d of %d units (%d history rows)", keep.sum(), len(keep), cost[keep].sum())
+    answers = np.zeros(r2, np.float64)
+    novel = np.zeros(r2, np.float64)
     for entity, day in zip(unit_entity[keep].tolist(), unit_day[keep].tolist()):
         since = None if window is None else day - window
         state = pair_state(history, entity, day, since=since)
-        if not len(state):
-            continue
         lo = history.end(entity, day)
         hi = history.end(entity, day + 1)
         head_rels, head_tails = history.rels[lo:hi], history.tails[lo:hi]
+        np.add.at(answers, head_rels, 1.0)
+        np.add.at(novel, head_rels[~np.isin(head_tails, state.partner)], 1.0)
+        if not len(state):
+            continue
         hist = np.bincount(state.feature, minlength=r2 * NB)
         nz = np.flatnonzero(hist)
         for r_h in np.unique(head_rels).tolist():
@@ -154,4 +166,5 @@ def learn_rules(
             hit = np.isin(state.partner, head_tails[head_rels == r_h])
             if hit.any():
                 np.add.at(confirmed, (state.feature[hit], r_h), 1.0)
-    return RuleTable(history.num_relations, instances, confirmed, (int(day_set.min()), int(day_set.max())), int(keep.sum()))
+    return RuleTable(history.num_relations, instances, confirmed, (int(day_set.min()), int(day_set.max())),
+                     int(keep.sum()), answers, novel)

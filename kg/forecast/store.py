@@ -218,12 +218,20 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
         merged: dict[str, dict[str, Any]] = {}
         for d in day_list:
             _, parts = explain(store.model, d, x, rel, y, cutoff=cutoff, relation_name=rel_name)
-            for c in parts:
-                key = c.kind if c.kind != "rule" else f"rule|{c.detail['body']}|{c.detail['bin']}"
-                entry = merged.setdefault(key, {"kind": c.kind, "rule": c.text, "contribution": 0.0,
-                                                "detail": c.detail, "facts": c.facts})
-                entry["contribution"] += c.contribution / len(day_list)
+            for part in parts:
+                key = {"rule": f"rule|{part.detail.get('body')}|{part.detail.get('bin')}",
+                       "path": f"path|{part.detail.get('via')}"}.get(part.kind, part.kind)
+                entry = merged.setdefault(key, {"kind": part.kind, "rule": part.text, "contribution": 0.0,
+                                                "detail": part.detail, "facts": part.facts})
+                entry["contribution"] += part.contribution / len(day_list)
         contributions = sorted(merged.values(), key=lambda e: -e["contribution"])
+        via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions if c["kind"] == "path"})
+        via_labels = _labels(graph, via)
+        for c in contributions:
+            if c["kind"] == "path":
+                z = store.entities[int(c["detail"]["via"])]
+                c["rule"] = c["rule"].replace(f"Z={c['detail']['via']}", via_labels.get(z, z))
+                c["detail"] = {**c["detail"], "via": z}
         event_iris = sorted({store.events[f] for c in contributions for f in c["facts"]})
         details = _event_details(graph, event_iris)
         explanation = [{
@@ -240,12 +248,24 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
             "until": dt.date.fromordinal(day_list[-1]), "score": score,
             "rules": [c["rule"] for c in contributions], "contributions": [c["contribution"] for c in contributions],
             "events": event_iris, "explanation": explanation,
-            "sparql": support_query(x_iri, y_iri, dt.date.fromordinal(cutoff), store.vocabulary),
+            "sparql": support_query(x_iri, y_iri, dt.date.fromordinal(cutoff), store.vocabulary, via=via,
+                                    since=dt.date.fromordinal(cutoff - store.model.params.two_window)),
         })
     return out
 
 
-def support_query(x: str, y: str, cutoff: dt.date, vocabulary: str = "dataset") -> str:
-    """SPARQL returning the events between ``x`` and ``y`` before ``cutoff`` that the forecaster
-    reads (the supporting events of a prediction about them)."""
-    return SUPPORT_QUERY % {"x": x, "y": y, "cutoff": cutoff.isoformat(), "rel": _REL[vocabulary]}
+def support_query(x: str, y: str, cutoff: dt.date, vocabulary: str = "dataset", *, via: list[str] | None = None,
+                  since: dt.date | None = None) -> str:
+    """SPARQL returning the supporting events of a prediction about ``x`` and ``y``: their events before
+    ``cutoff``, and for the length-2 rule through each of ``via`` the events between x and Z and between
+    Z and y from ``since`` to the cutoff (exactly what the forecaster read)."""
+    query = SUPPORT_QUERY % {"x": x, "y": y, "cutoff": cutoff.isoformat(), "rel": _REL[vocabulary]}
+    if not via:
+        return query
+    paths = (f"""  UNION {{ VALUES ?z {{ {' '.join(f'<{z}>' for z in via)} }}
+    {{ ?event ckg:agent <{x}> ; ckg:target ?z }} UNION {{ ?event ckg:agent ?z ; ckg:target <{x}> }} UNION
+    {{ ?event ckg:agent ?z ; ckg:target <{y}> }} UNION {{ ?event ckg:agent <{y}> ; ckg:target ?z }}
+    ?event ckg:startDate ?date . FILTER (?date >= "{(since or cutoff).isoformat()}"^^xsd:date) }}\n""")
+    head, rest = query.split("\n", 1)
+    pair, tail = rest.split("\n", 1)
+    return f"{head}\n  {{ {pair.strip()} }}\n{paths}{tail}"

@@ -30,6 +30,12 @@ GRIDS: dict[str, tuple[float, ...]] = {
     "decay": (0.25, 0.5, 0.75, 0.9, 1.0),
     "top": (2, 4, 8, 16),
     "smoothing": (8.0, 32.0, 128.0, 512.0),
+    "novelty": (0.0, 0.5, 1.0, 2.0),
+    "w_any": (0.0, 0.05, 0.1, 0.2, 0.4),
+    "w_habit": (0.0, 0.05, 0.1, 0.2, 0.4),
+    "w_share": (0.0, 0.05, 0.1, 0.2, 0.4),
+    "w_two": (0.0, 0.02, 0.05, 0.1, 0.2, 0.4),
+    "two_window": (7, 14, 30, 90),
 }
 
 
@@ -77,20 +83,32 @@ class _Cache:
 
     def _component(self, name: str, p: Params) -> object:
         key = {"rules": (name, p.smoothing, p.decay, p.top), "same": (name, p.lam_same),
-               "pair": (name, p.lam_pair), "pop": (name, p.pop_window)}[name]
+               "pair": (name, p.lam_pair), "pop": (name, p.pop_window, p.novelty), "any": (name, p.pop_window),
+               "two": (name, p.two_window)}[name]
         if key not in self.memo:
-            old, self.model.params = self.model.params, p
+            old, self.model.params = self.model.params, p.with_(w_two=1.0)
+            empty = np.zeros(0)
             try:
-                if name == "pop":
-                    pops: dict[tuple[int, int], np.ndarray] = {}
+                if name in ("pop", "any"):
+                    dense: dict[tuple[int, int], np.ndarray] = {}
                     for day, _a, rel, _x, _f in self.q:
-                        if (rel, day) not in pops:
-                            pops[rel, day] = self.model.popularity(rel, day)
-                    self.memo[key] = pops
+                        k = (rel if name == "pop" else -1, day)
+                        if k not in dense:
+                            dense[k] = self.model.popularity(rel, day) if name == "pop" else self.model.popularity_any(day)
+                    self.memo[key] = dense
+                elif name == "two":
+                    sparse_rows: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+                    for day, a, _rel, _x, _f in self.q:
+                        if (a, day) not in sparse_rows:
+                            walk = self.model.two_hop(a, day)
+                            nz = np.flatnonzero(walk)
+                            sparse_rows[a, day] = (nz, walk[nz])
+                    self.memo[key] = sparse_rows
                 else:
-                    values = []
+                    values: list[np.ndarray] = []
                     for (day, a, rel, _x, _f), state, idx in zip(self.q, self.states, self.idx):
-                        parts = self.model.parts(day, a, rel, state=state, pop=np.zeros(0))  # type: ignore[arg-type]
+                        parts = self.model.parts(day, a, rel, state=state, pop=empty, any_pop=empty,  # type: ignore[arg-type]
+                                                 two=empty)
                         values.append(getattr(parts, name)[idx])
                     self.memo[key] = values
             finally:
@@ -102,11 +120,24 @@ class _Cache:
 
         rules, same, pair = (self._component(n, p) for n in ("rules", "same", "pair"))
         pops = self._component("pop", p)
+        anys = self._component("any", p) if p.w_any else None
+        twos = self._component("two", p) if p.w_two else None
         g = np.zeros(len(self.q), np.int64)
         q = np.zeros(len(self.q), np.int64)
-        for i, (day, _a, rel, x, filtered) in enumerate(self.q):
+        for i, (day, a, rel, x, filtered) in enumerate(self.q):
             dense = p.w_pop * pops[rel, day]  # type: ignore[index]
-            dense[self.idx[i]] += p.w_rule * rules[i] + p.w_same * same[i] + p.w_pair * pair[i]  # type: ignore[index]
+            if anys is not None:
+                dense = dense + p.w_any * anys[-1, day]  # type: ignore[index]
+            s_i, p_i = same[i], pair[i]  # type: ignore[index]
+            sparse_part = p.w_rule * rules[i] + p.w_same * s_i + p.w_pair * p_i  # type: ignore[index]
+            if p.w_habit:
+                sparse_part = sparse_part + p.w_habit * s_i / max(float(s_i.sum()), 1e-300)
+            if p.w_share:
+                sparse_part = sparse_part + p.w_share * p_i / max(float(p_i.sum()), 1e-300)
+            dense[self.idx[i]] += sparse_part
+            if twos is not None:
+                nz, values = twos[a, day]  # type: ignore[index]
+                dense[nz] += p.w_two * values
             g[i], q[i] = rank_counts(dense, x, filtered)
         return metrics(g, q)["random"]["mrr"]
 
