@@ -242,3 +242,41 @@ def test_ucdp_state_based_and_non_state_are_sides(ucdp):
     projected = actor_graph(graph, relations=["ucdp/state-based"])
     mutual = {d["event"] for _, _, d in projected.edges(data=True) if d["role"] == "side" and d["sign"] == -1}
     assert len(mutual) == sides["1"] == 707
+
+
+def _codebook_range(row: dict[str, str]) -> tuple[dt.date, dt.date]:
+    """What an ACLED date possibly stands for, read from the codebook independently of the importer:
+    precision 2 a week around the date (+/- 3 days), 3 the month of the date or +/- 15 days."""
+    import calendar
+
+    day = dt.date.fromisoformat(row["event_date"])
+    if row["time_precision"] == "2":
+        return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
+    if row["time_precision"] == "3":
+        first, last = day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        return min(first, day - dt.timedelta(days=15)), max(last, day + dt.timedelta(days=15))
+    return day, day
+
+
+@pytest.mark.parametrize("window", [(dt.date(2021, 12, 1), dt.date(2021, 12, 31)), (dt.date(2022, 3, 1), dt.date(2022, 3, 7)),
+                                    (dt.date(2022, 6, 28), dt.date(2022, 7, 15))])
+def test_possibly_and_certainly_in_a_window_follow_the_possible_range(acled, window):
+    """kg events --from/--to: loose keeps what possibly falls in the window (ACLED's imprecise dates
+    by their possible range), strict what certainly does; both computed from the CSV here."""
+    graph, rows = acled
+    start, end = window
+    possibly, certainly = set(), set()
+    for row in rows:
+        first, last = _codebook_range(row)
+        day = dt.date.fromisoformat(row["event_date"])
+        if first <= end and last >= start:
+            possibly.add(row["event_id_cnty"].lower())
+        if (start <= day <= end) if row["time_precision"] in ("", "1") else (start <= first and last <= end):
+            certainly.add(row["event_id_cnty"].lower())
+
+    def ids(mode: str) -> set[str]:
+        return {e["event"].rsplit("/acled-", 1)[1] for e in kg.events(graph, start=start, end=end, mode=mode)}
+
+    assert ids("loose") == possibly
+    assert ids("strict") == certainly
+    assert possibly - certainly  # the windows are chosen so that imprecise dates matter

@@ -27,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.base.errors import QueryError
-from kg.base.temporal import Match, Window
+from kg.base.temporal import Match, Window, months_overlapped
 from kg.contract.shortcuts import derive_all
 from kg.sparql.diagnose import check_query, explain
 from kg.sparql.results import Result
@@ -69,20 +69,39 @@ def window_expr(
     end: str = "?end",
     precision: str = "?p",
     optional: bool = True,
+    fact: str | None = None,
 ) -> str:
     """SPARQL expression: the fact ``start..end`` falls in the inclusive window.
 
     Loose: its days overlap the window. Strict: a day-precise fact overlaps it, an
     imprecise one lies wholly inside it. With ``optional``, unbound bounds are open.
+
+    With ``fact``, a possible range the dataset gives beside the primary date
+    (``ckg:earliestDate``/``ckg:latestDate``, e.g. ACLED's ``time_precision`` 2 and 3) counts
+    too: loose keeps a fact that *possibly* overlaps the window, strict one whose whole possible
+    range lies inside it. The range is read with ``EXISTS`` only when the dates alone fail, so
+    facts without one cost nothing more.
     """
 
     def bound(var: str, test: str) -> str:
         return f"(!BOUND({var}) || {test})" if optional else f"({test})"
 
-    overlaps = f"{bound(window_start, f'{end} >= {window_start}')} && {bound(window_end, f'{start} <= {window_end}')}"
+    def possibly(prop: str, test: str) -> str:
+        return f" || EXISTS {{ {fact} ckg:{prop} ?_range FILTER(?_range {test}) }}" if fact else ""
+
+    def surely(prop: str, test: str) -> str:
+        return f" && NOT EXISTS {{ {fact} ckg:{prop} ?_range FILTER(?_range {test}) }}" if fact else ""
+
+    overlaps = (
+        f"{bound(window_start, f'{end} >= {window_start}' + possibly('latestDate', f'>= {window_start}'))} && "
+        f"{bound(window_end, f'{start} <= {window_end}' + possibly('earliestDate', f'<= {window_end}'))}"
+    )
     if mode is Match.LOOSE:
         return f"({overlaps})"
-    inside = f"{bound(window_start, f'{start} >= {window_start}')} && {bound(window_end, f'{end} <= {window_end}')}"
+    inside = (
+        f"{bound(window_start, f'{start} >= {window_start}' + surely('earliestDate', f'< {window_start}'))} && "
+        f"{bound(window_end, f'{end} <= {window_end}' + surely('latestDate', f'> {window_end}'))}"
+    )
     return f"IF({precision} = ckg:Day, {overlaps}, {inside})"
 
 
@@ -109,7 +128,7 @@ def window_filters(
     params: dict[str, Any] = {k: v for k, v in (("from", start), ("to", end), ("knownOn", known_on)) if v}
     filters = []
     if start or end:
-        filters.append(f"FILTER{window_expr(Match(mode), end=fact_end)}")
+        filters.append(f"FILTER{window_expr(Match(mode), end=fact_end, fact=fact)}")
     if known_on:
         filters.append(f"FILTER{known_on_expr(fact)}")
     return params, filters
@@ -132,22 +151,25 @@ def window_join(
 
     Oxigraph, like most stores, has no index on date ranges, but finds facts by an exact
     date at once. So the pattern is a union of: the facts starting on each day of the
-    window, and the facts lasting more than a day that began earlier, by the month of the
-    window's first day (``ckg:overlapsMonth``). States still holding have no month: the
-    callers look for them on their own (they are few). It selects candidates only: the
-    caller keeps the exact test (:func:`window_expr`, which also applies the precision
-    mode). Empty when the window is open or longer than :data:`JOIN_DAYS_MAX` days.
+    window, and the facts with a month index (``ckg:overlapsMonth``: those lasting more than a
+    day, or with a possible range beside their date) in a month of the window that start
+    outside it. States still holding have no month: the callers look for them on their own
+    (they are few). It selects candidates only: the caller keeps the exact test
+    (:func:`window_expr`, which also applies the precision mode). Empty when the window is open
+    or longer than :data:`JOIN_DAYS_MAX` days.
 
     >>> print(window_join(dt.date(2017, 5, 22), dt.date(2017, 5, 23)))
-    { VALUES ?date { "2017-05-22"^^xsd:date "2017-05-23"^^xsd:date } ?event ckg:startDate ?date . } UNION { ?event ckg:overlapsMonth "2017-05"^^xsd:gYearMonth ; ckg:startDate ?date . FILTER(?date < "2017-05-22"^^xsd:date) }
+    { VALUES ?date { "2017-05-22"^^xsd:date "2017-05-23"^^xsd:date } ?event ckg:startDate ?date . } UNION { VALUES ?_month { "2017-05"^^xsd:gYearMonth } ?event ckg:overlapsMonth ?_month ; ckg:startDate ?date . FILTER(?date < "2017-05-22"^^xsd:date || ?date > "2017-05-23"^^xsd:date) }
     """
     if start is None or end is None or end < start or (end - start).days >= JOIN_DAYS_MAX:
         return ""
     days = " ".join(f'"{start + dt.timedelta(days=n)}"^^xsd:date' for n in range((end - start).days + 1))
-    first = f'"{start}"^^xsd:date'
+    months = " ".join(f'"{month}"^^xsd:gYearMonth' for month in months_overlapped(start, end) or [f"{start:%Y-%m}"])
+    first, last = f'"{start}"^^xsd:date', f'"{end}"^^xsd:date'
     branches = [
         f"VALUES {date} {{ {days} }} {fact} ckg:startDate {date} .",
-        f'{fact} ckg:overlapsMonth "{start:%Y-%m}"^^xsd:gYearMonth ; ckg:startDate {date} . FILTER({date} < {first})',
+        f"VALUES ?_month {{ {months} }} {fact} ckg:overlapsMonth ?_month ; ckg:startDate {date} . "
+        f"FILTER({date} < {first} || {date} > {last})",
     ]
     return "{ " + " } UNION { ".join(branches) + " }"
 
