@@ -43,10 +43,14 @@ def import_dataset(
     *,
     source_id: str | None = None,
     skip_bad_rows: bool = False,
+    replace: bool = False,
+    as_new: bool = False,
     **format_options: Any,
 ) -> ImportReport:
     """Import one dataset file (``fmt``: ``acled``, ``ucdp``, ``gdelt`` or ``icews``) into its own
-    named graph, all or nothing; the ontology is written first if the store lacks it.
+    named graph, all or nothing; the ontology is written first if the store lacks it. A file already
+    in the store under another source id is refused unless ``replace`` (that source goes) or
+    ``as_new`` (both stay), as ``kg import --replace/--as-new``.
 
     >>> import kg
     >>> graph = kg.open(":memory:")
@@ -56,4 +60,6 @@ def import_dataset(
     """
     importer = get_format(fmt, **format_options)
     ensure_ontology(kg)
-    return import_file(kg, importer, Path(path), source_id=source_id, skip_bad_rows=skip_bad_rows)
+    return import_file(
+        kg, importer, Path(path), source_id=source_id, skip_bad_rows=skip_bad_rows, replace=replace, as_new=as_new
+    )
