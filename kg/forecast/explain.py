@@ -85,9 +85,12 @@ def explain(
     for kind, value, weight, text in (
         ("habit", parts.habit[candidate], p.w_habit, f"share of X's decayed '{name(rel)}' facts that involved Y"),
         ("share", parts.share[candidate], p.w_share, "share of X's decayed facts of any relation that involved Y"),
+        ("rshare", parts.rshare[candidate], p.w_rshare, "Y's share of the rule evidence over X's partners"),
     ):
         if value and weight:
             rows_used = same_rows if kind == "habit" else pair_rows
+            if kind == "rshare":  # the facts of the rules that fired for Y
+                rows_used = pair_rows & np.isin(rows.rels, state.rel[mine] if len(mine) else [])
             out.append(Contribution(kind, f"{text}: {float(value):.2%}", weight * float(value),
                                     rows.facts[rows_used].tolist(), {"share": float(value), "weight": weight}))
     share = float(parts.pop[candidate])

@@ -10,8 +10,9 @@ For a query "X r_h ? on day t" every candidate Y gets
   (D = 0 keeps the best rule only, D = 1 is the plain noisy-or; CountTRuCoLa's top-H aggregation);
 - ``same``: Σ 2^(−λ_same·(t−k)) over past (X, r_h, Y, k), the recurrency of Gastinger et al. 2024;
 - ``pair``: Σ 2^(−λ_pair·(t−k)) over past facts between X and Y in any relation and direction;
-- ``habit`` and ``share``: ``same`` and ``pair`` divided by their sums over all Y (the share of
-  X's decayed r_h facts, or of all its facts, that involved Y: frequency relative to X's activity);
+- ``habit``, ``share`` and ``rshare``: ``same``, ``pair`` and ``rules`` divided by their sums
+  over all Y (the share of X's decayed r_h facts, or of all its facts, that involved Y, and Y's
+  share of the rule evidence: relative to how many partners X has);
 - ``pop``: the share of r_h facts of the last ``pop_window`` days whose answer is Y (the ξ /
   z-rule popularity prior), times ν(r_h)^α, where ν(r_h) is the share of r_h answers on the
   learning days that were new partners of X (learned by counting; α = ``novelty``); ``any``: the
@@ -44,18 +45,19 @@ class Params:
     decay: float = 0.75  # D
     top: int = 8  # H
     w_rule: float = 1.0
-    w_same: float = 0.2
+    w_same: float = 0.1
     lam_same: float = 0.02
     w_pair: float = 0.01
-    lam_pair: float = 1.0
-    w_pop: float = 0.2
-    pop_window: int = 90
-    novelty: float = 0.0  # α
+    lam_pair: float = 0.2
+    w_pop: float = 0.8
+    pop_window: int = 365
+    novelty: float = 1.0  # α
     w_any: float = 0.0
-    w_habit: float = 0.0
-    w_share: float = 0.0
-    w_two: float = 0.0
-    two_window: int = 30
+    w_habit: float = 0.2
+    w_share: float = 0.1
+    w_rshare: float = 0.0
+    w_two: float = 0.2
+    two_window: int = 90
 
     def with_(self, **changes: float) -> Params:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -79,7 +81,12 @@ class Parts:
 
     def total(self, p: Params) -> np.ndarray:
         return (p.w_rule * self.rules + p.w_same * self.same + p.w_pair * self.pair + p.w_pop * self.pop
-                + p.w_any * self.any + p.w_two * self.two + p.w_habit * self.habit + p.w_share * self.share)
+                + p.w_any * self.any + p.w_two * self.two + p.w_habit * self.habit + p.w_share * self.share
+                + p.w_rshare * self.rshare)
+
+    @property
+    def rshare(self) -> np.ndarray:
+        return self.rules / max(float(self.rules.sum()), 1e-300)
 
     @property
     def habit(self) -> np.ndarray:

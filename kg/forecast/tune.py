@@ -34,6 +34,7 @@ GRIDS: dict[str, tuple[float, ...]] = {
     "w_any": (0.0, 0.05, 0.1, 0.2, 0.4),
     "w_habit": (0.0, 0.05, 0.1, 0.2, 0.4),
     "w_share": (0.0, 0.05, 0.1, 0.2, 0.4),
+    "w_rshare": (0.0, 0.05, 0.1, 0.2, 0.4, 0.8),
     "w_two": (0.0, 0.02, 0.05, 0.1, 0.2, 0.4),
     "two_window": (7, 14, 30, 90),
 }
@@ -132,6 +133,9 @@ class _Cache:
             sparse_part = p.w_rule * rules[i] + p.w_same * s_i + p.w_pair * p_i  # type: ignore[index]
             if p.w_habit:
                 sparse_part = sparse_part + p.w_habit * s_i / max(float(s_i.sum()), 1e-300)
+            if p.w_rshare:
+                r_i = rules[i]  # type: ignore[index]
+                sparse_part = sparse_part + p.w_rshare * r_i / max(float(r_i.sum()), 1e-300)
             if p.w_share:
                 sparse_part = sparse_part + p.w_share * p_i / max(float(p_i.sum()), 1e-300)
             dense[self.idx[i]] += sparse_part
