@@ -33,6 +33,7 @@ from kg.base.namespaces import slug_of
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
 from kg.read.lookups import actor_iri
+from kg.read.places import events_in_place, resolve_place
 from kg.read.timeview import fact_dates, window_filters, window_join
 from kg.store.graph import KnowledgeGraph
 
@@ -140,7 +141,9 @@ class Selection(TypedDict, total=False):
     """What a view shows: the window ``start..end`` as known on ``known_on`` (``mode``: how
     imprecise dates fall in it), event classes or concepts (``relations``; ``Membership`` for the
     states), the ``actors`` (slugs) and everyone within ``hops`` links of them (default 1), and
-    the ``top`` actors with the most links."""
+    the ``top`` actors with the most links; ``place`` keeps the events located in that place or
+    inside it (an id, label or ISO code, as :func:`kg.read.places.resolve_place` reads it; states,
+    which have no place, are left out)."""
 
     start: dt.date | None
     end: dt.date | None
@@ -150,6 +153,7 @@ class Selection(TypedDict, total=False):
     hops: int
     top: int | None
     mode: Match | str
+    place: str | None
 
 
 def collect(
@@ -185,6 +189,12 @@ def collect(
             states.append(row)
             graph.add_edge(row["member"], row["org"], key=f"{row['state']}|member", state=row["state"], role="member",
                            sign=1, directed=True, date=row["date"], end=row.get("end0"))
+    inside: frozenset[str] | None = None
+    if selection.get("place"):
+        inside = events_in_place(kg, resolve_place(kg, str(selection["place"])))
+        graph.remove_edges_from([(a, b, k) for a, b, k, d in graph.edges(keys=True, data=True) if d.get("event") not in inside])
+        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+        states = []
     centre = [str(actor_iri(kg, slug)) for slug in actors]
     if centre:
         missing = [slug_of(a) for a in centre if a not in graph]
@@ -207,6 +217,8 @@ def collect(
         roles = _roles(kg, start, end, known_on, event_relations if relations else None, mode)
     else:
         roles = []
+    if inside is not None:
+        roles = [r for r in roles if r[0] in inside]
     if lane_filter:
         involved = {e for e, a, _ in roles if a in lane_filter}
         roles = [r for r in roles if r[0] in involved]

@@ -26,7 +26,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 VENDOR = {
     "network": STATIC / "vendor" / "vis-network" / "vis-network.min.js",
     "timeline": STATIC / "vendor" / "vis-timeline" / "vis-timeline-graph2d.min.js",
+    "leaflet": STATIC / "vendor" / "leaflet" / "leaflet.js",
+    "topojson": STATIC / "vendor" / "topojson-client" / "topojson-client.min.js",
+    "vega": STATIC / "vendor" / "vega" / "vega.min.js",
+    "vega-lite": STATIC / "vendor" / "vega-lite" / "vega-lite.min.js",
+    "vega-interpreter": STATIC / "vendor" / "vega-interpreter" / "vega-interpreter.js",
 }
+#: Leaflet's stylesheet names images next to it (layer switcher, default marker icon) that the
+#: views never use: dropped, so that nothing could ever ask for them.
+_CSS_URL = re.compile(r"background-image:\s*url\((?!#)[^)]*\);?")
 _SOURCE_MAP = re.compile(r"\n?//# sourceMappingURL=\S+\s*$")
 
 
@@ -68,15 +76,46 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+@lru_cache(maxsize=None)
+def _interpreter() -> str:
+    """vega-interpreter is an ES module importing three names from vega-util: run it as a plain
+    script taking them from the ``vega`` global, exporting ``vegaInterpreter.expressionInterpreter``."""
+    text = _asset(VENDOR["vega-interpreter"])
+    head = "import { ascending, isString, DisallowedObjectProperties } from 'vega-util';"
+    tail = "export { expression as expressionInterpreter };"
+    if head not in text or tail not in text:
+        raise ValueError("vega-interpreter changed its imports or exports: update viz/render.py")
+    body = text.replace(head, "").replace(tail, "window.vegaInterpreter = { expressionInterpreter: expression };")
+    return ("(function () {\nvar ascending = vega.ascending, isString = vega.isString, "
+            "DisallowedObjectProperties = vega.DisallowedObjectProperties;\n" + body + "\n})();\n")
+
+
+@lru_cache(maxsize=None)
+def _css(path: Path) -> str:
+    text = _CSS_URL.sub("", _asset(path))
+    if "url(" in text.replace("url(#default#VML)", ""):
+        raise ValueError(f"{path} refers to a file and cannot be inlined")
+    return text
+
+
 def render_page(*, title: str, subtitle: str, data: dict[str, Any], network: bool, timeline: bool,
-                context: dict[str, Any] | None = None) -> str:
-    """The page with the network, the timeline, or both (linked)."""
+                map: bool = False, chart: bool = False, json_blocks: dict[str, str] | None = None,
+                context: dict[str, Any] | None = None, scripts_before: tuple[str, ...] = ()) -> str:
+    """The page with the network, the timeline, or both (linked), and/or the map.
+
+    ``json_blocks``: more data as ``<script type="application/json" id=KEY>`` blocks, each a text
+    made by :func:`safe_json` (a large constant such as the basemap is serialized once).
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from markupsafe import Markup
 
     import kg
 
-    scripts = []
+    scripts = list(scripts_before)
+    if chart:
+        scripts += [_asset(VENDOR["vega"]), _asset(VENDOR["vega-lite"]), _interpreter()]
+    if map:
+        scripts += [_asset(VENDOR["leaflet"]), _asset(VENDOR["topojson"])]
     if network:
         scripts.append(_asset(VENDOR["network"]))
     if timeline:
@@ -86,6 +125,10 @@ def render_page(*, title: str, subtitle: str, data: dict[str, Any], network: boo
         scripts.append(_asset(STATIC / "network.js"))
     if timeline:
         scripts.append(_asset(STATIC / "timeline.js"))
+    if map:
+        scripts.append(_asset(STATIC / "map.js"))
+    if chart:
+        scripts.append(_asset(STATIC / "trends.js"))
     csp = "; ".join([
         "default-src 'none'",
         "script-src " + " ".join(_hash(s) for s in scripts),
@@ -98,9 +141,15 @@ def render_page(*, title: str, subtitle: str, data: dict[str, Any], network: boo
     ])
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       keep_trailing_newline=True)
-    body_class = "kg-explore" if network and timeline else ("kg-network-only" if network else "kg-timeline-only")
+    body_class = ("kg-explore" if network and timeline else "kg-network-only" if network else
+                  "kg-map-only" if map and not timeline else "kg-chart-only" if chart else "kg-timeline-only")
+    if map and (network or timeline):
+        body_class += " kg-with-map"
+    css = (_css(STATIC / "vendor" / "leaflet" / "leaflet.css") if map else "") + _asset(STATIC / "style.css")
+    blocks = [(key, Markup(value)) for key, value in (json_blocks or {}).items()]
     return env.get_template("page.html").render(
         title=title, subtitle=subtitle, csp=csp, version=kg.__version__, body_class=body_class,
-        css=Markup(_asset(STATIC / "style.css")), data_json=Markup(safe_json(data)),
-        scripts=[Markup(s) for s in scripts], network=network, timeline=timeline, **(context or {}),
+        css=Markup(css), data_json=Markup(safe_json(data)), json_blocks=blocks,
+        scripts=[Markup(s) for s in scripts], network=network, timeline=timeline, map=map, chart=chart, side=network or map,
+        **(context or {}),
     )

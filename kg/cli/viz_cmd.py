@@ -1,4 +1,4 @@
-"""``kg viz network|timeline|explore``: write a self-contained, offline HTML view."""
+"""``kg viz network|timeline|explore|map``: write a self-contained, offline HTML view."""
 
 from __future__ import annotations
 
@@ -56,6 +56,10 @@ def _emit(view: Any, output: Path) -> None:
         return
     path = view.write(output)
     s = view.stats
+    if view.kind == "map":
+        click.echo(f"Wrote {path.resolve()}  ({s['mapped']} events on the map at {s['places']} places, "
+                   f"{s['unmapped']} without coordinates; {s['start'] or '?'} .. {s['end'] or '?'})")
+        return
     what = (f"{s['items']} items in {len(s['lanes'])} lanes" if view.kind == "timeline"
             else f"{s['actors']} actors, {s['links']} links")
     click.echo(f"Wrote {path.resolve()}  ({what}; {s['events']} events, {s['states']} states; "
@@ -136,3 +140,75 @@ def explore_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | No
     view = explore_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, actors=actors,
                         hops=hops, top=top, size_by=size_by, collapse=collapse, lane_by=lane_by, title=title)
     _emit(view, output)
+
+
+@viz_group.command("map")
+@_window
+@click.option("--place", metavar="PLACE", help="Only events in this place or inside it: an id, a label or an ISO code (Syria, SY, Aleppo).")
+@click.option("--actor", "actors", multiple=True, metavar="SLUG", help="Only events of this actor and its neighbours (repeatable).")
+@click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True, help="Neighbourhood radius for --actor.")
+@click.option("--color", "color_by", type=click.Choice(["sign", "type"]), default="sign", show_default=True,
+              help="Colour the events by sign (hostile, cooperative, neutral) or by event type (the page can switch).")
+@click.option("--base", metavar="URL", help="Address of a kg serve (http://localhost:8000/): popups link to the events' pages there.")
+@_output("kg-map.html")
+@click.option("--title", help="Page title.")
+@pass_kg
+def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
+                relations: list[str], place: str | None, actors: tuple[str, ...], hops: int, color_by: str,
+                base: str | None, output: Path, title: str | None) -> None:
+    """Events at their places on an offline map (Natural Earth boundaries): colour by sign or type,
+    size by fatalities, regions drawn as rings, popups with date, quote and source, a time slider with
+    play, filters and actor search.
+
+    Example: kg viz map --place Syria --from 2017-05-01 -o map.html
+    """
+    from viz.map import map_view
+
+    view = map_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, place=place,
+                    actors=actors, hops=hops, color_by=color_by, base=base, title=title)
+    _emit(view, output)
+
+
+@viz_group.command("trends")
+@_window
+@click.option("--place", metavar="PLACE", help="Only events in this place or inside it: an id, a label or an ISO code (Syria, SY, Aleppo).")
+@click.option("--by", "by", type=click.Choice(["type", "actor", "country", "source"]), default="type", show_default=True,
+              help="One line per event type, actor (any role), country or source.")
+@click.option("--period", type=click.Choice(["week", "month"]), default="week", show_default=True, help="Count per ISO week or calendar month.")
+@click.option("--measure", type=click.Choice(["events", "fatalities"]), default="events", show_default=True,
+              help="Count events, or sum their fatalities where known.")
+@click.option("--top", type=click.IntRange(min=1), default=8, show_default=True, help="Lines for the N largest groups; the rest sum as 'other'.")
+@click.option("--no-surges", is_flag=True, help="Do not mark the surges of kg analyze escalation.")
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default=None,
+              help="html: the interactive page; svg or png: a static figure from the same specification (matplotlib). "
+                   "Default: from the output's extension, else html.")
+@_output("kg-trends.html")
+@click.option("--title", help="Chart title.")
+@pass_kg
+def trends_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
+                   relations: list[str], place: str | None, by: str, period: str, measure: str, top: int,
+                   no_surges: bool, fmt: str | None, output: Path, title: str | None) -> None:
+    """Event counts (or fatalities) per week or month by actor, type, country or source, with
+    escalation surges marked: an interactive offline chart, or an SVG/PNG figure.
+
+    Example: kg viz trends --place Syria --by type --period week -o syria-trends.html
+    """
+    from kg.base.errors import UsageError
+    from viz.trends import trends_view, write_figure
+
+    suffix = output.suffix.lower().lstrip(".")
+    fmt = fmt or (suffix if suffix in ("svg", "png") else "html")
+    if fmt != "html" and str(output) == "-":
+        raise UsageError("--format svg|png needs a file: give -o FILE")
+    view = trends_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, place=place,
+                       by=by, period=period, measure=measure, lines=top, surges=not no_surges, title=title)
+    s = view.stats
+    if fmt == "html":
+        if str(output) == "-":
+            click.echo(view.to_string(), nl=False)
+            return
+        path = view.write(output)
+    else:
+        path = write_figure(s["spec"], output, fmt=fmt)
+    click.echo(f"Wrote {path.resolve()}  ({s['total']} {measure} per {period} in {len(s['groups'])} lines by {by}; "
+               f"{s['surges']} surges marked)")

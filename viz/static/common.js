@@ -169,6 +169,103 @@
     hideTimer = setTimeout(function () { if (tip) tip.style.display = "none"; pinned = false; }, delay || 0);
   };
 
+  /* ---- controls shared by the network and the map ---- */
+
+  /* The time slider (#kg-from, #kg-to, #kg-range-text) and its play button (#kg-play):
+     onChange(fromIso, toIso) on every move. Returns {set(from, to), stop()}. */
+  KG.timeSlider = function (minDay, maxDay, onChange) {
+    var fromInput = document.getElementById("kg-from"), toInput = document.getElementById("kg-to");
+    var text = document.getElementById("kg-range-text");
+    [fromInput, toInput].forEach(function (input) {
+      input.min = String(minDay);
+      input.max = String(maxDay);
+      input.step = "1";
+    });
+    fromInput.value = String(minDay);
+    toInput.value = String(maxDay);
+    function read(moved) {
+      var a = parseInt(fromInput.value, 10), b = parseInt(toInput.value, 10);
+      if (a > b) { if (moved === fromInput) toInput.value = String(a); else fromInput.value = String(b); }
+      var from = KG.iso(parseInt(fromInput.value, 10)), to = KG.iso(parseInt(toInput.value, 10));
+      if (text) text.textContent = from + " – " + to;
+      onChange(from, to);
+    }
+    fromInput.addEventListener("input", function () { read(fromInput); });
+    toInput.addEventListener("input", function () { read(toInput); });
+
+    var playTimer = null, playButton = document.getElementById("kg-play");
+    function stop() {
+      clearInterval(playTimer);
+      playTimer = null;
+      playButton.textContent = "▶ Play";
+    }
+    playButton.addEventListener("click", function () {
+      if (playTimer) return stop();
+      var step = Math.max(1, Math.ceil((maxDay - minDay) / 60));
+      if (parseInt(toInput.value, 10) >= maxDay) toInput.value = fromInput.value;
+      playButton.textContent = "❚❚ Pause";
+      read(toInput);
+      playTimer = setInterval(function () {
+        var next = Math.min(maxDay, parseInt(toInput.value, 10) + step);
+        toInput.value = String(next);
+        read(toInput);
+        if (next >= maxDay) stop();
+      }, 350);
+    });
+    if (text) text.textContent = KG.iso(minDay) + " – " + KG.iso(maxDay);
+    return {
+      set: function (from, to) {
+        fromInput.value = String(KG.day(from)); toInput.value = String(KG.day(to));
+        if (text) text.textContent = from + " – " + to;
+      },
+      stop: stop,
+    };
+  };
+
+  /* One checkbox per name in holder, all checked; toggling adds/removes the name in set, then onChange(). */
+  KG.checkboxes = function (holder, names, set, colorOf, onChange) {
+    names.forEach(function (name) {
+      var box = KG.el("input", { type: "checkbox", value: name, "data-filter": name });
+      box.checked = true;
+      box.addEventListener("change", function () {
+        if (box.checked) set.add(name); else set.delete(name);
+        onChange();
+      });
+      var swatch = colorOf ? KG.el("span", { class: "kg-swatch" }) : null;
+      if (swatch) swatch.style.background = colorOf(name);
+      holder.appendChild(KG.el("label", { class: "kg-check" }, [box, swatch, " " + name]));
+    });
+  };
+
+  /* The actor search box (#kg-search, #kg-actor-list, #kg-search-note) over the actors at indices
+     (into KG.data.nodes): exact label or id, exact alias, then substrings; onFound(index). */
+  KG.findActor = function (text, indices) {
+    var q = text.trim().toLowerCase(), actors = KG.data.nodes;
+    if (!q) return null;
+    var tests = [
+      function (n) { return n.label.toLowerCase() === q || n.slug === q; },
+      function (n) { return n.aliases.some(function (a) { return a.toLowerCase() === q; }); },
+      function (n) { return n.label.toLowerCase().indexOf(q) >= 0; },
+      function (n) { return n.aliases.some(function (a) { return a.toLowerCase().indexOf(q) >= 0; }); },
+    ];
+    for (var t = 0; t < tests.length; t++) {
+      for (var k = 0; k < indices.length; k++) if (tests[t](actors[indices[k]])) return indices[k];
+    }
+    return null;
+  };
+  KG.actorSearch = function (indices, onFound) {
+    var list = document.getElementById("kg-actor-list");
+    indices.forEach(function (i) { list.appendChild(KG.el("option", { value: KG.data.nodes[i].label })); });
+    var search = document.getElementById("kg-search"), note = document.getElementById("kg-search-note");
+    function run() {
+      var found = KG.findActor(search.value, indices);
+      note.textContent = found === null ? (search.value.trim() ? "no actor matches" : "") : "";
+      if (found !== null) onFound(found);
+    }
+    search.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); run(); } });
+    search.addEventListener("change", run);
+  };
+
   /* A tiny event bus linking the network and the timeline on one page. */
   var listeners = {};
   KG.on = function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); };

@@ -127,61 +127,11 @@
     window.requestAnimationFrame(function () { pending = false; recompute(); });
   }
 
-  /* ---- time slider ---- */
-  var fromInput = $("kg-from"), toInput = $("kg-to");
-  [fromInput, toInput].forEach(function (input) {
-    input.min = String(minDay);
-    input.max = String(maxDay);
-    input.step = "1";
-  });
-  fromInput.value = String(minDay);
-  toInput.value = String(maxDay);
-  function readSlider(moved) {
-    var a = parseInt(fromInput.value, 10), b = parseInt(toInput.value, 10);
-    if (a > b) { if (moved === fromInput) toInput.value = String(a); else fromInput.value = String(b); }
-    view.from = KG.iso(parseInt(fromInput.value, 10));
-    view.to = KG.iso(parseInt(toInput.value, 10));
-    schedule();
-  }
-  fromInput.addEventListener("input", function () { readSlider(fromInput); });
-  toInput.addEventListener("input", function () { readSlider(toInput); });
+  /* ---- time slider, filters (shared with the map: KG.timeSlider, KG.checkboxes) ---- */
+  var slider = KG.timeSlider(minDay, maxDay, function (from, to) { view.from = from; view.to = to; schedule(); });
 
-  var playTimer = null, playButton = $("kg-play");
-  function stop() {
-    clearInterval(playTimer);
-    playTimer = null;
-    playButton.textContent = "▶ Play";
-  }
-  playButton.addEventListener("click", function () {
-    if (playTimer) return stop();
-    var step = Math.max(1, Math.ceil((maxDay - minDay) / 60));
-    if (parseInt(toInput.value, 10) >= maxDay) toInput.value = fromInput.value;
-    playButton.textContent = "❚❚ Pause";
-    readSlider(toInput);
-    playTimer = setInterval(function () {
-      var next = Math.min(maxDay, parseInt(toInput.value, 10) + step);
-      toInput.value = String(next);
-      readSlider(toInput);
-      if (next >= maxDay) stop();
-    }, 350);
-  });
-
-  /* ---- filters ---- */
-  function checkboxes(holder, names, set, colorOf) {
-    names.forEach(function (name) {
-      var box = KG.el("input", { type: "checkbox", value: name, "data-filter": name });
-      box.checked = true;
-      box.addEventListener("change", function () {
-        if (box.checked) set.add(name); else set.delete(name);
-        schedule();
-      });
-      var swatch = colorOf ? KG.el("span", { class: "kg-swatch" }) : null;
-      if (swatch) swatch.style.background = colorOf(name);
-      holder.appendChild(KG.el("label", { class: "kg-check" }, [box, swatch, " " + name]));
-    });
-  }
-  checkboxes($("kg-relations"), N.relations, view.relations, null);
-  checkboxes($("kg-types"), N.types, view.types, function (t) { return N.typeColors[t] || N.typeColors.Actor; });
+  KG.checkboxes($("kg-relations"), N.relations, view.relations, null, schedule);
+  KG.checkboxes($("kg-types"), N.types, view.types, function (t) { return N.typeColors[t] || N.typeColors.Actor; }, schedule);
 
   /* ---- details ---- */
   function firstLast(index) {
@@ -253,32 +203,8 @@
     return true;
   }
 
-  /* ---- search ---- */
-  var list = $("kg-actor-list");
-  var inNetwork = N.nodes.map(function (n) { return n.id; });
-  inNetwork.forEach(function (i) { list.appendChild(KG.el("option", { value: actors[i].label })); });
-  function findActor(text) {
-    var q = text.trim().toLowerCase();
-    if (!q) return null;
-    var tests = [
-      function (n) { return n.label.toLowerCase() === q || n.slug === q; },
-      function (n) { return n.aliases.some(function (a) { return a.toLowerCase() === q; }); },
-      function (n) { return n.label.toLowerCase().indexOf(q) >= 0; },
-      function (n) { return n.aliases.some(function (a) { return a.toLowerCase().indexOf(q) >= 0; }); },
-    ];
-    for (var t = 0; t < tests.length; t++) {
-      for (var k = 0; k < inNetwork.length; k++) if (tests[t](actors[inNetwork[k]])) return inNetwork[k];
-    }
-    return null;
-  }
-  var search = $("kg-search"), note = $("kg-search-note");
-  function runSearch() {
-    var found = findActor(search.value);
-    note.textContent = found === null ? (search.value.trim() ? "no actor matches" : "") : "";
-    selectActor(found, "search");
-  }
-  search.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); runSearch(); } });
-  search.addEventListener("change", runSearch);
+  /* ---- search (shared: KG.actorSearch) ---- */
+  KG.actorSearch(N.nodes.map(function (n) { return n.id; }), function (found) { selectActor(found, "search"); });
 
   /* ---- pointer ---- */
   function pagePoint(p) {
@@ -344,7 +270,7 @@
   window.kgView = {
     network: network, nodes: nodes, edges: edges,
     setRange: function (from, to) {
-      fromInput.value = String(KG.day(from)); toInput.value = String(KG.day(to));
+      slider.set(from, to);
       view.from = from; view.to = to; recompute();
     },
     range: function () { return { from: view.from, to: view.to }; },

@@ -1,0 +1,184 @@
+"""The map view: events at their places on an offline basemap (Leaflet, Natural Earth boundaries).
+
+Each event is drawn at the point (``geo:hasGeometry/geo:asWKT``) of its place (the first of its
+places that has one, by IRI); events whose places have no point are counted, not drawn. A place
+that is a country or a region (``ckg:Country``, ``ckg:AdminRegion``, ``ckg:Region``) stands for an
+area, not a point: its events are drawn as dashed rings and their popup says so. Colour by sign
+or by event type, size by ``ckg:fatalities`` where known. The page shares the network's time
+slider, filters, actor search and legend (``viz/static/common.js``).
+
+>>> import kg
+>>> from kg.curated.build import build
+>>> graph = kg.open(":memory:"); _ = build(graph)
+>>> view = map_view(graph)
+>>> view.stats["mapped"] == view.stats["events"] - view.stats["unmapped"], "https://cdn" in view.to_string()
+(True, False)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any, Unpack
+
+from kg.base.errors import UsageError
+from kg.base.namespaces import BASE
+from kg.store.graph import KnowledgeGraph
+from viz.data import Selection, ViewData, collect
+from viz.network import SIGN_COLORS, TYPE_COLORS, _payload, group_color, group_of, window_subtitle
+from viz.render import STATIC, View, render_page, safe_json
+
+#: Place classes that stand for an area: their point is a centroid, not where the event happened.
+AREA_CLASSES = ("Country", "AdminRegion", "Region")
+#: Colours of event types when the map is coloured by type (assigned in sorted order, then repeated).
+TYPE_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#17becf", "#393b79", "#ad494a", "#8ca252", "#bd9e39", "#637939", "#7b4173")
+BASEMAP = STATIC / "vendor" / "world-atlas" / "countries-50m.json"
+
+_LOCATIONS = """
+SELECT ?event ?place ?wkt ?cls ?fatalities ?geo WHERE {
+  VALUES ?event { %(events)s }
+  OPTIONAL { ?event ckg:fatalities ?fatalities }
+  OPTIONAL { ?event ckg:rawGeoPrecision ?geo }
+  OPTIONAL {
+    ?event ckg:place ?place . ?place geo:hasGeometry/geo:asWKT ?wkt .
+    OPTIONAL { ?place a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/conflict-kg/ontology#")) }
+  }
+}
+"""
+_POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?[0-9.eE+-]+)\s+(-?[0-9.eE+-]+)\s*\)\s*$", re.I)
+_BATCH = 400
+
+
+def parse_point(wkt: str) -> tuple[float, float] | None:
+    """``(lat, lon)`` of a WKT point (longitude first, as GeoSPARQL writes it); None for anything else.
+
+    >>> parse_point("POINT(36.72 34.73)"), parse_point("POLYGON((0 0, 1 1, 1 0, 0 0))")
+    ((34.73, 36.72), None)
+    """
+    match = _POINT.match(wkt or "")
+    if not match:
+        return None
+    lon, lat = float(match.group(1)), float(match.group(2))
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def locations(kg: KnowledgeGraph, event_iris: list[str]) -> dict[str, dict[str, Any]]:
+    """For each event: its ``place`` with a point (the first by IRI), ``lat``/``lon``, the place's
+    class ``cls``, ``fatalities`` (or None) and the dataset's location precision ``geo``."""
+    found: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(event_iris), _BATCH):
+        values = " ".join(f"<{iri}>" for iri in event_iris[i : i + _BATCH])
+        rows = sorted(kg.query(_LOCATIONS % {"events": values}).records(),
+                      key=lambda r: (r["event"], r.get("place") or "~", r.get("cls") or ""))
+        for row in rows:
+            rec = found.setdefault(row["event"], {"place": None, "lat": None, "lon": None, "cls": "", "fatalities": None,
+                                                  "geo": ""})
+            if row.get("fatalities") is not None and rec["fatalities"] is None:
+                rec["fatalities"] = int(row["fatalities"])
+            if row.get("geo") and not rec["geo"]:
+                rec["geo"] = str(row["geo"])
+            point = parse_point(str(row.get("wkt") or ""))
+            if point and rec["place"] in (None, row["place"]):
+                rec.update(place=row["place"], lat=point[0], lon=point[1])
+                if row.get("cls") and not rec["cls"]:
+                    rec["cls"] = str(row["cls"]).rsplit("#", 1)[-1]
+    return found
+
+
+def _page_url(base: str | None, iri: str) -> str:
+    """The linked-data page of a resource on ``kg serve`` at ``base`` (``http://host:port/``)."""
+    if not base or not iri.startswith(BASE):
+        return ""
+    return base.rstrip("/") + "/" + iri[len(BASE):]
+
+
+def map_payload(kg: KnowledgeGraph, data: ViewData, *, base: str | None = None) -> dict[str, Any]:
+    """The ``map`` part of a page's data: places, one point per located event, filters and colours.
+
+    Adds ``fatalities``, ``geo`` (location precision code) and ``page`` (linked-data page with
+    ``base``) to ``data.events``.
+    """
+    where = locations(kg, [e["iri"] for e in data.events])
+    places: list[dict[str, Any]] = []
+    place_index: dict[str, int] = {}
+    points: list[list[int]] = []
+    for i, event in enumerate(data.events):
+        rec = where.get(event["iri"], {})
+        event["fatalities"] = rec.get("fatalities")
+        event["geo"] = rec.get("geo") or ""
+        event["page"] = _page_url(base, event["iri"])
+        if rec.get("place") is None:
+            continue
+        if rec["place"] not in place_index:
+            place_index[rec["place"]] = len(places)
+            places.append({"iri": rec["place"], "label": _label_of(rec["place"], event), "cls": rec["cls"] or "Place",
+                           "area": rec["cls"] in AREA_CLASSES, "lat": rec["lat"], "lon": rec["lon"],
+                           "page": _page_url(base, rec["place"])})
+        points.append([i, place_index[rec["place"]]])
+    mapped = [data.events[i] for i, _ in points]
+    types = sorted({e["type"] for e in mapped if e["type"]})
+    relations = types + sorted({e["datasetType"] for e in mapped if e.get("datasetType")})
+    in_map = {i for i, _ in points}
+    groups = sorted({group_of(data.nodes[a]) for e, a, _ in data.roles if e in in_map})
+    group_colors: dict[str, str] = {}
+    for node in data.nodes:
+        group_colors.setdefault(group_of(node), group_color(node))
+    return {
+        "places": places, "points": points, "relations": relations, "types": groups,
+        "typeColors": {g: group_colors.get(g, TYPE_COLORS["Actor"]) for g in groups},
+        "eventColors": {t: TYPE_PALETTE[k % len(TYPE_PALETTE)] for k, t in enumerate(types)},
+        "colors": SIGN_COLORS, "unmapped": len(data.events) - len(points),
+    }
+
+
+def _label_of(place: str, event: dict[str, Any]) -> str:
+    """The place's label as the event lists it (its places' labels), else the IRI's last part."""
+    slug = place.rsplit("/", 1)[-1]
+    for label in event["places"]:
+        if re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") in slug:
+            return str(label)
+    return event["places"][0] if len(event["places"]) == 1 else slug
+
+
+@lru_cache(maxsize=1)
+def basemap() -> str:
+    """The vendored Natural Earth 1:50m country boundaries (world-atlas TopoJSON) as page-safe JSON."""
+    return safe_json(json.loads(BASEMAP.read_text(encoding="utf-8")))
+
+
+def map_view(
+    kg: KnowledgeGraph, *, title: str | None = None, base: str | None = None, color_by: str = "sign",
+    **selection: Unpack[Selection],
+) -> View:
+    """The events of a :class:`viz.data.Selection` on a map, as one offline HTML page.
+
+    ``base``: the address of a ``kg serve`` (``http://localhost:8000/``): popups link to the
+    events' and places' pages there. ``color_by``: ``sign`` or ``type`` at first (the page can switch).
+
+    :raises UsageError: bad window, relation, actor or place (see :func:`viz.data.collect`), or ``color_by``.
+    """
+    if color_by not in ("sign", "type"):
+        raise UsageError(f"unknown colour {color_by!r}: use sign or type")
+    if base is not None and not re.match(r"^https?://[^\s\"'<>]+$", base):
+        raise UsageError(f"--base must be an http(s) address such as http://localhost:8000/, not {base!r}")
+    data = collect(kg, **selection)
+    data.states = []
+    data.links = [lk for lk in data.links if lk["kind"] == "event"]
+    payload = _payload(data)
+    payload["map"] = map_payload(kg, data, base=base)
+    payload["map"]["colorBy"] = color_by
+    mapped = len(payload["map"]["points"])
+    subtitle = window_subtitle(data, selection.get("known_on")).split(" · ", 1)
+    subtitle[0] = f"{mapped} events on the map ({payload['map']['unmapped']} without coordinates)"
+    if selection.get("place"):
+        subtitle.append(f"in {selection['place']}")
+    html = render_page(
+        title=title or "conflict-kg: map", subtitle=" · ".join(subtitle), data=payload, network=False, timeline=False,
+        map=True, json_blocks={"kg-basemap": basemap()},
+        context={"colors": SIGN_COLORS, "legend_types": [], "event_colors": payload["map"]["eventColors"]},
+    )
+    stats = {"events": len(data.events), "mapped": mapped, "unmapped": payload["map"]["unmapped"],
+             "places": len(payload["map"]["places"]), "start": data.start, "end": data.end}
+    return View(html, "map", stats)
