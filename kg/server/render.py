@@ -21,6 +21,7 @@ from kg.base.namespaces import PREFIXES
 from kg.server.work import Answer, Failed, Job, Limits, graph_bytes, prepare_query, take
 from kg.sparql.formats import DOWNLOADS, FORMATS, by_name, negotiate, rdf_format
 from kg.sparql.params import bind_parameters, substitutions
+from kg.store import journal
 
 HTML = "text/html; charset=utf-8"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -140,7 +141,7 @@ def text_view(text: str) -> dict[str, Any]:
 def select(store: ox.Store, sparql: str, limits: Limits, **params: Any) -> list[Any]:
     """A page's query, parameters bound as RDF terms; at most ``max_rows`` rows."""
     text = bind_parameters(sparql, params) if params else sparql
-    return take(store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True), limits.max_rows)
+    return take(store.query(text, prefixes=PREFIXES, **journal.dataset(store)), limits.max_rows)
 
 
 SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml", ".html": "html"}
@@ -152,7 +153,7 @@ def describe_triples(store: ox.Store, iri: ox.NamedNode, limits: Limits) -> tupl
                 { ?s ?p ?o FILTER(?s = ?this || STRSTARTS(STR(?s), CONCAT(STR(?this), "#"))) }
                 UNION { ?x ?q ?this }
               }"""
-    raw = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions({"this": iri}))
+    raw = store.query(text, prefixes=PREFIXES, substitutions=substitutions({"this": iri}), **journal.dataset(store))
     found = take(raw, limits.max_rows + 1)
     return sorted(set(found[: limits.max_rows]), key=str), len(found) > limits.max_rows
 
@@ -459,7 +460,8 @@ def _int(value: int) -> ox.Literal:
 
 
 def _graphs(store: ox.Store) -> list[str]:
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    hidden = journal.hidden(store)  # a write in progress: not a graph of the store yet
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in hidden)
 
 
 def service_description(store: ox.Store, job: Job) -> Answer:

@@ -26,6 +26,7 @@ from kg.base.namespaces import PREFIXES
 from kg.sparql.checks import add_using, check_nesting, dataset, is_local_iri, refuse_federation
 from kg.sparql.formats import by_name, negotiate
 from kg.sparql.results import XSD, _json_term, _plain, _xml_term
+from kg.store import journal
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -114,7 +115,7 @@ def prepare_query(store: ox.Store, job: Job) -> tuple[str, dict[str, Any]]:
     if job.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
     elif not (seen.from_graphs or seen.from_named):
-        options["use_default_graph_as_union"] = True
+        options.update(journal.dataset(store))  # the union of the committed graphs (kg.store.journal)
     if job.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     return text, options

@@ -10,10 +10,11 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from kg.base.errors import QueryError, StoreError, UsageError
 from kg.base.namespaces import CKG, PREFIXES
 from kg.sparql.params import bind_parameters
 from kg.sparql.results import Result
-from kg.store import lock
+from kg.store import journal, lock
 
 if TYPE_CHECKING:
     from kg.store.remote import RemoteBackend
@@ -86,16 +87,43 @@ def open(  # noqa: A001
     if read_only:
         if not (path / "CURRENT").exists():  # no store yet: create an empty one, as a writer would
             open(path, wait=wait).close()
-        return KnowledgeGraph(_open_read_only(path), location=str(path), read_only=True, auto_refresh=auto_refresh)
+        view = _open_read_only(path)
+        _note_leftovers(view, path)
+        return KnowledgeGraph(view, location=str(path), read_only=True, auto_refresh=auto_refresh)
     writer = lock.WriterLock.acquire(path, wait=wait)
     try:
         store = _open_for_writing(path, wait)
+        recovered = _recover(store, path)
     except BaseException:
         writer.release()
         raise
     graph = KnowledgeGraph(store, location=str(path), writer=writer)
+    graph.recovered = recovered
     lock.bump(path)  # readers opened before a crashed writer's leftovers reopen once
     return graph
+
+
+def _recover(store: ox.Store, path: Path) -> str | None:
+    """Roll back what a killed writer left half-written (see :mod:`kg.store.journal`), saying so."""
+    try:
+        message = journal.recover(store, path)
+    except OSError as err:
+        raise StoreError(
+            f"cannot roll back an interrupted write ({_one_line(err)}): queries ignore it meanwhile; "
+            "free some disk space and run the command again",
+            path=str(path),
+        ) from None
+    if message:
+        log.warning("%s: %s", path, message)
+    return message
+
+
+def _note_leftovers(store: ox.Store, path: Path) -> None:
+    """A reader finding a killed writer's staged graphs: hidden from its queries; say who cleans up."""
+    entries = journal.pending(store)
+    if entries and lock.holder(path) is None:
+        what = " and ".join(sorted(set(entries.values())))
+        log.warning("%s: an interrupted %s is hidden from queries; the next write to the store rolls it back", path, what)
 
 
 def _open_for_writing(path: Path, wait: float | None) -> ox.Store:
@@ -125,7 +153,7 @@ def _open_read_only(path: Path) -> ox.Store:
     for attempt in range(20):
         try:
             return ox.Store.read_only(str(path))
-        except OSError as err:
+        except (OSError, RuntimeError) as err:  # pyoxigraph raises RuntimeError("Corruption: ...") for the race
             if attempt == 19:
                 raise StoreError(f"cannot open the store read-only: {_one_line(err)}", path=str(path)) from None
             time.sleep(0.05)
@@ -156,6 +184,9 @@ class KnowledgeGraph:
         self._writer = writer
         on_disk = isinstance(store, ox.Store) and location != MEMORY
         self._version = lock.version(location) if on_disk and read_only else None
+        self._staged: set[str] = set()  # graphs of this handle's staged write: its own queries see them
+        #: What opening the store rolled back (one line), if a killed writer had left a write half-done.
+        self.recovered: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -202,6 +233,8 @@ class KnowledgeGraph:
         if isinstance(self._engine, ox.Store) and self.location != MEMORY and not self._read_only:
             try:
                 self._engine.flush()
+            except OSError as err:  # e.g. a full disk: every commit is in the write-ahead log already
+                log.warning("%s: could not flush the store (%s)", self.location, _one_line(err))
             finally:
                 lock.bump(self.location)
         if self.location != MEMORY:
@@ -270,7 +303,7 @@ class KnowledgeGraph:
         if not isinstance(engine, ox.Store):
             return engine.query(sparql, prefixes=PREFIXES)
         try:
-            return engine.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return engine.query(sparql, prefixes=PREFIXES, **journal.dataset(engine, self._staged))
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {_one_line(err)}") from None
         except OSError as err:
@@ -289,22 +322,33 @@ class KnowledgeGraph:
     def count_quads(self) -> int:
         """How many quads the store holds."""
         engine = self._store
-        return len(engine) if isinstance(engine, ox.Store) else engine.count()
+        if not isinstance(engine, ox.Store):
+            return engine.count()
+        if not journal.hidden(engine, self._staged):
+            return len(engine)
+        named = int(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").scalar())
+        return named + sum(1 for _ in engine.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
         engine = self._store
         if not isinstance(engine, ox.Store):
             return sorted(engine.named_graphs())
-        return sorted(str(g.value) for g in engine.named_graphs() if isinstance(g, ox.NamedNode))
+        hide = journal.hidden(engine, self._staged)
+        return sorted(g.value for g in engine.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in hide)
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         """All quads, or those of one named graph."""
         engine = self._store
         if not isinstance(engine, ox.Store):
             return engine.quads(graph)
-        name = ox.NamedNode(graph) if graph else None
-        return engine.quads_for_pattern(None, None, None, name)
+        hide = journal.hidden(engine, self._staged)
+        if graph:
+            return iter(()) if graph in hide else engine.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        everything = engine.quads_for_pattern(None, None, None, None)
+        if not hide:
+            return everything
+        return (q for q in everything if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in hide))
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """Add quads: in one transaction, or (``bulk``) streamed for large loads.
@@ -328,6 +372,45 @@ class KnowledgeGraph:
 
     # -- writing --------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def staged(self, what: str, graphs: Iterable[str]) -> Iterator[Stage]:
+        """Write ``graphs`` (any size, e.g. with ``add_quads(bulk=True)``) so that no query sees
+        them until :meth:`Stage.publish` commits them in one transaction with a final update.
+
+        Until then other processes' queries ignore them (this handle's own queries see them);
+        an exception inside the block drops them (the store is as before), and a killed process
+        leaves them to the next writable open, which drops them and says so in one line (see
+        :mod:`kg.store.journal`). ``what`` names the write in that line ("import of icews-x").
+        Leaving the block without publishing rolls back too.
+
+        A remote store gets no journal: the graphs are dropped on an error, as before.
+
+        :raises StoreError: if a staged write is already open on this handle, or the store
+            cannot be written.
+        """
+        self._check_writable()
+        if self._staged:
+            raise StoreError("a staged write is already in progress on this store handle", path=self.location)
+        names = [str(g) for g in graphs]
+        engine = self._store
+        journaled = isinstance(engine, ox.Store)
+        if journaled:
+            try:
+                journal.begin(engine, what, names)
+            except OSError as err:
+                raise StoreError(f"cannot write the store: {_one_line(err)}", path=self.location) from None
+        self._staged = set(names)
+        stage = Stage(self, names, journaled)
+        try:
+            yield stage
+        except BaseException:
+            self._staged = set()
+            stage.rollback()
+            raise
+        self._staged = set()
+        if not stage.published:
+            stage.rollback()
+
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction (all or nothing).
 
@@ -348,6 +431,42 @@ class KnowledgeGraph:
             raise StoreError(f"cannot write the store: {err}", path=self.location) from None
         except RuntimeError as err:  # the engine refused an operation; nothing was written
             raise QueryError(f"SPARQL update failed: {_one_line(err)}") from None
+
+
+class Stage:
+    """A staged write in progress (:meth:`KnowledgeGraph.staged`)."""
+
+    def __init__(self, graph: KnowledgeGraph, graphs: list[str], journaled: bool) -> None:
+        self._graph = graph
+        self.graphs = graphs
+        self._journaled = journaled
+        self.published = False
+
+    def publish(self, update: str = "") -> None:
+        """Run ``update`` (e.g. ``MOVE`` a staging graph to its place) and make the staged graphs
+        visible, in one transaction: after a crash the store holds all of it or none of it."""
+        text = journal.publish_update(update) if self._journaled else update
+        if text.strip():
+            self._graph.update(text)
+        self.published = True
+        if self._journaled:
+            with contextlib.suppress(OSError):  # durable now; a lost flush can only lose it whole
+                self._graph.store.flush()
+
+    def rollback(self) -> None:
+        """Drop the staged graphs (and the journal) in one transaction. If that fails too (a
+        full disk), the journal keeps them hidden and the next writable open drops them."""
+        if self.published:
+            return
+        self.published = True  # never twice
+        if self._journaled:
+            text = journal.rollback_update(self.graphs)
+        else:
+            text = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in self.graphs)
+        try:
+            self._graph.update(text)
+        except (StoreError, QueryError) as err:
+            log.warning("%s: the staged write is not rolled back yet (%s); the next write to the store will", self._graph.location, err)
 
 
 def _one_line(err: Exception) -> str:
