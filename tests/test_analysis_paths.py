@@ -51,8 +51,9 @@ def test_same_day_equals_static_reachability():
 def test_paths_errors(network_kg, empty_kg):
     with pytest.raises(UsageError, match="unknown actor"):
         paths_of(network_kg, "group-z")
-    with pytest.raises(UsageError, match="invalid actor id"):
-        paths_of(network_kg, "Group A")
+    assert paths_of(network_kg, "Group A") == paths_of(network_kg, "group-a")  # a label names an actor too
+    with pytest.raises(UsageError, match="unknown actor"):
+        paths_of(network_kg, "Group Q")
     assert paths_of(network_kg, "group-e", start=dt.date(2017, 3, 1), end=dt.date(2017, 3, 10)) == []
     with pytest.raises(UsageError, match="no events"):
         earliest_arrival(nx.MultiDiGraph(), "x")
