@@ -95,7 +95,8 @@ class _Cache:
                     for day, _a, rel, _x, _f in self.q:
                         k = (rel if name == "pop" else -1, day)
                         if k not in dense:
-                            dense[k] = self.model.popularity(rel, day) if name == "pop" else self.model.popularity_any(day)
+                            full = self.model.popularity(rel, day) if name == "pop" else self.model.popularity_any(day)
+                            dense[k] = full.astype(np.float32)  # half the memory; trials only
                     self.memo[key] = dense
                 elif name == "two":
                     sparse_rows: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -103,7 +104,7 @@ class _Cache:
                         if (a, day) not in sparse_rows:
                             walk = self.model.two_hop(a, day)
                             nz = np.flatnonzero(walk)
-                            sparse_rows[a, day] = (nz, walk[nz])
+                            sparse_rows[a, day] = (nz.astype(np.int32), walk[nz].astype(np.float32))
                     self.memo[key] = sparse_rows
                 else:
                     values: list[np.ndarray] = []
@@ -126,9 +127,9 @@ class _Cache:
         g = np.zeros(len(self.q), np.int64)
         q = np.zeros(len(self.q), np.int64)
         for i, (day, a, rel, x, filtered) in enumerate(self.q):
-            dense = p.w_pop * pops[rel, day]  # type: ignore[index]
+            dense = p.w_pop * pops[rel, day].astype(np.float64)  # type: ignore[index]
             if anys is not None:
-                dense = dense + p.w_any * anys[-1, day]  # type: ignore[index]
+                dense = dense + p.w_any * anys[-1, day].astype(np.float64)  # type: ignore[index]
             s_i, p_i = same[i], pair[i]  # type: ignore[index]
             sparse_part = p.w_rule * rules[i] + p.w_same * s_i + p.w_pair * p_i  # type: ignore[index]
             if p.w_habit:
@@ -141,7 +142,7 @@ class _Cache:
             dense[self.idx[i]] += sparse_part
             if twos is not None:
                 nz, values = twos[a, day]  # type: ignore[index]
-                dense[nz] += p.w_two * values
+                dense[nz] += p.w_two * values.astype(np.float64)
             g[i], q[i] = rank_counts(dense, x, filtered)
         return metrics(g, q)["random"]["mrr"]
 
