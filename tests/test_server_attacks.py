@@ -252,3 +252,53 @@ def test_conneg_q_zero_refuses(live: Live) -> None:
     reply = request(live, "GET", "/sparql?query=" + quote("SELECT * { ?s ?p ?o } LIMIT 1"),
                     headers={"Accept": "text/*;q=0.5, text/csv;q=0"})
     assert reply.status == 200 and reply.content_type == "text/tab-separated-values"
+
+
+# -- Second pass (fresh eyes) -----------------------------------------------------------------
+
+
+def test_forwarded_for_does_not_reset_the_token_rate_limit(live: Live) -> None:
+    """A local client (or a proxy passing the header through) cannot pick its address."""
+    statuses = []
+    for i in range(7):
+        reply = request(live, "POST", "/sparql", body=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer wrong-token-0123456789",
+                                 "X-Forwarded-For": f"10.9.8.{i}"})
+        statuses.append(reply.status)
+    assert statuses[-1] == 429, statuses
+
+
+def test_flat_chains_are_refused_and_no_worker_dies(live: Live) -> None:
+    """Chains without nesting (UNION, OPTIONAL, BIND, ||, 1-1-1, !!!) overflowed the engine's stack."""
+    chains = [
+        "SELECT * WHERE { {} " + "UNION {} " * 20000 + "}",
+        "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL {} " * 12000 + "}",
+        "SELECT * WHERE { " + "".join(f"BIND(1 AS ?v{i}) " for i in range(3000)) + "}",
+        "SELECT * WHERE { FILTER(true " + "|| true " * 10000 + ") }",
+        "SELECT * WHERE { FILTER(1" + "-1" * 20000 + " = 0) }",
+        "SELECT * WHERE { FILTER(" + "!" * 20000 + "true) }",
+    ]
+    for query in chains:
+        reply = request(live, "POST", "/sparql", body=query.encode(), headers={"Content-Type": "application/sparql-query", **FAST})
+        assert reply.status == 400 and "chains" in reply.text, (query[:60], reply.status, reply.text[:200])
+    reply = update(live, "INSERT { <urn:a> <urn:b> <urn:c> } WHERE { {} " + "UNION {} " * 12000 + "}")
+    assert reply.status in (400, 429) and ("chains" in reply.text or reply.status == 429)
+    assert ask(live, "ASK { {} " + "UNION {} " * 400 + "}").status == 200  # long but usual chains still run
+
+
+def test_idle_connections_do_not_lock_out_other_clients(live: Live) -> None:
+    """64 connections that never send headers (renewed every --header-timeout) made everyone get 503."""
+    idle = [socket.create_connection(("127.0.0.1", live.port), timeout=10) for _ in range(64)]
+    try:
+        time.sleep(0.3)
+        replies = [ask(live, "ASK {}", timeout=10).status for _ in range(3)]
+        assert replies == [200, 200, 200], replies
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_csv_defuses_ill_typed_numbers(live: Live) -> None:
+    query = "SELECT ?x WHERE { BIND(STRDT(\"-2+3+cmd|' /C calc'!A0\", xsd:decimal) AS ?x) }"
+    reply = request(live, "GET", "/sparql?query=" + quote(query), headers={"Accept": "text/csv"})
+    assert reply.status == 200 and "\r\n'-2+3+cmd" in reply.text, reply.text

@@ -64,8 +64,29 @@ class _HeaderTimeout:
             def connection_made(self, transport: Any) -> None:
                 super().connection_made(transport)
                 self._arm()
+                self._evict_one()
+
+            def _waits_on_client(self) -> bool:
+                """Waiting for request headers or body, or for the client to read the response."""
+                return self.conn.their_state in (h11.IDLE, h11.SEND_BODY) or bool(self.flow and self.flow.write_paused)
+
+            def _evict_one(self) -> None:
+                # At --max-connections, drop the oldest connection that is waiting on its client
+                # (slow headers, slow body, unread response) rather than answer 503 to everyone.
+                limit = self.limit_concurrency
+                if limit is None or len(self.connections) < limit:
+                    return
+                waiting = [c for c in list(self.connections) if c is not self and getattr(c, "_waits_on_client", None) and c._waits_on_client()]
+                if waiting:
+                    oldest = min(waiting, key=lambda c: c._opened)
+                    self.connections.discard(oldest)
+                    oldest.transport.close()
+
+            _opened = 0.0
 
             def _arm(self) -> None:
+                if not self._opened:
+                    self._opened = self.loop.time()
                 self._header_deadline = self.loop.call_later(seconds, self._headers_late)
 
             def _headers_late(self) -> None:
@@ -135,4 +156,5 @@ def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
         limit_concurrency=settings.max_connections,
         timeout_keep_alive=min(5, int(settings.header_timeout) or 1),
         http=_HeaderTimeout.protocol(settings.header_timeout),
+        proxy_headers=False,  # X-Forwarded-For from a local client would pick its own address (rate limit, audit)
     )

@@ -15,6 +15,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,6 +244,9 @@ _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "l
                               "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN")
+
+
 def csv_cell(term: Any) -> str:
     """A CSV cell; text starting with ``= + - @`` (or tab, CR) gets a leading ``'`` so that a
     spreadsheet shows it instead of evaluating it as a formula (numbers are left as they are).
@@ -251,8 +255,8 @@ def csv_cell(term: Any) -> str:
     ("'=HYPERLINK(1)", '-3')
     """
     value = _plain(term)
-    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
-        return value
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC and _NUMBER.fullmatch(value):
+        return value  # a well-formed number (an ill-typed "=1+cmd"^^xsd:integer is text)
     if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

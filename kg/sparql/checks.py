@@ -31,11 +31,16 @@ from urllib.parse import urljoin
 
 from kg.base.errors import QueryError
 from kg.base.namespaces import PREFIXES
-from kg.sparql.lexer import nesting_depth, tokens
+from kg.sparql.lexer import chain_length, nesting_depth, tokens
 
 #: Deepest nesting of groups, parentheses and brackets accepted (the engine's parser recurses
 #: on each level and overflows its stack near 2,100; real queries stay under 20).
 MAX_NESTING = 100
+
+#: Most chaining operators and pattern keywords (``UNION``, ``OPTIONAL``, ``BIND``, ``||``, ``+``,
+#: ``/``...) in one text: each adds a level to the engine's trees even without nesting, and the
+#: engine's stack (8 MB) overflows between 2,500 and 10,000 of them (BIND, MINUS first).
+MAX_CHAIN = 1000
 
 #: Schemes a graph name may have; anything else (``file:``, ``ftp:``...) is refused.
 LOCAL_SCHEMES = ("http", "https", "urn")
@@ -49,10 +54,20 @@ class Refused(QueryError):
     """The text is refused before it reaches the engine (HTTP 400)."""
 
 
-def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
-    """:raises Refused: when ``{ ( [`` nest deeper than ``limit`` (a linear count, no parsing)."""
+def check_nesting(text: str, limit: int = MAX_NESTING, chain: int = MAX_CHAIN) -> None:
+    """:raises Refused: when ``{ ( [`` nest deeper than ``limit``, or when the text chains more
+    than ``chain`` operators and pattern keywords (linear counts, no parsing).
+
+    >>> check_nesting("SELECT * { FILTER(true" + " || true" * 600 + ") }")
+    Traceback (most recent call last):
+    ...
+    kg.sparql.checks.Refused: the query chains more than 1000 operators and pattern keywords (UNION, OPTIONAL, MINUS, BIND, FILTER, ||, +, /...): refused, the engine would run out of stack; use VALUES or IN for long lists
+    """
     if nesting_depth(text, stop_above=limit) > limit:
         raise Refused(f"the query nests groups, brackets or parentheses deeper than {limit} levels: refused")
+    if chain_length(text, stop_above=chain) > chain:
+        raise Refused(f"the query chains more than {chain} operators and pattern keywords (UNION, OPTIONAL, MINUS, "
+                      "BIND, FILTER, ||, +, /...): refused, the engine would run out of stack; use VALUES or IN for long lists")
 
 
 def federation(text: str, *, update: bool = False) -> str | None:

@@ -93,3 +93,33 @@ def nesting_depth(text: str, *, stop_above: int | None = None) -> int:
         elif token.text in CLOSE and depth > 0:
             depth -= 1
     return deepest
+
+
+#: Tokens that each add a level to the engine's algebra or expression tree even at the same
+#: nesting depth: ``{} UNION {} UNION ...``, ``OPTIONAL``/``MINUS``/``BIND``/``FILTER`` chains,
+#: ``1 + 1 + ...``, ``a || b || ...``, ``!!!...``, property paths ``p/p/...``, ``p|p|...``.
+CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "GRAPH", "SERVICE", "EXISTS"})
+CHAINING_PUNCT = frozenset("|&!=<>+-*/")
+
+
+def chain_length(text: str, *, stop_above: int | None = None) -> int:
+    """How many chaining operators and pattern keywords ``text`` has (outside strings, IRIs
+    and comments); a bound on how deep the engine's trees get from a flat text.
+
+    Stops counting (and returns) as soon as the count passes ``stop_above``.
+
+    >>> chain_length("SELECT * { {} UNION {} FILTER(?a || ?b + 1 -1-1) } # UNION")
+    8
+    """
+    count = 0
+    for token in tokens(text):
+        if token.kind == "punct":
+            count += token.text in CHAINING_PUNCT
+        elif token.kind == "name":
+            if token.word in CHAINING_WORDS:
+                count += 1
+            elif token.text[:1] in "-.0123456789":  # numbers, glued ones too: 1-1-1 is 1 - 1 - 1
+                count += token.text.count("-")
+        if stop_above is not None and count > stop_above:
+            return count
+    return count
