@@ -24,9 +24,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from server_live import live_server  # noqa: E402
-
 from kg.sparql.query import bind_parameters, saved_queries  # noqa: E402
+
+from server_live import live_server  # noqa: E402
 
 
 def rss_bytes(pid: int) -> int:

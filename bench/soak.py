@@ -42,12 +42,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from server_live import Live, live_server  # noqa: E402
-
 import kg  # noqa: E402
 from kg.curated.build import build  # noqa: E402
 from kg.sparql.params import bind_parameters  # noqa: E402
 from kg.sparql.saved import saved_queries  # noqa: E402
+
+from server_live import Live, live_server  # noqa: E402
 
 MAX_BODY = 100_000
 JSON = "application/sparql-results+json"

@@ -8,9 +8,6 @@ import random
 
 import networkx as nx
 import pytest
-from conftest import EVENT_BASE as EV
-from conftest import NETWORK_ACTORS
-from conftest import NETWORK_RESIDENTS as RES
 
 from kg.analysis.balance import (
     balance,
@@ -23,6 +20,10 @@ from kg.analysis.balance import (
 )
 from kg.analysis.projection import actor_graph, collapse
 from kg.base.errors import UsageError
+
+from conftest import EVENT_BASE as EV
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
 A, B, C, D, E = NETWORK_ACTORS
 

@@ -6,13 +6,14 @@ import datetime as dt
 
 import networkx as nx
 import pytest
-from conftest import NETWORK_ACTORS
-from conftest import NETWORK_RESIDENTS as RES
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from kg.analysis.centrality import COLUMNS, centrality, centrality_series, pagerank, top_actors
 from kg.analysis.projection import actor_graph, collapse
 from kg.base.errors import UsageError
+
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
 A, B, C, D, E = NETWORK_ACTORS
 

@@ -8,9 +8,10 @@ import json
 
 import networkx as nx
 import pytest
-from conftest import NETWORK_DATA as DATA  # noqa: E402
 
 from kg.cli import main
+
+from conftest import NETWORK_DATA as DATA  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,14 @@ import datetime as dt
 
 import networkx as nx
 import pytest
-from conftest import EVENT_BASE as EV
-from conftest import NETWORK_ACTORS, SHARED
-from conftest import NETWORK_RESIDENTS as RES
 
 from kg.analysis.escalation import escalation, escalation_of, event_counts, periods, strongest
 from kg.analysis.projection import actor_graph
 from kg.base.errors import UsageError
+
+from conftest import EVENT_BASE as EV
+from conftest import NETWORK_ACTORS, SHARED
+from conftest import NETWORK_RESIDENTS as RES
 
 A, B, C, D, E = NETWORK_ACTORS
 W10, W11, W12, W13 = (dt.date(2017, 3, d) for d in (6, 13, 20, 27))

@@ -8,12 +8,13 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
-from conftest import NETWORK_ACTORS
-from conftest import NETWORK_RESIDENTS as RES
 
 from kg.analysis.tables import to_dataframe, to_string
 from kg.base.errors import UsageError
 from kg.export.network import GEXF_NS, NetworkFormat, export_network, spells, write_network
+
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
 A, B, C, D, E = NETWORK_ACTORS
 

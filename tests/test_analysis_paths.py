@@ -6,14 +6,15 @@ import datetime as dt
 
 import networkx as nx
 import pytest
-from conftest import EVENT_BASE as EV
-from conftest import NETWORK_ACTORS
-from conftest import NETWORK_RESIDENTS as RES
 
 from kg.analysis.ego import ego_network, ego_over, neighbours
 from kg.analysis.paths import earliest_arrival, paths_of
 from kg.analysis.projection import actor_graph, collapse
 from kg.base.errors import UsageError
+
+from conftest import EVENT_BASE as EV
+from conftest import NETWORK_ACTORS
+from conftest import NETWORK_RESIDENTS as RES
 
 A, B, C, D, E = NETWORK_ACTORS
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import dump
 
 from kg.base.errors import DataError, ValidationError
 from kg.base.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, graph_iri
 from kg.cli import main
 from kg.curated.build import build
+
+from conftest import dump
 
 EVENTS = "events/isw-syria-sitrep-2017-05-31.yaml"
 

@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
 
 import kg
 from kg.analysis.projection import actor_graph, relation_filter
@@ -24,6 +23,8 @@ from kg.contract.ontology import ensure_ontology
 from kg.ingest.acled import AcledFormat
 from kg.ingest.base import import_file
 from kg.ingest.ucdp import UcdpFormat
+
+from conftest import SHARED
 
 ACLED = SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv"
 UCDP = SHARED / "datasets" / "ucdp-ged-sample" / "ucdpged.csv"

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fuzz_helpers import CASES, check_cli, dump_store, fuzz_settings, invoke
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +23,8 @@ from kg.base.errors import DataError
 from kg.base.resources import default_data_dir
 from kg.base.yamlio import load_yaml_text
 from kg.curated.build import build
+
+from fuzz_helpers import CASES, check_cli, dump_store, fuzz_settings, invoke
 
 HUGE = "A" * (1 << 20)
 DEEP = 100_000

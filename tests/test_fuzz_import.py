@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fuzz_helpers import CASES, check_cli, dump_store, fuzz_settings, invoke
 from hypothesis import given
 from hypothesis import strategies as st
 
 import kg
 from kg.contract.ontology import ensure_ontology
 from kg.ingest.gdelt import COLUMNS_V2
+
+from fuzz_helpers import CASES, check_cli, dump_store, fuzz_settings, invoke
 
 DATA = Path(__file__).parent / "data"
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fuzz_helpers import CASES, check_cli, dump_store, fuzz_settings, invoke
 from hypothesis import given
 from hypothesis import strategies as st
 
 import kg
 from kg.curated.build import build
 from kg.sparql.saved import saved_queries
+
+from fuzz_helpers import CASES, check_cli, dump_store, fuzz_settings, invoke
 
 SAVED = saved_queries()
 ODD = [

@@ -21,9 +21,10 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from fuzz_helpers import CASES, UNPLANNED, check_cli, fuzz_settings, invoke
 from hypothesis import given
 from hypothesis import strategies as st
+
+from fuzz_helpers import CASES, UNPLANNED, check_cli, fuzz_settings, invoke
 
 XML = "application/sparql-results+xml"
 JSON = "application/sparql-results+json"

@@ -18,14 +18,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from fuzz_helpers import CASES, dump_store, fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
-from server_live import Live, Reply, live_server, request
 
 import kg
 from kg.curated.build import build
 from kg.sparql.saved import saved_queries
+
+from fuzz_helpers import CASES, dump_store, fuzz_settings
+from server_live import Live, Reply, live_server, request
 
 MAX_BODY = 100_000
 ARGS = ("--timeout", "4", "--max-rows", "50", "--max-result-bytes", "200000", "--max-body", str(MAX_BODY),

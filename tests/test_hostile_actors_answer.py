@@ -8,12 +8,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 import pytest
-from test_codebooks import ACLED, ACLED_RULES
 
 import kg
 from kg.contract.ontology import ensure_ontology
 from kg.ingest.acled import AcledFormat
 from kg.ingest.base import import_file
+
+from test_codebooks import ACLED, ACLED_RULES
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import SHARED, dump
 
 import kg
 from kg.base.errors import DataError
@@ -25,6 +24,8 @@ from kg.contract.ontology import ensure_ontology
 from kg.ingest import get_format
 from kg.ingest.acled import AcledFormat, parse_date
 from kg.ingest.base import RowError, import_file
+
+from conftest import SHARED, dump
 
 SAMPLE = Path(__file__).parent / "data" / "acled" / "acled-sample-30.csv"
 FULL = SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv"

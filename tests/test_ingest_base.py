@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import dump
 
 import kg
 from kg.base.errors import DataError, UsageError
@@ -17,6 +16,8 @@ from kg.curated.build import build
 from kg.ingest import get_format
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
+
+from conftest import dump
 
 DATA = Path(__file__).parent / "data" / "icews"
 NAMED = DATA / "icews14-valid-head40.txt"

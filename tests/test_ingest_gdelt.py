@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import SHARED, dump
 
 import kg
 from kg.base.errors import DataError
@@ -19,6 +18,8 @@ from kg.contract.ontology import ensure_ontology
 from kg.ingest import get_format
 from kg.ingest.base import ImportError_, import_file
 from kg.ingest.gdelt import COLUMNS_V1, COLUMNS_V2, GdeltFormat, actor_label
+
+from conftest import SHARED, dump
 
 DATA = Path(__file__).parent / "data" / "gdelt"
 RAW1 = DATA / "gdelt1-raw.export.CSV"  # 10 rows, 58 columns

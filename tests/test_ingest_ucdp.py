@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import csv
 import datetime as dt
 import io
+import re
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import SHARED, dump
 
 import kg
 from kg.base.errors import DataError
@@ -24,6 +22,8 @@ from kg.ingest import get_format
 from kg.ingest.base import ImportError_, RowError, import_file
 from kg.ingest.ucdp import REQUIRED, UcdpFormat, span
 from kg.store.graph import KnowledgeGraph
+
+from conftest import SHARED, dump
 
 DATA = Path(__file__).parent / "data" / "ucdp"
 FIXTURE = DATA / "ucdp-ged-25.csv"

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 import kg
-from conftest import SHARED
 from kg.base.errors import QueryError, UsageError
 from kg.cli import main
 from kg.read.lookups import actor_iri, events
 from kg.read.places import events_in_place, resolve_place
+
+from conftest import SHARED
 
 ACLED = SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv"
 UCDP = SHARED / "datasets" / "ucdp-ged-sample" / "ucdpged.csv"

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_live import Live, live_server
 from starlette.testclient import TestClient
 
 import kg
 from kg.curated.build import build
 from kg.server import create_app
 from kg.server.settings import Settings
+
+from server_live import Live, live_server
 
 pytestmark = pytest.mark.slow
 

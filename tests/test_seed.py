@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import SEED_TEXT
 
 from kg.base.resources import default_data_dir
 from kg.curated.load import load_curated
+
+from conftest import SEED_TEXT
 
 D = dt.date
 EV = "https://w3id.org/conflict-kg/id/event/"

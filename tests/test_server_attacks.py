@@ -18,10 +18,11 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from server_live import Live, live_server, request
 
 import kg
 from kg.curated.build import build
+
+from server_live import Live, live_server, request
 
 TOKEN = "attack-test-token-0123456789"
 FAST = {"Accept": "application/sparql-results+json"}

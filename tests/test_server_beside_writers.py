@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
 from server_live import live_server, request
 
 pytestmark = pytest.mark.slow

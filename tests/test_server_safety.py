@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from server_live import live_server, request
 from starlette.testclient import TestClient
 
 import kg
@@ -19,6 +18,8 @@ from kg.curated.build import build
 from kg.server import Settings, create_app
 from kg.server.executor import Busy, Job, ProcessExecutor, QueryTimeout
 from kg.store.graph import KnowledgeGraph
+
+from server_live import live_server, request
 
 #: Runaway queries: cartesian products over every triple (~3,400^3 rows on the seed), one with an aggregate.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from conftest import SHARED
 from server_live import Live, live_server
 from w3c_runner import (

@@ -13,7 +13,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
-from conftest import dump
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, GEO, ORG, PROV, RDF, XSD
 
@@ -21,6 +20,8 @@ from kg.base.errors import DataError, ValidationError
 from kg.contract.ontology import load_ontology, load_shapes
 from kg.curated.build import build, validate
 from kg.store.graph import KnowledgeGraph
+
+from conftest import dump
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 CKG = Namespace("https://w3id.org/conflict-kg/ontology#")  # open, so tests can write wrong terms

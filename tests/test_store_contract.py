@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 from rdflib.compare import isomorphic
-from servers import OxigraphServer, virtuoso_url
 
 import kg
 from kg.analysis.projection import actor_graph
@@ -24,6 +23,8 @@ from kg.export.rdf import export_rdf
 from kg.ingest.base import import_file
 from kg.ingest.icews import IcewsFormat
 from viz.data import collect
+
+from servers import OxigraphServer, virtuoso_url
 
 ICEWS = Path(__file__).parent / "data" / "icews" / "icews14-valid-head40.txt"
 T0 = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)

@@ -9,11 +9,12 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from servers import ASK_TRUE, SPARQL_XML, OxigraphServer, StubServer, free_port
 
 import kg
 from kg.base.errors import StoreError
 from kg.store import remote
+
+from servers import ASK_TRUE, SPARQL_XML, OxigraphServer, StubServer, free_port
 
 INSERT = "INSERT DATA { GRAPH <https://w3id.org/conflict-kg/graph/source/t> { <https://example.org/a> <https://example.org/p> 'x' } }"
 FIXES = ("oxigraph serve --union-default-graph", "tdb2:unionDefaultGraph true", "tdb:unionDefaultGraph true", "Virtuoso")

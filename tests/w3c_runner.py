@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
+
 from server_live import Live, Reply, request
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
