@@ -76,7 +76,7 @@ class _HeaderTimeout:
                 limit = self.limit_concurrency
                 if limit is None or len(self.connections) < limit:
                     return
-                waiting = [c for c in list(self.connections) if c is not self and getattr(c, "_waits_on_client", None) and c._waits_on_client()]
+                waiting = [c for c in list(self.connections) if c is not self and isinstance(c, Protocol) and c._waits_on_client()]
                 if waiting:
                     oldest = min(waiting, key=lambda c: c._opened)
                     self.connections.discard(oldest)

@@ -27,7 +27,9 @@ that says what a code means.
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -101,15 +103,19 @@ class ActorKind:
         return f"actor-kind/{self.slug}"
 
 
+#: an actor as the caller names it (a label, an IRI node...)
+A = TypeVar("A", bound=Hashable)
+
+
 @dataclass
-class Roles:
+class Roles(Generic[A]):
     """The roles of one event, by the direction rule."""
 
-    agents: list[str] = field(default_factory=list)
-    targets: list[str] = field(default_factory=list)
-    participants: list[str] = field(default_factory=list)
-    side_a: list[str] = field(default_factory=list)
-    side_b: list[str] = field(default_factory=list)
+    agents: list[A] = field(default_factory=list)
+    targets: list[A] = field(default_factory=list)
+    participants: list[A] = field(default_factory=list)
+    side_a: list[A] = field(default_factory=list)
+    side_b: list[A] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=1)
@@ -173,9 +179,9 @@ def actor_kinds_by_code() -> dict[str, ActorKind]:
 
 
 def roles(
-    direction: str, first: list[str], second: list[str], *, first_assoc: list[str] = (),  # type: ignore[assignment]
-    second_assoc: list[str] = (), second_is_civilians: bool = False,  # type: ignore[assignment]
-) -> Roles:
+    direction: str, first: Sequence[A], second: Sequence[A], *, first_assoc: Sequence[A] = (),
+    second_assoc: Sequence[A] = (), second_is_civilians: bool = False,
+) -> Roles[A]:
     """The roles of an event whose dataset names ``first`` and ``second`` actors (ACLED actor1 /
     actor2, UCDP side_a / side_b, CAMEO source / target) and their associated actors.
 
@@ -194,7 +200,7 @@ def roles(
     """
     if direction == "sides-or-against-civilians":
         direction = "agent-target" if second_is_civilians else "sides"
-    out = Roles()
+    out: Roles[A] = Roles()
     if direction == "sides":
         out.side_a = list(dict.fromkeys([*first, *first_assoc]))
         out.side_b = [a for a in dict.fromkeys([*second, *second_assoc]) if a not in out.side_a]

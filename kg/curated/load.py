@@ -99,7 +99,7 @@ def load_curated(root: Path, *, concepts: set[str] | None = None, include_drafts
                 item = _build(record, make)
                 if item.slug in registry:  # type: ignore[attr-defined]
                     raise record.error("id", f"duplicate id {item.slug!r}: already in the registry")  # type: ignore[attr-defined]
-                registry[item.slug] = item  # type: ignore[attr-defined]
+                registry[item.slug] = item  # type: ignore[attr-defined,assignment]
                 records[item.slug] = record  # type: ignore[attr-defined]
                 origins[(key[:-1], item.slug)] = record  # type: ignore[attr-defined]
     _check_registry_refs(actors, actor_records, places, place_records)

@@ -170,14 +170,14 @@ def _resolve(rule: str, m: re.Match[str], issued: dt.date, previous: dt.date | N
         year = int(g[2]) if g[2] else _year_for(month, part[0], issued)
         return dt.date(year, month, part[0]), dt.date(year, month, min(part[1], _last_day(year, month))), "approximate"
     if rule in ("day-month-year", "month-day-year"):
-        day, month = (int(g[0]), _month(g[1])) if rule == "day-month-year" else (int(g[1]), _month(g[0]))
-        date = dt.date(int(g[2]), month, day)
+        dom, month = (int(g[0]), _month(g[1])) if rule == "day-month-year" else (int(g[1]), _month(g[0]))
+        date = dt.date(int(g[2]), month, dom)
         return date, date, "day"
     if rule in ("month-day", "day-month"):
-        day, month = (int(g[1]), _month(g[0])) if rule == "month-day" else (int(g[0]), _month(g[1]))
+        dom, month = (int(g[1]), _month(g[0])) if rule == "month-day" else (int(g[0]), _month(g[1]))
         if rule == "month-day" and g[0].lower() == "may" and not g[0][0].isupper():
             return None  # the modal verb "may"
-        date = dt.date(_year_for(month, day, issued), month, day)
+        date = dt.date(_year_for(month, dom, issued), month, dom)
         return date, date, "day"
     if rule == "month-year":
         month, year = _month(g[0]), int(g[1])
