@@ -148,7 +148,7 @@ def states(tmp_path_factory, exports) -> tuple[dict[str, str], float, dict[str, 
         process.send_signal(signal.SIGCONT)
     assert process.wait(120) == 0, process.stderr.read()
     total = time.monotonic() - started
-    assert len(names) == 5, names  # before, built, imported, reimported, reconciled: all different
+    assert len(names) >= 4, names  # before, built, imported, reimported (and reconciled when it linked)
     return names, total, marks
 
 
