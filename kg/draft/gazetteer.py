@@ -31,17 +31,27 @@ class ActorEntry:
 
 @dataclass(frozen=True)
 class PlaceEntry:
-    """A place of the registry or the gazetteer, with its parent and point."""
+    """A place of the registry or the gazetteer: its ``point`` (latitude, longitude), parent and names.
+
+    Not validated like :class:`kg.contract.model.Place`: the drafter only looks places up here.
+    """
 
     slug: str
     kind: str
     label: str
-    lat: float
-    lon: float
+    point: tuple[float, float]
     within: str | None = None
     aliases: tuple[str, ...] = ()
     source: str = "registry"  # registry | geonames
     population: int = 0
+
+    @property
+    def lat(self) -> float:
+        return self.point[0]
+
+    @property
+    def lon(self) -> float:
+        return self.point[1]
 
 
 @dataclass
@@ -115,7 +125,7 @@ def _add(registry: Registry, key: str, r: dict[str, Any]) -> None:
         except (TypeError, ValueError):
             return
         registry.places[str(r["id"])] = PlaceEntry(
-            str(r["id"]), str(r.get("type") or "Site"), str(r.get("label") or r["id"]), lat, lon,
+            str(r["id"]), str(r.get("type") or "Site"), str(r.get("label") or r["id"]), (lat, lon),
             None if r.get("within") is None else str(r["within"]), aliases,
         )
 
