@@ -35,13 +35,14 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+import kg.ingest.identity as identity
+import kg.ingest.sources as sources
 from kg.base import geo
 from kg.base.errors import DataError, UsageError
 from kg.base.namespaces import REGISTRY_GRAPH, geometry_iri, graph_iri, is_slug, resource_iri, resource_prefix
 from kg.contract.emit import NameIndex, RowQuads, node, slugify
 from kg.contract.shortcuts import derive_shortcuts_update
 from kg.contract.writer import Writer
-from kg.ingest import identity, sources
 from kg.store.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
