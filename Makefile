@@ -17,7 +17,7 @@ demo: $(BIN)/kg
 
 ## test: install the system tools the tests use (raptor2-utils, chromium, virtuoso), then run the whole suite
 test: $(BIN)/kg system-deps
-	$(BIN)/python -m pytest -n 2 --dist loadfile  # two workers; a file's tests stay together
+	$(BIN)/python -m pytest
 
 ## docs: build the documentation site offline into ./site (open site/index.html); CI adds --strict
 docs: $(BIN)/kg
