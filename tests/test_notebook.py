@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ from kg.base.errors import UsageError
 from kg.base.tables import Rows
 from kg.store.graph import KnowledgeGraph
 from viz import notebook as vn
+
+from chromium import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 TOUR = ROOT / "docs" / "notebooks" / "tour.ipynb"
@@ -89,27 +90,11 @@ def test_store_summary(seed_kg: KnowledgeGraph) -> None:
 
 # -- the views inline, in Chromium --------------------------------------------------------------
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("KG_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-    path = _chromium()
-    if path is None:
-        pytest.skip("no Chromium installed (apt-get install chromium, or set KG_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 @pytest.mark.parametrize("kind", ["network", "timeline", "explore"])

@@ -7,8 +7,6 @@ with the reason, when Playwright or Chromium is not installed (as ``tests/test_v
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,33 +19,18 @@ from kg.curated.build import build
 from kg.server import create_app
 from kg.server.settings import Settings
 
+from chromium import launch_chromium
 from server_live import Live, live_server
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 TOKEN = "a-test-token-of-some-length"
 
 
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("KG_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-    path = _chromium()
-    if path is None:
-        pytest.skip("no Chromium installed (apt-get install chromium, or set KG_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture(scope="module")

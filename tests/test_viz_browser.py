@@ -8,8 +8,6 @@ Skipped, with the reason, when Playwright or Chromium is not installed.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,30 +20,14 @@ from kg.contract.ontology import ensure_ontology
 from kg.store.graph import KnowledgeGraph
 from viz import explore_view, network_view, timeline_view
 
+from chromium import launch_chromium
+
 DATA = Path(__file__).parent / "data" / "viz"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
-
-
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("KG_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-    path = _chromium()
-    if path is None:
-        pytest.skip("no Chromium installed (apt-get install chromium, or set KG_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 class Page:
