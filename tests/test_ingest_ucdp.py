@@ -361,10 +361,10 @@ def test_bad_row_stops_the_import_and_leaves_the_store_unchanged(
     assert str(err.value).startswith(f"{bad}:{line}: {column}: ")
     assert problem in str(err.value)
     assert dump(graph) == before
-    # a re-import of an already imported source stays whole too
+    # a re-import of an already imported source stays whole too (the same file kept as a second source)
     good = tmp_path / name.replace(".csv", "-good.csv")
     good.write_bytes(FIXTURE.read_bytes())
-    import_file(graph, UcdpFormat(), good, source_id="ucdp-again", now=FIRST_IMPORT)
+    import_file(graph, UcdpFormat(), good, source_id="ucdp-again", now=FIRST_IMPORT, as_new=True)
     before = dump(graph)
     with pytest.raises(ImportError_):
         import_file(graph, UcdpFormat(), bad, source_id="ucdp-again", now=RE_IMPORT)
@@ -411,7 +411,10 @@ def test_headerless_export_and_bom(graph: KnowledgeGraph, tmp_path: Path) -> Non
     assert report.imported == 25
     bom = tmp_path / "bom.csv"
     bom.write_text("\ufeff" + text, encoding="utf-8")
-    assert import_file(graph, UcdpFormat(), bom).imported == 25
+    # the same events again: refused as a duplicate unless kept as a second source
+    with pytest.raises(DataError, match="already in the store"):
+        import_file(graph, UcdpFormat(), bom)
+    assert import_file(graph, UcdpFormat(), bom, as_new=True).imported == 25
 
 
 def test_duplicate_id_and_short_row(graph: KnowledgeGraph, tmp_path: Path) -> None:
