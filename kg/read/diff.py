@@ -31,7 +31,7 @@ SELECT ?state ?class ?label ?start ?end WHERE {
   ?state a ?c ; rdfs:label ?label ; ckg:startDate ?start . %(states)s
   OPTIONAL { ?state ckg:endDate ?end }
   BIND(STRAFTER(STR(?c), "#") AS ?class)
-  FILTER((?start >= ?from && ?start <= ?to) || (BOUND(?end) && ?end >= ?from && ?end <= ?to))
+  FILTER((?start >= ?from && !(?start > ?to)) || (BOUND(?end) && ?end >= ?from && !(?end > ?to)))  # not "<=": kg.read.timeview.window_expr
 } ORDER BY ?start ?state
 """
 

@@ -86,21 +86,24 @@ def window_expr(
     def bound(var: str, test: str) -> str:
         return f"(!BOUND({var}) || {test})" if optional else f"({test})"
 
-    def possibly(prop: str, test: str) -> str:
-        return f" || EXISTS {{ {fact} ckg:{prop} ?_range FILTER(?_range {test}) }}" if fact else ""
+    def possibly(prop: str, test: str, *, negate: bool = False) -> str:
+        condition = f"!(?_range {test})" if negate else f"?_range {test}"
+        return f" || EXISTS {{ {fact} ckg:{prop} ?_range FILTER({condition}) }}" if fact else ""
 
     def surely(prop: str, test: str) -> str:
         return f" && NOT EXISTS {{ {fact} ckg:{prop} ?_range FILTER(?_range {test}) }}" if fact else ""
 
+    # "a <= b" is written "!(a > b)" (the same test): Virtuoso 7.2 answers "<=" on xsd:date
+    # wrongly in a FILTER (no rows), while ">" and ">=" hold.
     overlaps = (
         f"{bound(window_start, f'{end} >= {window_start}' + possibly('latestDate', f'>= {window_start}'))} && "
-        f"{bound(window_end, f'{start} <= {window_end}' + possibly('earliestDate', f'<= {window_end}'))}"
+        f"{bound(window_end, f'!({start} > {window_end})' + possibly('earliestDate', f'> {window_end}', negate=True))}"
     )
     if mode is Match.LOOSE:
         return f"({overlaps})"
     inside = (
         f"{bound(window_start, f'{start} >= {window_start}' + surely('earliestDate', f'< {window_start}'))} && "
-        f"{bound(window_end, f'{end} <= {window_end}' + surely('latestDate', f'> {window_end}'))}"
+        f"{bound(window_end, f'!({end} > {window_end})' + surely('latestDate', f'> {window_end}'))}"
     )
     return f"IF({precision} = ckg:Day, {overlaps}, {inside})"
 
