@@ -202,6 +202,26 @@ def test_runaway_query_is_stopped_and_the_server_keeps_serving(seed_folder: Path
         assert after.status == 200 and b"isis" in after.body
 
 
+def test_a_good_query_waits_in_line_longer_than_the_timeout(seed_folder: Path) -> None:
+    """Slow queries fill the one worker for two timeouts in a row; a good query queued behind them
+    waits for --queue-wait, not --timeout, and is answered (the soak found good requests turned
+    away with 503 'busy' when the line's wait was the query timeout)."""
+    with live_server(seed_folder, "--timeout", "1.5", "--max-concurrent", "1", "--queue-wait", "20") as live:
+        def get(query: str) -> tuple[int, float]:
+            started = time.monotonic()
+            reply = request(live, "GET", "/sparql?query=" + quote(query))
+            return reply.status, time.monotonic() - started
+
+        with ThreadPoolExecutor(3) as pool:
+            slow = [pool.submit(get, RUNAWAY)]
+            time.sleep(0.3)
+            slow.append(pool.submit(get, RUNAWAY))
+            time.sleep(0.3)
+            status, waited = pool.submit(get, "ASK { actor:isis ckg:attacked ?x }").result(60)
+        assert [s.result(60)[0] for s in slow] == [503, 503]
+        assert status == 200 and waited > 1.5, (status, waited)
+
+
 def test_concurrency_cap(seed_folder: Path) -> None:
     executor = ProcessExecutor(str(seed_folder), size=1, queue_timeout=0.5)
     try:

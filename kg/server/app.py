@@ -193,10 +193,10 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
     settings = settings or Settings()
     kg.store  # noqa: B018 - raises StoreError for a remote store: serve an embedded one
     if kg.location == MEMORY:
-        executor: Any = ThreadExecutor(lambda: kg.store, size=settings.max_concurrent, queue_timeout=settings.timeout)
+        executor: Any = ThreadExecutor(lambda: kg.store, size=settings.max_concurrent, queue_timeout=settings.queue_wait)
     else:
         kg.close()  # the workers open the folder: read-only views, and one writer when updates are allowed
-        executor = ProcessExecutor(kg.location, size=settings.max_concurrent, queue_timeout=settings.timeout,
+        executor = ProcessExecutor(kg.location, size=settings.max_concurrent, queue_timeout=settings.queue_wait,
                                    writer=settings.updates_enabled, sandbox=settings.sandbox, max_memory=settings.max_memory)
     server = Server(settings, executor)
 

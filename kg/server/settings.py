@@ -33,6 +33,9 @@ class Settings:
         None, f"Enable SPARQL Update for clients sending 'Authorization: Bearer TOKEN' (env {UPDATE_TOKEN_ENV}).", "TOKEN"
     )
     timeout: float = _opt(30.0, "Stop a query after this many seconds and answer 503.", "SECONDS")
+    queue_wait: float = _opt(
+        60.0, "Seconds a query waits in line for a free worker (all --max-concurrent busy) before 503 'busy'.", "SECONDS"
+    )
     max_rows: int = _opt(10_000, "Most rows (or triples) a result carries; the rest is cut (header KG-Truncated).", "N")
     max_body: int = _opt(1_000_000, "Largest request body accepted, in bytes (413 above).", "BYTES")
     max_concurrent: int = _opt(
@@ -51,8 +54,8 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base.endswith(("/", "#")):
             object.__setattr__(self, "base", self.base + "/")
-        if self.timeout <= 0 or self.max_rows < 1 or self.max_body < 1 or self.max_concurrent < 1:
-            raise ValueError("timeout, max_rows, max_body and max_concurrent must be positive")
+        if self.timeout <= 0 or self.queue_wait <= 0 or self.max_rows < 1 or self.max_body < 1 or self.max_concurrent < 1:
+            raise ValueError("timeout, queue_wait, max_rows, max_body and max_concurrent must be positive")
         if self.update_token is not None and len(self.update_token) < MIN_TOKEN_LENGTH:
             raise ValueError(f"the update token must be at least {MIN_TOKEN_LENGTH} characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
         if self.public_url is not None and not self.public_url.endswith("/"):
