@@ -11,6 +11,7 @@ import click
 from kg.base.errors import UsageError
 from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option, place_option
+from kg.cli.progress import bars, shown
 from kg.export.network import NetworkFormat, export_network, write_network
 from kg.export.rdf import RdfExportFormat, export_rdf, write_rdf
 from kg.store.graph import KnowledgeGraph
@@ -38,6 +39,7 @@ def _network_format(fmt: str | None, output: Path | None) -> NetworkFormat | Non
 @click.option("--relations", metavar="NAMES", help="graphml/gexf: only these event classes or type slugs, comma-separated.")
 @place_option
 @known_on_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_kg
 def export_command(
     kg: KnowledgeGraph,
@@ -48,6 +50,7 @@ def export_command(
     relations: str | None,
     place: str | None,
     known_on: dt.date | None,
+    quiet: bool,
 ) -> None:
     """Export the dataset: turtle, ntriples, rdfxml (union of graphs) or nquads, trig, jsonld (named graphs kept);
     or the actor network of a period: graphml, gexf (dynamic: plays on Gephi's timeline).
@@ -63,11 +66,15 @@ def export_command(
     if network is None:
         if start or end or relations or known_on or place:
             raise UsageError("--from, --to, --relations, --place and --known-on apply to --format graphml or gexf only")
+        with bars(quiet=quiet, unit=" quads")("reading quads", kg.count_quads() if shown(quiet) else None) as tick:
+            if output:
+                path = write_rdf(kg, output, fmt, progress=tick)
+            else:
+                data = export_rdf(kg, fmt or "turtle", progress=tick)
         if output:
-            path = write_rdf(kg, output, fmt)
             click.echo(f"Wrote {path}", err=True)
         else:
-            click.echo(export_rdf(kg, fmt or "turtle").decode("utf-8"), nl=False)
+            click.echo(data.decode("utf-8"), nl=False)
         return
     names = [r.strip() for r in relations.split(",") if r.strip()] if relations else None
     options: Scope = {"start": start, "end": end, "relations": names, "known_on": known_on, "place": place}

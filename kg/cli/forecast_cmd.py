@@ -10,6 +10,7 @@ import click
 
 from kg.base.errors import UsageError
 from kg.cli.options import date_option, echo_rows, format_option
+from kg.cli.progress import bars
 
 EVAL_COLUMNS = ["split", "protocol", "mrr", "h1", "h3", "h10", "queries"]
 
@@ -65,9 +66,10 @@ def forecast_group(
 @click.option("--from-files", is_flag=True, help="Read the files directly instead of importing them into the store.")
 @click.option("--tune-sample", type=click.IntRange(min=100), default=8000, show_default=True,
               help="Validation queries used to choose the hyperparameters (fixed seed).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @format_option()
 @click.pass_context
-def evaluate_command(ctx: click.Context, folder: Path, from_files: bool, tune_sample: int, fmt: str) -> None:
+def evaluate_command(ctx: click.Context, folder: Path, from_files: bool, tune_sample: int, quiet: bool, fmt: str) -> None:
     """Run the forecasting benchmark on a dataset folder: learn on train, tune on valid, score test.
 
     Protocol: single-step, both directions, time-aware filter; MRR and Hits@k under random ties
@@ -83,9 +85,9 @@ def evaluate_command(ctx: click.Context, folder: Path, from_files: bool, tune_sa
         dataset = load_folder(folder)
     else:
         graph = ctx.obj["store"].get(write=True)
-        import_into(graph, folder)
+        import_into(graph, folder, progress=bars(quiet=quiet, unit=" rows"))
         dataset = load_from_store(graph, folder)
-    result = run_benchmark(dataset, tune_sample=tune_sample)
+    result = run_benchmark(dataset, tune_sample=tune_sample, progress=bars(quiet=quiet, unit=" queries"))
     rows = [
         {"split": split, "protocol": protocol, **{k: round(v, 2) for k, v in figures.items()},
          "queries": result["queries"][split]}

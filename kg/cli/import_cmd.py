@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from kg.base.errors import UsageError
 from kg.cli.base import pass_writable_kg
+from kg.cli.progress import bars, count_lines, shown
 from kg.contract.ontology import ensure_ontology
 from kg.ingest import FORMATS, get_format
 from kg.ingest.base import import_file
@@ -58,16 +58,12 @@ def import_command(
     if fmt != "icews" and (epoch or time_unit != "date"):
         raise UsageError("--epoch and --time-unit are for ICEWS files only")
     ensure_ontology(kg)
-    show = not quiet and sys.stderr.isatty()
+    stage = bars(quiet=quiet, unit=" rows")
     for path in files:
         importer = get_format(fmt, **options)
-        if show:
-            with click.progressbar(length=0, label=path.name, file=sys.stderr, show_pos=True) as bar:
-                report = import_file(kg, importer, path, source_id=source_id, skip_bad_rows=skip_bad_rows,
-                                     progress=bar.update, replace=replace, as_new=as_new)
-        else:
+        with stage(path.name, count_lines(path) if shown(quiet) else None) as tick:
             report = import_file(kg, importer, path, source_id=source_id, skip_bad_rows=skip_bad_rows,
-                                 replace=replace, as_new=as_new)
+                                 progress=tick, replace=replace, as_new=as_new)
         click.echo(report.summary())
     if actors is not None:
         click.echo(apply_mapping(kg, actors).summary())

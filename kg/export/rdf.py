@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.base.errors import UsageError
 from kg.base.namespaces import PREFIXES
+from kg.base.progress import Tick
 from kg.base.resources import ontology_dir
 from kg.sparql.formats import rdf_format
 from kg.store.graph import KnowledgeGraph
@@ -70,31 +72,44 @@ class RdfExportFormat(enum.Enum):
         return cls.parse(Path(path).suffix.lower())
 
 
-def export_rdf(kg: KnowledgeGraph, fmt: str | RdfExportFormat) -> bytes:
-    """Serialize the whole dataset as ``fmt``."""
+def export_rdf(kg: KnowledgeGraph, fmt: str | RdfExportFormat, *, progress: Tick | None = None) -> bytes:
+    """Serialize the whole dataset as ``fmt``; ``progress`` is called with the quads read."""
     fmt = RdfExportFormat.parse(fmt)
     if fmt is RdfExportFormat.JSONLD:
-        return _jsonld(kg)
+        return _jsonld(kg, progress)
     if fmt.keeps_graphs:
-        data = ox.serialize(sorted(kg.quads(), key=str), format=fmt.engine, prefixes=PREFIXES)
+        data = ox.serialize(sorted(_read(kg, progress), key=str), format=fmt.engine, prefixes=PREFIXES)
     else:
-        data = ox.serialize(union_triples(kg), format=fmt.engine, prefixes=PREFIXES)
+        data = ox.serialize(union_triples(kg, progress), format=fmt.engine, prefixes=PREFIXES)
     return data or b""
 
 
-def write_rdf(kg: KnowledgeGraph, path: str | Path, fmt: str | RdfExportFormat | None = None) -> Path:
+def write_rdf(
+    kg: KnowledgeGraph, path: str | Path, fmt: str | RdfExportFormat | None = None, *, progress: Tick | None = None
+) -> Path:
     """Write the dataset to ``path`` (format from the extension unless given); return the path."""
     target = Path(path)
     chosen = RdfExportFormat.parse(fmt) if fmt else RdfExportFormat.from_extension(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(export_rdf(kg, chosen))
+    target.write_bytes(export_rdf(kg, chosen, progress=progress))
     return target
 
 
-def union_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
+def union_triples(kg: KnowledgeGraph, progress: Tick | None = None) -> list[ox.Triple]:
     """Every distinct triple of every graph, sorted for a stable output."""
-    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.quads()}
+    seen = {ox.Triple(q.subject, q.predicate, q.object) for q in _read(kg, progress)}
     return sorted(seen, key=str)
+
+
+def _read(kg: KnowledgeGraph, progress: Tick | None, every: int = 10_000) -> Iterator[ox.Quad]:
+    """Every quad of the store, ticking ``progress`` every ``every`` quads."""
+    count = 0
+    for count, quad in enumerate(kg.quads(), start=1):
+        if progress is not None and count % every == 0:
+            progress(every)
+        yield quad
+    if progress is not None:
+        progress(count % every)
 
 
 def load_context() -> dict[str, object]:
@@ -103,11 +118,11 @@ def load_context() -> dict[str, object]:
     return document["@context"]
 
 
-def _jsonld(kg: KnowledgeGraph) -> bytes:
+def _jsonld(kg: KnowledgeGraph, progress: Tick | None = None) -> bytes:
     """Compacted JSON-LD of the dataset: one ``@graph`` entry per named graph."""
     from rdflib import Dataset
 
-    nquads = ox.serialize(sorted(kg.quads(), key=str), format=ox.RdfFormat.N_QUADS) or b""
+    nquads = ox.serialize(sorted(_read(kg, progress), key=str), format=ox.RdfFormat.N_QUADS) or b""
     dataset = Dataset()
     dataset.parse(data=nquads.decode("utf-8"), format="nquads")
     text = dataset.serialize(format="json-ld", context=load_context(), indent=2, auto_compact=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from kg.base.progress import Stages, no_progress
 from kg.forecast.data import Dataset
 from kg.forecast.evaluate import evaluate
 from kg.forecast.history import History
@@ -53,32 +54,40 @@ class _Clock:
 
 def run_benchmark(
     dataset: Dataset, *, tune_sample: int | None = 8000, budget: int = 40_000_000, seed: int = 0,
-    start: Params | None = None, rounds: int = 3, skip_days: int = 30,
+    start: Params | None = None, rounds: int = 3, skip_days: int = 30, progress: Stages = no_progress,
 ) -> dict[str, Any]:
-    """Learn, tune on valid, test; returns figures and timings (see the module doc)."""
+    """Learn, tune on valid, test; returns figures and timings (see the module doc).
+
+    ``progress`` reports the stages (learning rules, tuning, scoring valid and test queries).
+    """
     clock = _Clock()
     clock.start()
     history = History(dataset.all_quads(), dataset.num_entities, dataset.num_relations)
     clock.stop("index")
 
     clock.start()
-    table = learn_rules(history, _days(dataset, ("train",), skip_days), budget=budget, seed=seed)
+    with progress("learning rules on train", None):
+        table = learn_rules(history, _days(dataset, ("train",), skip_days), budget=budget, seed=seed)
     clock.stop("learn_train")
     model = Forecaster(history, table, start or Params())
 
     clock.start()
-    tuned = tune(model, dataset, sample=tune_sample, rounds=rounds, seed=seed)
+    with progress("tuning on valid", None):
+        tuned = tune(model, dataset, sample=tune_sample, rounds=rounds, seed=seed)
     clock.stop("tune_valid")
     clock.start()
-    valid = evaluate(model.scorer(), dataset, "valid")
+    with progress("scoring valid", 2 * len(dataset.splits["valid"])) as tick:
+        valid = evaluate(model.scorer(), dataset, "valid", progress=tick)
     clock.stop("valid")
 
     clock.start()
-    model = Forecaster(history, learn_rules(history, _days(dataset, ("train", "valid"), skip_days), budget=budget,
-                                            seed=seed), tuned.best)
+    with progress("learning rules on train+valid", None):
+        model = Forecaster(history, learn_rules(history, _days(dataset, ("train", "valid"), skip_days), budget=budget,
+                                                seed=seed), tuned.best)
     clock.stop("learn_train_valid")
     clock.start()
-    test = evaluate(model.scorer(), dataset, "test")
+    with progress("scoring test", 2 * len(dataset.splits["test"])) as tick:
+        test = evaluate(model.scorer(), dataset, "test", progress=tick)
     clock.stop("test")
     return {
         "dataset": dataset.name,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kg.base.errors import DataError
+from kg.base.progress import Stages, no_progress
 
 if TYPE_CHECKING:
     from kg.store.graph import KnowledgeGraph
@@ -184,18 +185,22 @@ def load_from_store(graph: KnowledgeGraph, folder: Path | str, *, epoch: dt.date
                    hours=dataset.hours, meta={**dataset.meta, "from_store": True})
 
 
-def import_into(graph: KnowledgeGraph, folder: Path | str, *, epoch: dt.date | None = None) -> dict[str, int]:
+def import_into(
+    graph: KnowledgeGraph, folder: Path | str, *, epoch: dt.date | None = None, progress: Stages = no_progress
+) -> dict[str, int]:
     """``kg import icews`` of the three files of a benchmark folder, each split its own source id
-    (re-importing an unchanged file is cheap). Returns rows imported per split."""
+    (re-importing an unchanged file is cheap). Returns rows imported per split; ``progress``
+    shows one stage per file."""
     from kg.ingest import import_dataset
 
     dataset = load_folder(folder, epoch=epoch)
     options = import_args(dataset)
     counts = {}
     for split in SPLITS:
-        report = import_dataset(
-            graph, "icews", Path(folder) / f"{split}.txt", source_id=source_id(dataset, split),
-            epoch=options["epoch"], time_unit=options["time_unit"],
-        )
+        with progress(f"importing {split}.txt", len(dataset.splits[split])) as tick:
+            report = import_dataset(
+                graph, "icews", Path(folder) / f"{split}.txt", source_id=source_id(dataset, split),
+                epoch=options["epoch"], time_unit=options["time_unit"], progress=tick,
+            )
         counts[split] = int(getattr(report, "imported", 0))
     return counts

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kg.base.progress import Tick
 from kg.forecast.data import Dataset, Quads
 
 PROTOCOLS = ("random", "average", "pessimistic", "optimistic")
@@ -150,11 +151,13 @@ class Evaluation:
 
 
 def evaluate(
-    scorer: DayScorer, dataset: Dataset, split: str = "test", *, batch: int = 256, limit: np.ndarray | None = None
+    scorer: DayScorer, dataset: Dataset, split: str = "test", *, batch: int = 256, limit: np.ndarray | None = None,
+    progress: Tick | None = None,
 ) -> Evaluation:
     """Run ``scorer`` over the queries of ``split`` day by day and count ranks per protocol.
 
-    ``limit``: evaluate only these query indices (a deterministic subsample, for tuning).
+    ``limit``: evaluate only these query indices (a deterministic subsample, for tuning);
+    ``progress``: called with the number of queries scored after each batch.
     """
     queries = make_queries(dataset.splits[split], dataset.num_relations)
     keep = np.ones(len(queries), bool) if limit is None else np.isin(np.arange(len(queries)), limit)
@@ -168,6 +171,8 @@ def evaluate(
             scores = scorer(day, queries.a[part], queries.rel[part])
             for row, i in enumerate(part):
                 g[i], q[i] = rank_counts(scores[row], int(queries.x[i]), queries.filtered[i])
+            if progress is not None:
+                progress(len(part))
     seconds = time.perf_counter() - started
     sel = np.flatnonzero(keep)
     return Evaluation(split, g[sel], q[sel], queries.direction[sel], seconds)

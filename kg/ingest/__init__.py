@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.base.errors import UsageError
+from kg.base.progress import Tick
 from kg.contract.ontology import ensure_ontology
 from kg.ingest.base import ImportReport, import_file
 from kg.store.graph import KnowledgeGraph
@@ -45,12 +46,14 @@ def import_dataset(
     skip_bad_rows: bool = False,
     replace: bool = False,
     as_new: bool = False,
+    progress: Tick | None = None,
     **format_options: Any,
 ) -> ImportReport:
     """Import one dataset file (``fmt``: ``acled``, ``ucdp``, ``gdelt`` or ``icews``) into its own
     named graph, all or nothing; the ontology is written first if the store lacks it. A file already
     in the store under another source id is refused unless ``replace`` (that source goes) or
-    ``as_new`` (both stay), as ``kg import --replace/--as-new``.
+    ``as_new`` (both stay), as ``kg import --replace/--as-new``. ``progress`` is called with
+    each row mapped.
 
     >>> import kg
     >>> graph = kg.open(":memory:")
@@ -61,5 +64,6 @@ def import_dataset(
     importer = get_format(fmt, **format_options)
     ensure_ontology(kg)
     return import_file(
-        kg, importer, Path(path), source_id=source_id, skip_bad_rows=skip_bad_rows, replace=replace, as_new=as_new
+        kg, importer, Path(path), source_id=source_id, skip_bad_rows=skip_bad_rows, replace=replace, as_new=as_new,
+        progress=progress,
     )

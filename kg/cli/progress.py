@@ -1,0 +1,40 @@
+"""Progress bars for long commands (tqdm): rate and ETA on a terminal's stderr, nothing when
+stderr is not a terminal (piped, redirected, captured) or ``--quiet`` was given.
+
+>>> with bars(quiet=True)("rows", 3) as tick:
+...     tick(3)
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kg.base.progress import Stages, Tick
+
+
+def shown(quiet: bool = False) -> bool:
+    """Whether bars are drawn: stderr is a terminal and the user did not ask for quiet."""
+    return not quiet and sys.stderr.isatty()
+
+
+def bars(*, quiet: bool = False, unit: str = "it") -> Stages:
+    """A :data:`~kg.base.progress.Stages` drawing one tqdm bar per stage on stderr."""
+
+    @contextmanager
+    def stage(name: str, total: int | None = None) -> Iterator[Tick]:
+        with tqdm(total=total, desc=name, unit=unit, file=sys.stderr, disable=not shown(quiet),
+                  dynamic_ncols=True, leave=False, mininterval=0.2) as bar:
+            yield bar.update
+
+    return stage
+
+
+def count_lines(path: Path) -> int:
+    """Lines in a file, read in blocks (the total of an import's bar: rows are about lines)."""
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
