@@ -124,12 +124,6 @@ def run(fake: Fake, query: str, what: object) -> None:
     started = time.monotonic()
     result = invoke(["--store", url, "query", query, "--format", "json"])
     assert time.monotonic() - started < 60, (what, "took over a minute")
-    line = result.stderr.strip()
-    if line.startswith("Error: SyntaxError: ") and line.endswith(UNPLANNED) and len(line.splitlines()) == 1:
-        # known: kg.store.remote passes the parser's SyntaxError through on queries (the check
-        # translates it); tracked by test_remote_query_translates_parser_errors (xfail, strict)
-        CASES["rdf: known bug (xfail)"] += 1
-        return
     check_cli(result, what)
     secret = Path(SECRET).read_text().strip() if Path(SECRET).exists() else ""
     if secret:
@@ -164,9 +158,6 @@ def test_fuzzed_answers_from_a_remote_store(fake: Fake, kind: str, base: str, cu
     run(fake, query, (kind, base, cut, splice, status, at_check, query))
 
 
-@pytest.mark.xfail(strict=True, reason="kg/store/remote.py (not this engineer's file): RemoteBackend.query lets pyoxigraph's "
-                   "SyntaxError out (the CLI prints 'Error: SyntaxError: ... (run with --debug ...)'); _ask translates it "
-                   "to StoreError('not a SPARQL endpoint: its answer is not SPARQL results (...)'), query should too")
 @pytest.mark.parametrize("name", ["empty json", "xml billion laughs", "json deep objects", "ntriples bad iri"])
 def test_remote_query_translates_parser_errors(fake: Fake, name: str) -> None:
     kind, data = HOSTILE[name]

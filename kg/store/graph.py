@@ -289,6 +289,8 @@ class KnowledgeGraph:
         :raises QueryError: for a syntax error or a bad parameter.
         """
         raw = self.raw_query(bind_parameters(sparql, params or {}))
+        if isinstance(raw, Result):  # a remote store's answer, read whole
+            return raw
         if isinstance(raw, (ox.QueryBoolean, bool)):
             return Result("ask", boolean=bool(raw))
         if isinstance(raw, ox.QuerySolutions):

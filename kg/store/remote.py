@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from kg.base.errors import QueryError, StoreError
 from kg.sparql.lexer import tokens
+from kg.sparql.results import Result
 
 #: Triples per Graph Store Protocol request when uploading.
 BATCH = 50_000
@@ -246,32 +247,38 @@ class RemoteBackend:
             {"Content-Type": _FORM, "Accept": _ACCEPT[query_form(sparql)]},
         )
         kind = content_type.split(";")[0].strip().lower()
-        if kind in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        if kind == "application/sparql-results+xml":
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
-        if kind in ("application/n-triples", "text/turtle", "text/plain", "text/rdf+n3"):
-            fmt = ox.RdfFormat.TURTLE if kind == "text/turtle" else ox.RdfFormat.N_TRIPLES
-            return [q.triple for q in ox.parse(body, format=fmt)]
-        raise StoreError(
-            f"not a SPARQL endpoint: it answered {_describe_body(kind, body)}", path=_shown(self.query_url)
-        )
+        try:
+            return _read_answer(kind, body)
+        except (SyntaxError, ValueError, OSError) as err:  # read whole here: a bad answer fails in one place
+            raise StoreError(
+                f"not a SPARQL endpoint: its answer is not {kind or 'a SPARQL result'} "
+                f"({' '.join(str(err).split())[:200]})",
+                path=_shown(self.query_url),
+            ) from None
+        except _NotSparql:
+            raise StoreError(
+                f"not a SPARQL endpoint: it answered {_describe_body(kind, body)}", path=_shown(self.query_url)
+            ) from None
+
+    def _select(self, sparql: str) -> list[dict[str, Any]]:
+        """The rows of a SELECT query as dicts of terms."""
+        answer = self.query(sparql, prefixes={})
+        return [dict(zip(answer.variables, row)) for row in answer.rows] if isinstance(answer, Result) else []
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         if graph:
-            query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-            for row in self.query(query, prefixes={}):
+            for row in self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
                 yield ox.Quad(row["s"], row["p"], row["o"], ox.NamedNode(graph))
             return
-        for row in self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes={}):
+        for row in self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
             yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
 
     def named_graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes={})
-        return [row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)]
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return [row["g"].value for row in rows if isinstance(row.get("g"), ox.NamedNode)]
 
     def count(self) -> int:
-        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes={}))
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
 
     # -- writing ------------------------------------------------------------------------
@@ -384,3 +391,23 @@ def _auth_header() -> dict[str, str]:
         pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         return {"Authorization": f"Basic {pair}"}
     return {}
+
+
+class _NotSparql(Exception):
+    """The answer's media type is no SPARQL result format."""
+
+
+def _read_answer(kind: str, body: bytes) -> Result | list[ox.Triple]:
+    """A SPARQL answer of media type ``kind``, parsed and read whole (a parser error surfaces
+    here, not later while the caller iterates)."""
+    if kind in ("application/sparql-results+json", "application/json", "application/sparql-results+xml"):
+        results = ox.QueryResultsFormat.XML if kind.endswith("xml") else ox.QueryResultsFormat.JSON
+        answer = ox.parse_query_results(body, format=results)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ask", boolean=bool(answer))
+        variables = [v.value for v in answer.variables]
+        return Result("select", variables=variables, rows=[tuple(row[v] for v in variables) for row in answer])
+    if kind in ("application/n-triples", "text/turtle", "text/plain", "text/rdf+n3"):
+        fmt = ox.RdfFormat.TURTLE if kind == "text/turtle" else ox.RdfFormat.N_TRIPLES
+        return [q.triple for q in ox.parse(body, format=fmt)]
+    raise _NotSparql(kind)
