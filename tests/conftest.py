@@ -28,13 +28,23 @@ SHARED = _shared_dir()
 SEED_TEXT = SHARED / "seed" / "isw-syria-sitrep-2017-05-31.txt"
 
 
-@pytest.fixture(params=["memory", "oxigraph"])
-def empty_kg(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KnowledgeGraph]:
-    """An empty store, once in memory and once as an Oxigraph folder on disk."""
-    location = ":memory:" if request.param == "memory" else str(tmp_path / "store")
-    graph = kg.open(location)
+def _open_empty(kind: str, tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    graph = kg.open(":memory:" if kind == "memory" else str(tmp_path / "store"))
     yield graph
     graph.close()
+
+
+@pytest.fixture(params=["oxigraph"])
+def empty_kg(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    """An empty Oxigraph store folder on disk: the store a user runs (``kg`` defaults to one)."""
+    yield from _open_empty(request.param, tmp_path)
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def empty_kg_both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    """An empty store, once in memory and once on disk: for the storage layer's own tests (the
+    two differ in how writes are staged and locked, not in the engine)."""
+    yield from _open_empty(request.param, tmp_path)
 
 
 @pytest.fixture(scope="session")

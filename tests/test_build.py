@@ -16,33 +16,33 @@ from conftest import dump
 EVENTS = "events/isw-syria-sitrep-2017-05-31.yaml"
 
 
-def test_build_writes_graphs_and_counts(empty_kg):
-    report = build(empty_kg)
+def test_build_writes_graphs_and_counts(empty_kg_both):
+    report = build(empty_kg_both)
     assert report.events >= 16 and report.states >= 1 and report.actors >= 12 and report.places >= 15
-    assert set(empty_kg.graphs()) == {
+    assert set(empty_kg_both.graphs()) == {
         str(ONTOLOGY_GRAPH), str(REGISTRY_GRAPH), str(DERIVED_GRAPH),
         str(graph_iri("source", "isw-syria-sitrep-2017-05-31")),
     }
-    assert report.quads == empty_kg.count_quads()
+    assert report.quads == empty_kg_both.count_quads()
     assert report.derived > 0
 
 
-def test_build_twice_gives_same_store(empty_kg):
-    build(empty_kg)
-    first = dump(empty_kg)
-    build(empty_kg)
-    assert dump(empty_kg) == first
+def test_build_twice_gives_same_store(empty_kg_both):
+    build(empty_kg_both)
+    first = dump(empty_kg_both)
+    build(empty_kg_both)
+    assert dump(empty_kg_both) == first
 
 
-def test_build_removes_a_deleted_source(empty_kg, data_copy):
-    build(empty_kg, data_copy)
+def test_build_removes_a_deleted_source(empty_kg_both, data_copy):
+    build(empty_kg_both, data_copy)
     extra = data_copy / "sources" / "second-report.txt"
     extra.write_text("---\nid: second-report\ntitle: Second\npublishers: [isw]\nissued: 2017-06-01\n---\nText.", encoding="utf-8")
-    build(empty_kg, data_copy)
-    assert str(graph_iri("source", "second-report")) in empty_kg.graphs()
+    build(empty_kg_both, data_copy)
+    assert str(graph_iri("source", "second-report")) in empty_kg_both.graphs()
     extra.unlink()
-    build(empty_kg, data_copy)
-    assert str(graph_iri("source", "second-report")) not in empty_kg.graphs()
+    build(empty_kg_both, data_copy)
+    assert str(graph_iri("source", "second-report")) not in empty_kg_both.graphs()
 
 
 def test_shortcuts_are_derived_from_events(seed_kg):
@@ -83,13 +83,13 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_fails_with_location_and_leaves_store(case, empty_kg, data_copy):
-    build(empty_kg, data_copy)
-    before = dump(empty_kg)
+def test_bad_input_fails_with_location_and_leaves_store(case, empty_kg_both, data_copy):
+    build(empty_kg_both, data_copy)
+    before = dump(empty_kg_both)
     file, old, new, message, field = BAD_INPUTS[case]
     line = _edit(data_copy / file, old, new)
     with pytest.raises(DataError) as info:
-        build(empty_kg, data_copy)
+        build(empty_kg_both, data_copy)
     err = info.value
     assert err.path and err.path.endswith(file)
     assert message in err.message
@@ -100,22 +100,22 @@ def test_bad_input_fails_with_location_and_leaves_store(case, empty_kg, data_cop
         assert err.line in (line, line + 1)
     if case.startswith("shacl"):
         assert isinstance(err, ValidationError)
-    assert dump(empty_kg) == before
+    assert dump(empty_kg_both) == before
 
 
-def test_duplicate_event_id(data_copy, empty_kg):
+def test_duplicate_event_id(data_copy, empty_kg_both):
     path = data_copy / EVENTS
     text = path.read_text(encoding="utf-8")
     text = text.replace("id: isis-vbied-homs-zahraa-2017-05-23", "id: isis-ground-attack-eastern-hama-ismaili-towns-2017-05-18")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match="duplicate id"):
-        build(empty_kg, data_copy)
-    assert empty_kg.count_quads() == 0
+        build(empty_kg_both, data_copy)
+    assert empty_kg_both.count_quads() == 0
 
 
-def test_missing_data_folder(empty_kg, tmp_path):
+def test_missing_data_folder(empty_kg_both, tmp_path):
     with pytest.raises(DataError, match="data folder not found"):
-        build(empty_kg, tmp_path / "nope")
+        build(empty_kg_both, tmp_path / "nope")
 
 
 def test_cli_bad_input_one_line_exit_1(runner, data_copy, tmp_path):

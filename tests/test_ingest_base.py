@@ -26,9 +26,9 @@ T1 = dt.datetime(2020, 6, 1, 12, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
-def graph(empty_kg):
-    ensure_ontology(empty_kg)
-    return empty_kg
+def graph(empty_kg_both):
+    ensure_ontology(empty_kg_both)
+    return empty_kg_both
 
 
 def rows(path: Path) -> list[list[str]]:

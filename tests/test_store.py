@@ -12,29 +12,29 @@ from kg.base.errors import QueryError, StoreError, UsageError
 INSERT = "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> <https://example.org/p> 'x' } }"
 
 
-def test_update_query_count(empty_kg):
-    assert empty_kg.count_quads() == 0
-    empty_kg.update(INSERT)
-    assert empty_kg.count_quads() == 1
-    assert empty_kg.graphs() == ["https://example.org/g"]
+def test_update_query_count(empty_kg_both):
+    assert empty_kg_both.count_quads() == 0
+    empty_kg_both.update(INSERT)
+    assert empty_kg_both.count_quads() == 1
+    assert empty_kg_both.graphs() == ["https://example.org/g"]
     # queries see the union of named graphs as the default graph
-    assert empty_kg.query("SELECT ?o WHERE { ?s ?p ?o }").records() == [{"o": "x"}]
+    assert empty_kg_both.query("SELECT ?o WHERE { ?s ?p ?o }").records() == [{"o": "x"}]
 
 
-def test_update_is_all_or_nothing(empty_kg):
-    empty_kg.update(INSERT)
-    before = sorted(map(str, empty_kg.quads()))
+def test_update_is_all_or_nothing(empty_kg_both):
+    empty_kg_both.update(INSERT)
+    before = sorted(map(str, empty_kg_both.quads()))
     failing = "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/b> <https://example.org/p> 1 } } ; CREATE GRAPH <https://example.org/g>"
     with pytest.raises(QueryError, match="already exists"):
-        empty_kg.update(failing)
-    assert sorted(map(str, empty_kg.quads())) == before
+        empty_kg_both.update(failing)
+    assert sorted(map(str, empty_kg_both.quads())) == before
 
 
-def test_syntax_errors_are_query_errors(empty_kg):
+def test_syntax_errors_are_query_errors(empty_kg_both):
     with pytest.raises(QueryError, match="syntax error"):
-        empty_kg.query("SELEC ?x WHERE {}")
+        empty_kg_both.query("SELEC ?x WHERE {}")
     with pytest.raises(QueryError, match="syntax error"):
-        empty_kg.update("INSERT NOTHING")
+        empty_kg_both.update("INSERT NOTHING")
 
 
 def test_disk_store_persists(tmp_path):
