@@ -308,6 +308,19 @@ def test_seed_with_an_event_missing_its_quote_fails(seed_kg: KnowledgeGraph, sha
     assert {(v.focus, v.path) for v in violations(results)} == {(event, CKG.quote)}
 
 
+def test_validation_remembers_only_what_conformed(shapes: Graph, ontology: Graph) -> None:
+    """build's validate skips pyshacl for triples it already found conforming in this process;
+    changed triples (one quote cut short, or the same shapes parsed again) are checked again."""
+    validate(as_dataset(valid_graph()), ontology, shapes)
+    validate(as_dataset(valid_graph()), ontology, load_shapes())  # remembered: new blank node ids, same shapes
+    broken = valid_graph()
+    broken.set((EVENT, CKG.quoteEnd, Literal(10 + len(QUOTE) - 1)))
+    with pytest.raises(ValidationError, match="is not the text at ckg:quoteStart"):
+        validate(as_dataset(broken), ontology, shapes)
+    with pytest.raises(ValidationError, match="is not the text at ckg:quoteStart"):  # a failure is never remembered
+        validate(as_dataset(broken), ontology, shapes)
+
+
 # -- a build that violates a shape leaves the store as it was ------------------------------------
 
 

@@ -14,12 +14,14 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.compare import to_isomorphic
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
@@ -135,8 +137,12 @@ def validate(dataset: Dataset, ontology: Graph, shapes: Graph, data: CuratedData
     for quad in dataset.quads((None, None, None, None)):
         union.add(quad[:3])
     union += ontology  # class hierarchy and concept schemes, as in the built store
+    key = _digest(union, shapes)
+    if key in _CONFORMING:
+        return
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes, inference="none", allow_warnings=True)
     if conforms:
+        _CONFORMING.add(key)
         return
     from pyshacl.consts import SH
 
@@ -154,6 +160,26 @@ def validate(dataset: Dataset, ontology: Graph, shapes: Graph, data: CuratedData
     if origin is not None:
         raise ValidationError(f"{message} [{focus}]{more}", path=origin.path, line=origin.line_of(field or "id"), field=field or "id")
     raise ValidationError(f"{focus}: {message}{more}", field=field)
+
+
+#: Digests of (data, shapes) pairs found conforming in this process: validating the same triples
+#: against the same shapes again gives the same answer, and pyshacl spends seconds on the seed
+#: (it parses the quote constraint's SPARQL once per quoted fact).
+_CONFORMING: set[str] = set()
+
+
+def _digest(data: Graph, shapes: Graph) -> str:
+    """A digest of both graphs that blank node ids do not change (rdflib's canonical graph
+    digest where a graph has blank nodes, e.g. the shapes; sorted N-Triples otherwise)."""
+    digest = hashlib.sha256()
+    for graph in (data, shapes):
+        if any(isinstance(term, BNode) for triple in graph for term in triple):
+            digest.update(str(to_isomorphic(graph).graph_digest()).encode("ascii"))
+        else:
+            for line in sorted(f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in graph):
+                digest.update(line.encode("utf-8") + b"\n")
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _origin_of(focus: Node | None, data: CuratedData | None):  # type: ignore[no-untyped-def]
