@@ -17,7 +17,7 @@ demo: $(BIN)/kg
 
 ## test: install the system tools the tests use (raptor2-utils, chromium, virtuoso), then run the whole suite
 test: $(BIN)/kg system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## docs: build the documentation site offline into ./site (open site/index.html); CI adds --strict
 docs: $(BIN)/kg

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -100,12 +103,38 @@ _hsettings.register_profile("long", parent=_hsettings.get_profile("ci"), max_exa
 _hsettings.load_profile(os.environ.get("KG_FUZZ_PROFILE", "ci"))
 
 
+def _fuzz_counts() -> Counter[str]:
+    """Fuzz cases run in this process (tests/fuzz_helpers.py counts them)."""
+    helpers = sys.modules.get("fuzz_helpers")
+    return Counter(getattr(helpers, "CASES", None) or {})
+
+
+#: Cases counted by the xdist workers (``make test`` runs the suite on several), summed on the controller.
+_WORKER_CASES: Counter[str] = Counter()
+
+
+class _WorkerCases:
+    """With pytest-xdist: each worker sends its counts when it finishes; the controller adds them."""
+
+    @pytest.hookimpl
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        _WORKER_CASES.update(getattr(node, "workeroutput", {}).get("fuzz_cases", {}))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_WorkerCases())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # on an xdist worker
+        workeroutput["fuzz_cases"] = dict(_fuzz_counts())
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print how many fuzz cases ran per target (only when a tests/test_fuzz_*.py file ran)."""
-    import sys
-
-    helpers = sys.modules.get("fuzz_helpers")
-    counts = getattr(helpers, "CASES", None)
+    counts = _fuzz_counts() + _WORKER_CASES
     if counts:
         terminalreporter.section(f"fuzz cases run (profile {os.environ.get('KG_FUZZ_PROFILE', 'ci')})")
         for target, count in sorted(counts.items()):
