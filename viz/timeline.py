@@ -1,5 +1,5 @@
-"""The timeline view (events on a time axis in swimlanes) and the explore view (network + timeline
-in one page, selecting in one highlights in the other).
+"""The timeline view (events on a time axis in swimlanes) and the explore view (network, map and
+timeline in one page, selecting in one highlights in the others).
 
 Lanes per actor: an event goes in the lane of each of its agents (or, without an agent, of each
 actor involved); with ``actors`` given, in the lane of each of those actors it involves in any role.
@@ -26,6 +26,7 @@ from kg.base.temporal import Match
 from kg.store.graph import KnowledgeGraph
 from viz.data import Selection, ViewData, collect
 from viz.layout import LAYOUT_THRESHOLD, SizeBy
+from viz.map import basemap, map_payload
 from viz.network import _legend_context, _payload, _size, _stats, network_payload, window_subtitle
 from viz.render import View, render_page
 
@@ -140,8 +141,9 @@ def explore_view(
     lane_by: LaneBy | str = LaneBy.ACTOR, title: str | None = None, layout_threshold: int = LAYOUT_THRESHOLD,
     **selection: Unpack[Selection],
 ) -> View:
-    """Network and timeline of the same data in one page: selecting an actor in the network
-    highlights its events on the timeline; selecting an event on the timeline selects its edges.
+    """Network, map and timeline of the same data in one page: selecting an actor (in the network
+    or the search) highlights its events on the map and the timeline; selecting an event on the
+    timeline or the map selects its edges and its marker; the time slider and the filters drive all three.
 
     :raises UsageError: as :func:`viz.network.network_view`.
     """
@@ -151,9 +153,25 @@ def explore_view(
     payload = _payload(data)
     payload["network"] = network_payload(data, size_by=size_by, collapse=collapse, layout_threshold=layout_threshold)
     payload["timeline"] = timeline_payload(data, lane_by=lane_by)
+    payload["map"] = map_payload(kg, data)
+    payload["map"]["colorBy"] = "sign"
+    _share_filters(payload["network"], payload["map"])
     context = _legend_context(payload["network"], size_by, collapse)
+    context["event_colors"] = payload["map"]["eventColors"]
     html = render_page(title=title or "conflict-kg: explore", subtitle=window_subtitle(data, known_on),
-                       data=payload, network=True, timeline=True, context=context)
+                       data=payload, network=True, timeline=True, map=True, json_blocks={"kg-basemap": basemap()},
+                       context=context)
     stats = _stats(data)
-    stats.update(items=len(payload["timeline"]["items"]))
+    stats.update(items=len(payload["timeline"]["items"]), mapped=len(payload["map"]["points"]),
+                 unmapped=payload["map"]["unmapped"])
     return View(html, "explore", stats)
+
+
+def _share_filters(network: dict[str, Any], map_: dict[str, Any]) -> None:
+    """One set of relation and actor-type checkboxes drives the network and the map: each offers
+    what either draws (an event with one actor is a marker but no edge), in a stable order."""
+    for key in ("relations", "types"):
+        network[key] = network[key] + [name for name in map_[key] if name not in network[key]]
+        map_[key] = network[key]
+    network["typeColors"] = {**map_["typeColors"], **network["typeColors"]}
+    map_["typeColors"] = network["typeColors"]

@@ -7,10 +7,13 @@
 
   var OPEN_END = "9999-12-31";
 
-  /* Nothing to show (an empty store or window): say so instead of drawing. */
-  KG.showEmpty = function (container) {
-    container.appendChild(KG.el("p", { class: "kg-empty", text: "Nothing to show: no events or states in this selection. Widen the window (--from/--to) or check the store (kg events)." }));
+  /* Nothing to show (an empty store or window): say so instead of drawing. A panel beside others
+     that do draw (the map of an explore page whose events have no coordinates) passes its own
+     message and keeps the shared controls working. */
+  KG.showEmpty = function (container, message) {
+    container.appendChild(KG.el("p", { class: "kg-empty", text: message || "Nothing to show: no events or states in this selection. Widen the window (--from/--to) or check the store (kg events)." }));
     container.setAttribute("data-ready", "1");
+    if (message) return;
     Array.prototype.forEach.call(document.querySelectorAll(".kg-side input, .kg-side button"), function (c) { c.disabled = true; });
   };
 
@@ -69,6 +72,21 @@
     var out = { agent: [], target: [], participant: [], about: [], sideA: [], sideB: [] };
     (rolesByEvent[index] || []).forEach(function (r) { out[r[2]].push(KG.data.nodes[r[1]].label); });
     return out;
+  };
+
+  /* The events an actor takes part in (agent, target, participant, either side of a battle): what
+     `kg events --actor` finds. An event only about the actor (an assessment of it, a statement on
+     it) is not one of its events: highlighting it would put the actor where it never was. Shared,
+     read-only. */
+  var eventsByActor = null;
+  KG.actorEvents = function (actor) {
+    if (eventsByActor === null) {
+      eventsByActor = {};
+      KG.data.roles.forEach(function (r) {
+        if (r[2] !== "about") (eventsByActor[r[1]] = eventsByActor[r[1]] || new Set()).add(r[0]);
+      });
+    }
+    return eventsByActor[actor] || new Set();
   };
 
   function row(name, value) {

@@ -1,13 +1,20 @@
 /* conflict-kg map view: Leaflet on a canvas, Natural Earth countries as the basemap, one circle per
    event at its place; the time slider, filters and actor search are common.js's (shared with the
-   network). Popups are DOM nodes built with textContent: nothing from the data is parsed as HTML. */
+   network). Popups are DOM nodes built with textContent: nothing from the data is parsed as HTML.
+   On the explore page the network owns those controls: the map follows its "range" (range and
+   filters), "select-actor" and "select-event", and says which event its popup shows. */
 (function () {
   "use strict";
   var KG = window.KG, D = KG.data, M = D.map;
   var events = D.events, actors = D.nodes, places = M.places, points = M.points;
   var container = document.getElementById("kg-map");
   var $ = function (id) { return document.getElementById(id); };
+  var follower = !!$("kg-network");
   if (!D.start || !points.length) {
+    if (follower) {
+      KG.showEmpty(container, D.start ? "No event of this selection has coordinates: nothing to put on the map." : "Nothing to show.");
+      return;
+    }
     KG.showEmpty(container);
     $("kg-range-text").textContent = "–";
     return;
@@ -17,8 +24,6 @@
   var view = { from: D.start, to: D.end, relations: new Set(M.relations), types: new Set(M.types), colorBy: M.colorBy };
   var rolesOf = {};
   D.roles.forEach(function (r) { (rolesOf[r[0]] = rolesOf[r[0]] || []).push(r[1]); });
-  var eventsOf = {};
-  D.roles.forEach(function (r) { (eventsOf[r[1]] = eventsOf[r[1]] || new Set()).add(r[0]); });
   function groupOf(n) { return n.kind || n.type; }
   function relationShown(e) {
     return (!e.type || view.relations.has(e.type)) && (!e.datasetType || view.relations.has(e.datasetType));
@@ -40,7 +45,7 @@
   /* ---- markers: one per located event ---- */
   var renderer = L.canvas({ padding: 0.3, tolerance: 3 });
   var layer = L.layerGroup().addTo(map);
-  var markers = new Array(points.length), shown = new Uint8Array(points.length), highlighted = new Set();
+  var markers = new Array(points.length), shown = new Uint8Array(points.length), highlighted = new Set(), selected = null;
   var atPlace = {};
   function radius(e) { return e.fatalities ? Math.min(28, 4 + 2.2 * Math.sqrt(e.fatalities)) : 4; }
   function color(e) {
@@ -91,13 +96,16 @@
     if (here.length > 20) box.appendChild(KG.el("div", { class: "kg-muted", text: "… and " + (here.length - 20) + " more (narrow the time range)" }));
     return box;
   }
-  function openPopup(k) {
+  function openPopup(k, quiet) {
     var place = places[points[k][1]];
     var content = popupContent(k);
     L.popup({ maxWidth: 420, autoPanPadding: [20, 20] }).setLatLng([place.lat, place.lon]).setContent(content).openOn(map);
-    KG.emit("select-event", points[k][0], "map");
+    selected = points[k][0];
+    container.setAttribute("data-selected", events[selected].iri);
+    if (!quiet) KG.emit("select-event", points[k][0], "map");
     return content;
   }
+  map.on("popupclose", function () { selected = null; container.removeAttribute("data-selected"); });
 
   /* ---- filtering ---- */
   function recompute() {
@@ -111,6 +119,10 @@
       }
       count += ok;
     }
+    if (follower) {
+      $("kg-map-counts").textContent = count + " of " + points.length + " events on the map";
+      return;
+    }
     $("kg-range-text").textContent = view.from + " – " + view.to;
     $("kg-counts").textContent = count + " events shown of " + points.length + " on the map";
     KG.emit("range", { from: view.from, to: view.to }, "map");
@@ -123,10 +135,21 @@
   }
   function restyle() { markers.forEach(function (m, k) { m.setStyle(style(k)); }); }
 
-  var minDay = KG.day(D.start), maxDay = KG.day(D.end);
-  var slider = KG.timeSlider(minDay, maxDay, function (from, to) { view.from = from; view.to = to; schedule(); });
-  KG.checkboxes($("kg-relations"), M.relations, view.relations, function (t) { return M.eventColors[t] || M.colors.neutral; }, schedule);
-  KG.checkboxes($("kg-types"), M.types, view.types, function (t) { return M.typeColors[t]; }, schedule);
+  var slider = null;
+  if (follower) {
+    /* the network's slider and checkboxes: the same range and the same sets of names */
+    KG.on("range", function (r, origin) {
+      if (origin !== "network") return;
+      view.from = r.from; view.to = r.to;
+      if (r.relations) view.relations = r.relations;
+      if (r.types) view.types = r.types;
+      recompute();
+    });
+  } else {
+    slider = KG.timeSlider(KG.day(D.start), KG.day(D.end), function (from, to) { view.from = from; view.to = to; schedule(); });
+    KG.checkboxes($("kg-relations"), M.relations, view.relations, function (t) { return M.eventColors[t] || M.colors.neutral; }, schedule);
+    KG.checkboxes($("kg-types"), M.types, view.types, function (t) { return M.typeColors[t]; }, schedule);
+  }
   var colorBy = $("kg-color-by");
   function showLegend() {
     $("kg-legend-sign").hidden = view.colorBy !== "sign";
@@ -139,24 +162,34 @@
   /* ---- actor search: highlight the actor's events ---- */
   var mapped = new Set(points.map(function (p) { return p[0]; }));
   var searchable = actors.map(function (_, i) { return i; }).filter(function (i) {
-    return Array.from(eventsOf[i] || []).some(function (e) { return mapped.has(e); });
+    return Array.from(KG.actorEvents(i)).some(function (e) { return mapped.has(e); });
   });
   function highlight(actor, origin) {
-    highlighted = new Set(Array.from(eventsOf[actor] || []).filter(function (e) { return mapped.has(e); }));
+    highlighted = new Set(Array.from(KG.actorEvents(actor)).filter(function (e) { return mapped.has(e); }));
     restyle();
     var where = [];
     points.forEach(function (p, k) { if (highlighted.has(p[0])) { where.push([places[p[1]].lat, places[p[1]].lon]); if (shown[k]) markers[k].bringToFront(); } });
     if (where.length) map.fitBounds(L.latLngBounds(where).pad(0.3), { maxZoom: 8, animate: false });
+    container.setAttribute("data-highlighted", String(highlighted.size));
+    if (follower) return;  /* the network shows the actor's details */
     var n = actors[actor], panel = $("kg-details");
     panel.textContent = "";
     panel.appendChild(KG.el("h3", { text: n.label }));
     panel.appendChild(KG.el("div", { class: "kg-row", text: highlighted.size + " of its events are on the map (outlined in black)." }));
     panel.setAttribute("data-actor", n.slug);
-    container.setAttribute("data-highlighted", String(highlighted.size));
     if (origin !== "timeline" && origin !== "network") KG.emit("select-actor", actor, "map");
   }
-  KG.actorSearch(searchable, function (found) { highlight(found, "search"); });
+  if (!follower) KG.actorSearch(searchable, function (found) { highlight(found, "search"); });
   KG.on("select-actor", function (actor, origin) { if (origin !== "map") highlight(actor, origin); });
+
+  /* ---- an event selected elsewhere (timeline, network): its marker's popup, if it is shown ---- */
+  KG.on("select-event", function (index, origin) {
+    if (origin === "map") return;
+    for (var k = 0; k < points.length; k++) {
+      if (points[k][0] === index && shown[k]) { openPopup(k, true); return; }
+    }
+    map.closePopup();
+  });
 
   /* ---- first view ---- */
   recompute();
@@ -167,7 +200,10 @@
   /* ---- the API the tests (and curious users in the console) use ---- */
   window.kgMap = {
     map: map,
-    setRange: function (from, to) { slider.set(from, to); view.from = from; view.to = to; recompute(); },
+    setRange: function (from, to) {
+      if (follower) return window.kgView.setRange(from, to);
+      slider.set(from, to); view.from = from; view.to = to; recompute();
+    },
     range: function () { return { from: view.from, to: view.to }; },
     visibleEvents: function () { return points.filter(function (_, k) { return shown[k]; }).map(function (p) { return events[p[0]].iri; }).sort(); },
     drawnMarkers: function () { return layer.getLayers().length; },
@@ -177,6 +213,7 @@
       return null;
     },
     highlighted: function () { return Array.from(highlighted).map(function (i) { return events[i].iri; }).sort(); },
+    selected: function () { return selected === null ? null : events[selected].iri; },
     color: function (iri) {
       for (var k = 0; k < points.length; k++) if (events[points[k][0]].iri === iri) return markers[k].options.fillColor;
       return null;

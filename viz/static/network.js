@@ -96,7 +96,8 @@
     edgesView.refresh();
     $("kg-range-text").textContent = view.from + " – " + view.to;
     $("kg-counts").textContent = Object.keys(nodeDegree).length + " actors, " + shown + " links shown of " + links.length;
-    KG.emit("range", { from: view.from, to: view.to }, "network");
+    /* the map of an explore page follows the same range and filters (the timeline, the range) */
+    KG.emit("range", { from: view.from, to: view.to, relations: view.relations, types: view.types }, "network");
   }
 
   function updatePairs() {

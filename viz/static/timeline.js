@@ -55,11 +55,9 @@
   });
 
   /* ---- linking (explore page) ---- */
-  var roles = {};
-  D.roles.forEach(function (r) { (roles[r[1]] = roles[r[1]] || new Set()).add(r[0]); });
   KG.on("select-actor", function (actor, origin) {
     if (origin === "timeline") return;
-    var mine = roles[actor] || new Set();
+    var mine = KG.actorEvents(actor);
     var ids = T.items.filter(function (it) {
       if (it.kind === "event") return mine.has(it.ref);
       var st = states[it.ref];
