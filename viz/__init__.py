@@ -3,11 +3,12 @@
 - :func:`viz.network.network_view`: the actor network with a time slider, filters, search,
   details and a legend (pyvis builds the vis-network data; vis-network draws it).
 - :func:`viz.timeline.timeline_view`: events on a time axis in swimlanes per actor or type.
-- :func:`viz.timeline.explore_view`: both in one page, linked.
+- :func:`viz.timeline.explore_view`: network, map and timeline in one page, linked.
 - :func:`viz.map.map_view`: events at their places on an offline basemap (Leaflet, Natural Earth).
+- :func:`viz.trends.trends_view`: event counts per week or month by type, actor, country or source.
 
 Each returns a :class:`viz.render.View` (``to_string()``, ``write(path)``). Pages embed
-vis-network and vis-timeline (vendored from npm, see ``viz/static/vendor/README.md``) and
+vis-network, vis-timeline, Leaflet and Vega (vendored from npm, see ``viz/static/vendor/README.md``) and
 fetch nothing: they open from a USB stick on an air-gapped laptop.
 """
 
