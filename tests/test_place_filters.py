@@ -22,6 +22,7 @@ from kg.cli import main
 from kg.read.lookups import actor_iri, events
 from kg.read.places import events_in_place, resolve_place
 
+from codebook_dates import acled_range
 from conftest import SHARED
 
 ACLED = SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv"
@@ -150,20 +151,6 @@ def test_type_accepts_ucdp_types_and_suggests(graph, ucdp) -> None:
         events(graph, type="Battle")
 
 
-def _acled_possible_days(row: dict[str, str]) -> tuple[dt.date, dt.date]:
-    """The days an ACLED row's date may stand for, by ACLED's codebook on time_precision: 1 the
-    day; 2 a specific week or weekend (the date +/- 3 days); 3 a month or "the past two or three
-    weeks" (the calendar month, widened to the date +/- 15 days)."""
-    day = dt.date.fromisoformat(row["event_date"])
-    if row["time_precision"] == "2":
-        return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
-    if row["time_precision"] == "3":
-        first = day.replace(day=1)
-        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        return min(first, day - dt.timedelta(days=15)), max(last, day + dt.timedelta(days=15))
-    return day, day
-
-
 def test_month_window_on_the_command_line(store, acled, ucdp) -> None:
     """kg events --place Syria --from 2022-03 --to 2022-03: ACLED's Syrian rows that possibly fall
     in March (38 dated in it, and those whose approximate date may reach into it) + UCDP's."""
@@ -173,7 +160,7 @@ def test_month_window_on_the_command_line(store, acled, ucdp) -> None:
     syrian = [r for r in acled if r["country"] == "Syria"]
     assert len([r for r in syrian if r["event_date"].startswith("2022-03")]) == 38
     possibly = {_acled_iri(r) for r in syrian
-                if _acled_possible_days(r)[0] <= march[1] and _acled_possible_days(r)[1] >= march[0]}
+                if acled_range(r)[0] <= march[1] and acled_range(r)[1] >= march[0]}
     expected = possibly | {_ucdp_iri(r) for r in ucdp if r["country"] == "Syria"
                            and _day(r["date_start"]) <= march[1] and _day(r["date_end"]) >= march[0]}
     result = CliRunner().invoke(main, ["--store", store, "events", "--place", "Syria", "--from", "2022-03",
@@ -187,7 +174,7 @@ def test_month_window_on_the_command_line(store, acled, ucdp) -> None:
     assert strict.exit_code == 0, strict.output
     surely = {row["event"] for row in csv.DictReader(io.StringIO(strict.output)) if "/event/acled-" in row["event"]}
     assert surely == {_acled_iri(r) for r in syrian
-                      if march[0] <= _acled_possible_days(r)[0] and _acled_possible_days(r)[1] <= march[1]}
+                      if march[0] <= acled_range(r)[0] and acled_range(r)[1] <= march[1]}
 
 
 def test_syria_only_gexf(store, acled, ucdp, tmp_path) -> None:

@@ -25,6 +25,8 @@ from kg.ingest.reconcile import RECONCILIATION_GRAPH, Proposal, reconcile, write
 from kg.ingest.ucdp import UcdpFormat
 from tests.conftest import SHARED
 
+from codebook_dates import acled_range
+
 DATA = Path(__file__).parent / "data"
 PAIRS = DATA / "reconcile"
 MAPPING = DATA / "identity" / "actor-identity.yaml"
@@ -42,18 +44,6 @@ def km_between(a: dict[str, str], u: dict[str, str]) -> float:
     p1, l1, p2, l2 = map(math.radians, map(float, (a["latitude"], a["longitude"], u["latitude"], u["longitude"])))
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-def acled_range(row: dict[str, str]) -> tuple[dt.date, dt.date]:
-    """ACLED's possible range (codebook time_precision): 1 the day, 2 the week around it, 3 the month."""
-    day = dt.date.fromisoformat(row["event_date"])
-    if row["time_precision"] == "2":
-        return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
-    if row["time_precision"] == "3":
-        first = day.replace(day=1)
-        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        return min(first, day - dt.timedelta(days=15)), max(last, day + dt.timedelta(days=15))
-    return day, day
 
 
 def gap(a: dict[str, str], u: dict[str, str]) -> int:
