@@ -4,7 +4,7 @@ Each page is written into a temporary folder and photographed in headless Chromi
 ``chromium``, driven by Playwright):
 
 - network: the seed's network after searching for ISIS, so that the details panel shows;
-- map: the seed's map (``kg viz map``);
+- map: the seed's map (``kg viz map``) after searching for ISIS: zoomed to Syria, its events outlined;
 - trends: the Syrian events of the ACLED 2022 sample per week and type
   (``kg viz trends --place Syria --by type --period week``) on a memory store with
   ``datasets/acled-sample/acled_old_deletion_dummy.csv`` of the shared folder imported
@@ -35,7 +35,7 @@ ACLED = Path("datasets") / "acled-sample" / "acled_old_deletion_dummy.csv"
 #: The README's pictures: view -> file in docs/img/ (timeline and explore only on demand).
 README_VIEWS = {"network": "network.png", "map": "map.png", "trends": "trends.png"}
 #: Viewport of each picture (width, height); kept small: the README shows them at page width.
-SIZES = {"network": (1280, 760), "map": (1200, 700), "trends": (1200, 700)}
+SIZES = {"network": (1280, 760), "map": (1200, 700), "trends": (1200, 560)}
 
 
 def shared_dir() -> Path:
@@ -86,6 +86,11 @@ def photograph(name: str, view: View, out: Path, *, chromium: str, width: int, h
                 page.fill("#kg-search", "ISIS")
                 page.press("#kg-search", "Enter")
                 page.evaluate("() => kgView.network.fit()")
+            if name == "map":
+                page.fill("#kg-search", "ISIS")
+                page.press("#kg-search", "Enter")
+                page.wait_for_timeout(300)
+                page.evaluate("() => { kgMap.map.setZoom(7, { animate: false }); }")  # western Syria
             if name == "trends":
                 page.wait_for_selector("#kg-chart svg", timeout=60_000)
             page.wait_for_timeout(1000)

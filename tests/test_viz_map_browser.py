@@ -134,6 +134,9 @@ def test_trend_chart_draws_offline_with_surges(open_page, seed_kg, tmp_path):
     assert page.js("kgTrends.surges()") == view.stats["surges"] > 0
     assert page.js("document.querySelectorAll('#kg-chart svg path').length") > 10
     assert "Islamic State of Iraq and Syria" in page.page.text_content("#kg-chart")
+    # a "container"-wide chart fits its container, legend included (Vega measures it padding and all)
+    right = "document.querySelector('%s').getBoundingClientRect().right"
+    assert page.js(right % "#kg-chart svg") <= page.js(right % "#kg-chart") <= page.js("document.documentElement.clientWidth")
     assert page.js("typeof window.__xss") == "undefined" and page.js("document.querySelectorAll('img').length") == 0
     page.screenshot("trends")
     page.assert_clean()
