@@ -130,8 +130,8 @@ def timeline_command(kg: KnowledgeGraph, actors: tuple[str, ...], lane_by: str, 
 def explore_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
                     relations: list[str], actors: tuple[str, ...], hops: int, top: int | None, size_by: str,
                     collapse: bool, lane_by: str, output: Path, title: str | None) -> None:
-    """Network and timeline in one page: selecting an actor highlights its events on the timeline,
-    selecting an event selects its edges in the network; the time slider moves the timeline.
+    """Network, timeline and map in one page: selecting an actor highlights its events on the
+    timeline and the map, selecting an event selects its edges and its marker; one time slider.
 
     Example: kg viz explore --from 2017-05-18 -o explore.html
     """
