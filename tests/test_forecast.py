@@ -218,6 +218,21 @@ def test_path_rule_explanations_and_their_sparql(bench_folder):
         assert found == set(row["events"])
 
 
+@pytest.mark.parametrize("w_two", [0.3, 0.0])
+def test_relation_path_explanations_and_their_sparql(bench_folder, w_two):
+    """The relation-specific length-2 rule (X met Z, Z r_h Y): its contributions add up, name Z, and the
+    SPARQL returns exactly the events they read, with or without the relation-agnostic path rule."""
+    graph = kg.open(":memory:")
+    import_into(graph, bench_folder)
+    params = Params(w_two=w_two, w_rpath=0.5, two_window=10, rpath_window=20)
+    rows = kg.forecasts(graph, actor="actor-1-country1", top=8, params=params)
+    assert any(item["kind"] == "rpath" for row in rows for item in row["explanation"])
+    for row in rows:
+        assert sum(row["contributions"]) == pytest.approx(row["score"], abs=1e-9)
+        found = {str(r["event"]) for r in graph.query(row["sparql"]).records()}
+        assert found == set(row["events"])
+
+
 def test_whole_benchmark_run_is_deterministic(bench_folder):
     from kg.forecast.benchmark import run_benchmark
 

@@ -109,8 +109,11 @@ def explain(
             "activity", f"Y answered {any_share:.2%} of all facts in the last {p.pop_window} d",
             p.w_any * any_share, [], {"share": any_share, "window_days": p.pop_window, "weight": p.w_any},
         ))
+    known = day if cutoff is None else min(day, cutoff)
     if p.w_two and parts.two[candidate]:
-        out.extend(_paths(model, entity, candidate, day if cutoff is None else min(day, cutoff)))
+        out.extend(_paths(model, entity, candidate, known))
+    if p.w_rpath and parts.rpath[candidate]:
+        out.extend(_rel_paths(model, entity, candidate, rel, known, name))
     score = float(parts.total(p)[candidate])
     return score, out
 
@@ -133,5 +136,30 @@ def _paths(model: Forecaster, x: int, y: int, known: int) -> list[Contribution]:
             "path", f"X met Z={z} ({p_xz:.1%} of X's facts) and Z met Y ({p_zy:.1%} of Z's) in the last {p.two_window} d",
             p.w_two * p_xz * p_zy, facts,
             {"via": z, "p_xz": p_xz, "p_zy": p_zy, "window_days": p.two_window, "weight": p.w_two},
+        ))
+    return out
+
+
+def _rel_paths(model: Forecaster, x: int, y: int, rel: int, known: int, name: Callable[[int], str]) -> list[Contribution]:
+    """The length-2 rule with a relation-specific last step, one contribution per intermediate Z (they
+    add up to w_rpath · rpath(Y))."""
+    p = model.params
+    row = model.walk(known)[x]  # type: ignore[index]
+    rel_walk = model.rel_walk(known)
+    r2 = 2 * model.history.num_relations
+    x_rows = model.history.before(x, known, since=known - p.two_window)
+    out = []
+    for z, p_xz in zip(row.indices.tolist(), row.data.tolist()):
+        p_zy = float(rel_walk[z * r2 + rel, y])  # type: ignore[index]
+        if not p_zy:
+            continue
+        z_rows = model.history.before(z, known, since=known - p.rpath_window)
+        facts = x_rows.facts[x_rows.tails == z].tolist() + z_rows.facts[(z_rows.tails == y) & (z_rows.rels == rel)].tolist()
+        out.append(Contribution(
+            "rpath", f"X met Z={z} ({p_xz:.1%} of X's facts, last {p.two_window} d) and Z {name(rel)} Y "
+                     f"({p_zy:.1%} of Z's '{name(rel)}' facts, last {p.rpath_window} d)",
+            p.w_rpath * p_xz * p_zy, facts,
+            {"via": z, "relation": name(rel), "p_xz": p_xz, "p_zy": p_zy, "window_days": p.two_window,
+             "relation_window_days": p.rpath_window, "weight": p.w_rpath},
         ))
     return out

@@ -19,7 +19,11 @@ For a query "X r_h ? on day t" every candidate Y gets
   same share over facts of any relation;
 - ``two``: the length-2 path rule "X met Z and Z met Y in the last ``two_window`` days, so X r_h
   Y": the probability of reaching Y from X in two steps of a random walk over those facts,
-  Σ_Z P(Z|X)·P(Y|Z) (it reaches answers X never met; TLogic's length-2 rules, relation-agnostic).
+  Σ_Z P(Z|X)·P(Y|Z) (it reaches answers X never met; TLogic's length-2 rules, relation-agnostic);
+- ``rpath``: the same path with a relation-specific last step, "X met Z in the last ``two_window``
+  days and Z r_h Y in the last ``rpath_window`` days, so X r_h Y": Σ_Z P(Z|X)·P(Y|Z, r_h), where
+  P(Y|Z, r_h) is Y's share of Z's r_h facts of that window (an acyclic length-2 rule whose head
+  relation is also its last body relation, as in TLogic's rules of length 2).
 
 Every term is a sum of parts tied to rules and past events, so each prediction decomposes into
 contributions that add up to its score (:mod:`kg.forecast.explain`). Hyperparameters are chosen
@@ -58,6 +62,8 @@ class Params:
     w_rshare: float = 0.0
     w_two: float = 0.2
     two_window: int = 90
+    w_rpath: float = 0.0
+    rpath_window: int = 365
 
     def with_(self, **changes: float) -> Params:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -78,11 +84,12 @@ class Parts:
     conf: np.ndarray  # confidence of each state entry under the head relation
     any: np.ndarray
     two: np.ndarray
+    rpath: np.ndarray
 
     def total(self, p: Params) -> np.ndarray:
         return (p.w_rule * self.rules + p.w_same * self.same + p.w_pair * self.pair + p.w_pop * self.pop
                 + p.w_any * self.any + p.w_two * self.two + p.w_habit * self.habit + p.w_share * self.share
-                + p.w_rshare * self.rshare)
+                + p.w_rshare * self.rshare + p.w_rpath * self.rpath)
 
     @property
     def rshare(self) -> np.ndarray:
@@ -130,9 +137,12 @@ class Forecaster:
         self._pop_ptr = np.searchsorted(self._pop_rels, np.arange(r2 + 1))
         by_day = np.argsort(history.days, kind="stable")
         self._day_days, self._day_heads, self._day_tails = history.days[by_day], history.heads[by_day], history.tails[by_day]
+        self._day_rels = history.rels[by_day]
         self._novelty = table.novelty() if table.answers.size else np.ones(r2)
         self._walk_key: tuple[int, int] | None = None
         self._walk: object = None
+        self._rel_walk_key: tuple[int, int] | None = None
+        self._rel_walk: object = None
 
     def _window(self, day: int, width: int) -> slice:
         return slice(int(np.searchsorted(self._day_days, day - width, side="left")),
@@ -166,6 +176,32 @@ class Forecaster:
         walk = self.walk(day)
         return np.asarray((walk[entity] @ walk).todense()).ravel()  # type: ignore[index]
 
+    def rel_walk(self, day: int) -> object:
+        """P(Y|Z, r) (CSR, row Z·2|R| + r): Y's share of Z's r facts of the ``rpath_window`` days before
+        ``day``, for every relation r at once (one day's matrix is kept)."""
+        key = (day, self.params.rpath_window)
+        if self._rel_walk_key != key:
+            from scipy import sparse
+
+            window = self._window(day, self.params.rpath_window)
+            n, r2 = self.history.num_entities, 2 * self.history.num_relations
+            rows = self._day_heads[window] * r2 + self._day_rels[window]
+            degree = np.bincount(rows, minlength=n * r2).astype(np.float64)
+            self._rel_walk = sparse.csr_matrix((1.0 / degree[rows], (rows, self._day_tails[window])), shape=(n * r2, n))
+            self._rel_walk_key = key
+        return self._rel_walk
+
+    def rel_path(self, entity: int, rel: int, day: int) -> np.ndarray:
+        """Σ_Z P(Z|entity)·P(Y|Z, rel) for every Y (see the module doc)."""
+        n = self.history.num_entities
+        if not self.params.w_rpath:
+            return np.zeros(n)
+        step = self.walk(day)[entity]  # type: ignore[index]
+        if not step.nnz:
+            return np.zeros(n)
+        via = self.rel_walk(day)[step.indices * (2 * self.history.num_relations) + rel]  # type: ignore[index]
+        return np.asarray(via.T @ step.data).ravel()
+
     @property
     def conf(self) -> np.ndarray:
         if self._conf_key != self.params.smoothing:
@@ -185,7 +221,7 @@ class Forecaster:
 
     def parts(self, day: int, entity: int, rel: int, *, state: PairState | None = None,
               pop: np.ndarray | None = None, cutoff: int | None = None, any_pop: np.ndarray | None = None,
-              two: np.ndarray | None = None) -> Parts:
+              two: np.ndarray | None = None, rpath: np.ndarray | None = None) -> Parts:
         """The components of the scores of "entity rel ? on day", knowing the facts before ``cutoff``
         (default: before ``day``)."""
         p, n = self.params, self.history.num_entities
@@ -201,7 +237,8 @@ class Forecaster:
         pop = pop if pop is not None else self.popularity(rel, known)
         any_pop = any_pop if any_pop is not None else self.popularity_any(known)
         two = two if two is not None else self.two_hop(entity, known)
-        return Parts(rules, same, pair, pop, state, conf, any_pop, two)
+        rpath = rpath if rpath is not None else self.rel_path(entity, rel, known)
+        return Parts(rules, same, pair, pop, state, conf, any_pop, two, rpath)
 
     def scorer(self) -> DayScorer:
         """The evaluator's view: dense scores of a day's queries (states and popularity cached per day)."""

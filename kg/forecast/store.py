@@ -220,15 +220,17 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
             _, parts = explain(store.model, d, x, rel, y, cutoff=cutoff, relation_name=rel_name)
             for part in parts:
                 key = {"rule": f"rule|{part.detail.get('body')}|{part.detail.get('bin')}",
-                       "path": f"path|{part.detail.get('via')}"}.get(part.kind, part.kind)
+                       "path": f"path|{part.detail.get('via')}",
+                       "rpath": f"rpath|{part.detail.get('via')}"}.get(part.kind, part.kind)
                 entry = merged.setdefault(key, {"kind": part.kind, "rule": part.text, "contribution": 0.0,
                                                 "detail": part.detail, "facts": part.facts})
                 entry["contribution"] += part.contribution / len(day_list)
         contributions = sorted(merged.values(), key=lambda e: -e["contribution"])
         via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions if c["kind"] == "path"})
-        via_labels = _labels(graph, via)
+        rel_via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions if c["kind"] == "rpath"})
+        via_labels = _labels(graph, via + rel_via)
         for c in contributions:
-            if c["kind"] == "path":
+            if c["kind"] in ("path", "rpath"):
                 z = store.entities[int(c["detail"]["via"])]
                 c["rule"] = c["rule"].replace(f"Z={c['detail']['via']}", via_labels.get(z, z))
                 c["detail"] = {**c["detail"], "via": z}
@@ -249,23 +251,41 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
             "rules": [c["rule"] for c in contributions], "contributions": [c["contribution"] for c in contributions],
             "events": event_iris, "explanation": explanation,
             "sparql": support_query(x_iri, y_iri, dt.date.fromordinal(cutoff), store.vocabulary, via=via,
-                                    since=dt.date.fromordinal(cutoff - store.model.params.two_window)),
+                                    since=dt.date.fromordinal(cutoff - store.model.params.two_window),
+                                    rel_via=rel_via, relation=(store.relations[base], rel >= r_count),
+                                    rel_since=dt.date.fromordinal(cutoff - store.model.params.rpath_window)),
         })
     return out
 
 
 def support_query(x: str, y: str, cutoff: dt.date, vocabulary: str = "dataset", *, via: list[str] | None = None,
-                  since: dt.date | None = None) -> str:
+                  since: dt.date | None = None, rel_via: list[str] | None = None,
+                  relation: tuple[str, bool] | None = None, rel_since: dt.date | None = None) -> str:
     """SPARQL returning the supporting events of a prediction about ``x`` and ``y``: their events before
     ``cutoff``, and for the length-2 rule through each of ``via`` the events between x and Z and between
-    Z and y from ``since`` to the cutoff (exactly what the forecaster read)."""
+    Z and y from ``since`` to the cutoff (exactly what the forecaster read); for the relation-specific
+    length-2 rule through each of ``rel_via``, the events between x and Z from ``since`` and Z's events of
+    ``relation`` (its IRI, and whether Z is its target) with y from ``rel_since``."""
     query = SUPPORT_QUERY % {"x": x, "y": y, "cutoff": cutoff.isoformat(), "rel": _REL[vocabulary]}
-    if not via:
+    if not via and not rel_via:
         return query
-    paths = (f"""  UNION {{ VALUES ?z {{ {' '.join(f'<{z}>' for z in via)} }}
+    start = (since or cutoff).isoformat()
+    paths = ""
+    if via:
+        paths += (f"""  UNION {{ VALUES ?z {{ {' '.join(f'<{z}>' for z in via)} }}
     {{ ?event ckg:agent <{x}> ; ckg:target ?z }} UNION {{ ?event ckg:agent ?z ; ckg:target <{x}> }} UNION
     {{ ?event ckg:agent ?z ; ckg:target <{y}> }} UNION {{ ?event ckg:agent <{y}> ; ckg:target ?z }}
-    ?event ckg:startDate ?date . FILTER (?date >= "{(since or cutoff).isoformat()}"^^xsd:date) }}\n""")
+    ?event ckg:startDate ?date . FILTER (?date >= "{start}"^^xsd:date) }}\n""")
+    if rel_via and relation:
+        zs = " ".join(f"<{z}>" for z in rel_via)
+        iri, inverse = relation
+        agent, target = (f"<{y}>", "?z") if inverse else ("?z", f"<{y}>")
+        own = _REL[vocabulary].replace("?rel", "?zrel").replace("?ptype", "?zptype").replace("?stype", "?zstype")
+        paths += (f"""  UNION {{ VALUES ?z {{ {zs} }}
+    {{ ?event ckg:agent <{x}> ; ckg:target ?z }} UNION {{ ?event ckg:agent ?z ; ckg:target <{x}> }}
+    ?event ckg:startDate ?date . FILTER (?date >= "{start}"^^xsd:date) }}
+  UNION {{ VALUES ?z {{ {zs} }} ?event ckg:agent {agent} ; ckg:target {target} ; ckg:startDate ?date ; {own}
+    FILTER (?zrel = <{iri}> && ?date >= "{(rel_since or cutoff).isoformat()}"^^xsd:date) }}\n""")
     head, rest = query.split("\n", 1)
     pair, tail = rest.split("\n", 1)
     return f"{head}\n  {{ {pair.strip()} }}\n{paths}{tail}"

@@ -37,6 +37,8 @@ GRIDS: dict[str, tuple[float, ...]] = {
     "w_rshare": (0.0, 0.05, 0.1, 0.2, 0.4, 0.8),
     "w_two": (0.0, 0.02, 0.05, 0.1, 0.2, 0.4),
     "two_window": (7, 14, 30, 90),
+    "w_rpath": (0.0, 0.1, 0.2, 0.4, 0.8),
+    "rpath_window": (30, 90, 365),
 }
 
 
@@ -65,6 +67,10 @@ class _Cache:
     parameters they depend on (rules: smoothing, decay, top; same: λ_same; pair: λ_pair; pop:
     window)."""
 
+    #: per-query sparse components that can be large (paths reach thousands of entities on ICEWS18):
+    #: how many parameter settings of each the memo keeps
+    HEAVY = {"two": 3, "rpath": 3}
+
     def __init__(self, model: Forecaster, dataset: Dataset, limit: np.ndarray | None) -> None:
         from kg.forecast.rules import pair_state
 
@@ -85,9 +91,11 @@ class _Cache:
     def _component(self, name: str, p: Params) -> object:
         key = {"rules": (name, p.smoothing, p.decay, p.top), "same": (name, p.lam_same),
                "pair": (name, p.lam_pair), "pop": (name, p.pop_window, p.novelty), "any": (name, p.pop_window),
-               "two": (name, p.two_window)}[name]
-        if key not in self.memo:
-            old, self.model.params = self.model.params, p.with_(w_two=1.0)
+               "two": (name, p.two_window), "rpath": (name, p.two_window, p.rpath_window)}[name]
+        if key in self.memo:
+            self.memo[key] = self.memo.pop(key)  # most recently used last
+        else:
+            old, self.model.params = self.model.params, p.with_(w_two=1.0, w_rpath=1.0)
             empty = np.zeros(0)
             try:
                 if name in ("pop", "any"):
@@ -110,15 +118,26 @@ class _Cache:
                             nz = np.flatnonzero(walk)
                             sparse_rows[a, day] = (nz.astype(np.int32), walk[nz].astype(np.float32))
                     self.memo[key] = sparse_rows
+                elif name == "rpath":
+                    per_query: list[tuple[np.ndarray, np.ndarray]] = []
+                    for day, a, rel, _x, _f in self.q:
+                        walk = self.model.rel_path(a, rel, day)
+                        nz = np.flatnonzero(walk)
+                        per_query.append((nz.astype(np.int32), walk[nz].astype(np.float32)))
+                    self.memo[key] = per_query
                 else:
                     values: list[np.ndarray] = []
                     for (day, a, rel, _x, _f), state, idx in zip(self.q, self.states, self.idx):
                         parts = self.model.parts(day, a, rel, state=state, pop=empty, any_pop=empty,  # type: ignore[arg-type]
-                                                 two=empty)
+                                                 two=empty, rpath=empty)
                         values.append(getattr(parts, name)[idx])
                     self.memo[key] = values
             finally:
                 self.model.params = old
+            if name in self.HEAVY:  # keep memory bounded: the least recently used is recomputed if needed
+                mine = [k for k in self.memo if k[0] == name]
+                for stale in mine[: max(0, len(mine) - self.HEAVY[name])]:
+                    del self.memo[stale]
         return self.memo[key]
 
     def mrr(self, p: Params) -> float:
@@ -128,6 +147,7 @@ class _Cache:
         pops = self._component("pop", p)
         anys = self._component("any", p) if p.w_any else None
         twos = self._component("two", p) if p.w_two else None
+        rpaths = self._component("rpath", p) if p.w_rpath else None
         g = np.zeros(len(self.q), np.int64)
         q = np.zeros(len(self.q), np.int64)
         n = self.model.history.num_entities
@@ -151,6 +171,9 @@ class _Cache:
             if twos is not None:
                 nz, values = twos[a, day]  # type: ignore[index]
                 dense[nz] += p.w_two * values.astype(np.float64)
+            if rpaths is not None:
+                nz, values = rpaths[i]  # type: ignore[index]
+                dense[nz] += p.w_rpath * values.astype(np.float64)
             g[i], q[i] = rank_counts(dense, x, filtered)
         return metrics(g, q)["random"]["mrr"]
 
