@@ -24,9 +24,14 @@ BAR = re.compile(r"\d+%\|.*\| *\d+/\d+ \[[\d:]+<[\d:?]+, *[\d.?]+ (rows|quads|qu
 
 def run_on_terminal(args: list[str]) -> tuple[int, str]:
     """Run ``kg ARGS`` with stderr on a pseudo-terminal; return the exit code and what it drew."""
+    return on_terminal([*KG, *args])
+
+
+def on_terminal(command: list[str]) -> tuple[int, str]:
+    """Run ``command`` with stderr on a 24x100 pseudo-terminal; return the exit code and what it drew."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 24 rows, 100 columns
-    process = subprocess.Popen([*KG, *args], stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL)
     os.close(follower)
     chunks = []
     while True:
@@ -86,3 +91,13 @@ def test_forecast_evaluation_draws_a_bar_per_stage(tmp_path: Path) -> None:
     assert "importing train.txt" in drawn and "scoring test" in drawn and BAR.search(drawn), drawn
     piped = run_in_pipe(["--store", str(tmp_path / "s2"), *args[2:]])
     assert piped.returncode == 0 and "queries/s" not in piped.stderr and "%|" not in piped.stderr, piped.stderr
+
+
+def test_a_stage_without_ticks_keeps_its_elapsed_time_moving() -> None:
+    """A stage of unknown length (forecast tuning) or past its last tick (an import publishing)
+    is redrawn every second, so it never looks frozen."""
+    code = "import time\nfrom kg.cli.progress import bars\nwith bars()('tuning on valid', None):\n    time.sleep(2.6)\n"
+    status, drawn = on_terminal([sys.executable, "-c", code])
+    assert status == 0, drawn
+    stamps = set(re.findall(r"tuning on valid: \d+it \[(\d\d:\d\d)", drawn))
+    assert {"00:00", "00:01", "00:02"} <= stamps, stamps

@@ -56,6 +56,28 @@ def test_conneg_on_resources(client: TestClient) -> None:
         assert reply.headers["vary"] == "Accept"
 
 
+def test_conneg_aliases_do_not_undo_a_refusal(client: TestClient) -> None:
+    """An alias (application/xhtml+xml for HTML, text/plain for N-Triples) counts only when the
+    client names it, and never when it refuses the type the answer is labelled with (q=0)."""
+    for accept, media in (("text/html;q=0, */*;q=0.1", "text/turtle"),
+                          ("application/*;q=0.5, application/ld+json;q=0", "application/n-triples"),
+                          ("application/xhtml+xml", "text/html")):
+        reply = client.get("/id/actor/isis", headers={"Accept": accept})
+        assert reply.status_code == 200 and reply.headers["content-type"].split(";")[0] == media, (accept, reply.headers)
+
+
+def test_conneg_on_the_endpoint_refuses_what_q0_refuses(client: TestClient) -> None:
+    select = "SELECT ?a WHERE { ?a ckg:attacked ?b }"
+    refused = client.get("/sparql", params={"query": select},
+                         headers={"Accept": "text/*;q=0.5, text/csv;q=0, text/tab-separated-values;q=0"})
+    assert refused.status_code == 406, refused.headers
+    named = client.get("/sparql", params={"query": select}, headers={"Accept": "text/xml"})
+    assert named.status_code == 200 and named.headers["content-type"].startswith("application/sparql-results+xml")
+    construct = "CONSTRUCT { ?a ckg:attacked ?b } WHERE { ?a ckg:attacked ?b }"
+    reply = client.get("/sparql", params={"query": construct}, headers={"Accept": "text/*;q=0.5, text/turtle;q=0"})
+    assert reply.status_code == 406, reply.headers
+
+
 def test_jsonld_has_the_project_context_inline(client: TestClient) -> None:
     document = client.get("/id/actor/isis.jsonld").json()
     assert isinstance(document["@context"], dict)

@@ -8,6 +8,7 @@ stderr is not a terminal (piped, redirected, captured) or ``--quiet`` was given.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +30,26 @@ def bars(*, quiet: bool = False, unit: str = "it") -> Stages:
     def stage(name: str, total: int | None = None) -> Iterator[Tick]:
         with tqdm(total=total, desc=name, unit=unit, file=sys.stderr, disable=not shown(quiet),
                   dynamic_ncols=True, leave=False, mininterval=0.2) as bar:
-            yield bar.update
+            if bar.disable:
+                yield bar.update
+                return
+            # tqdm redraws only on an update: a stage with no ticks (or past its last one, e.g. an
+            # import publishing its rows) would look frozen, so its elapsed time is redrawn each second.
+            stop = threading.Event()
+            ticker = threading.Thread(target=_redraw, args=(bar, stop), daemon=True)
+            ticker.start()
+            try:
+                yield bar.update
+            finally:
+                stop.set()
+                ticker.join()
 
     return stage
+
+
+def _redraw(bar: tqdm, stop: threading.Event, every: float = 1.0) -> None:
+    while not stop.wait(every):
+        bar.refresh()
 
 
 def count_lines(path: Path) -> int:

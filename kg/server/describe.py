@@ -17,7 +17,8 @@ from kg.sparql.formats import choose
 
 def wants_html(accept: str | None) -> bool:
     """Whether a browser asks (``text/html`` preferred over every RDF type)."""
-    return bool(accept) and choose(["text/html", "application/xhtml+xml", "text/turtle", "application/rdf+xml"], accept) in (
+    offers = ["text/html", "application/xhtml+xml", "text/turtle", "application/rdf+xml"]
+    return bool(accept) and choose(offers, accept, aliases={"application/xhtml+xml": "text/html"}) in (
         "text/html", "application/xhtml+xml")
 
 

@@ -23,7 +23,8 @@ def choose_page_format(accept: str | None) -> str:
     """
     offers = ["text/html", "application/xhtml+xml"] + [f.media_type for f in _PAGE_FORMATS]
     offers += [t for f in _PAGE_FORMATS for t in f.other_types]
-    chosen = choose(offers, accept)
+    aliases = {"application/xhtml+xml": "text/html", **{t: f.media_type for f in _PAGE_FORMATS for t in f.other_types}}
+    chosen = choose(offers, accept, aliases=aliases)
     if chosen is None:
         raise HTTPError(406, f"none of the accepted media types ({accept}) is offered: HTML, Turtle, JSON-LD, N-Triples or RDF/XML")
     if chosen in ("text/html", "application/xhtml+xml"):

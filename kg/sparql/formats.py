@@ -16,6 +16,7 @@ content negotiation that honours q-values (RFC 9110, section 12.5.1).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -172,10 +173,14 @@ def quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
     return (best.q, best.specificity) if best else (0.0, -1)
 
 
-def choose(offers: list[str], accept: str | None) -> str | None:
+def choose(offers: list[str], accept: str | None, *, aliases: Mapping[str, str] | None = None) -> str | None:
     """The offered media type the client prefers: highest q (q=0 refuses), then the most
     specific range, then the order of ``offers``; None when nothing offered is acceptable.
     No ``Accept`` header means the first offer.
+
+    ``aliases`` maps an offered alias to the media type the answer is labelled with (``text/xml``
+    for SPARQL XML results): an alias counts only when the client names it exactly (not through
+    ``text/*`` or ``*/*``) and does not refuse the labelled type with q=0.
 
     >>> choose(["text/html", "text/turtle"], "text/turtle;q=0.9, text/*;q=0.8")
     'text/turtle'
@@ -183,13 +188,21 @@ def choose(offers: list[str], accept: str | None) -> str | None:
     'text/turtle'
     >>> choose(["text/csv"], "text/*;q=0.5, text/csv;q=0") is None
     True
+    >>> choose(["text/html", "application/xhtml+xml", "text/turtle"], "text/html;q=0, */*;q=0.1",
+    ...        aliases={"application/xhtml+xml": "text/html"})
+    'text/turtle'
     """
     if not accept or not accept.strip():
         return offers[0] if offers else None
     ranges = parse_accept(accept)
+    aliases = aliases or {}
     scored = []
     for index, offer in enumerate(offers):
         q, specificity = quality(ranges, offer)
+        if offer in aliases:
+            labelled_q, labelled_specificity = quality(ranges, aliases[offer])
+            if specificity < 2 or (labelled_q == 0 and labelled_specificity >= 0):
+                continue
         if q > 0:
             scored.append((-q, -specificity, index, offer))
     return min(scored)[3] if scored else None
@@ -212,7 +225,7 @@ def negotiate(kind: str, *, accept: str | None = None, fmt: str | None = None) -
     ordered = [default] + [f for f in candidates if f is not default]
     offers: list[tuple[str, Format]] = [(f.media_type, f) for f in ordered]
     offers += [(t, f) for f in ordered for t in f.other_types]
-    chosen = choose([t for t, _ in offers], accept)
+    chosen = choose([t for t, _ in offers], accept, aliases={t: f.media_type for f in ordered for t in f.other_types})
     if chosen is None:
         names = ", ".join(f.media_type for f in candidates)
         raise NotAcceptable(f"none of the accepted media types ({accept}) can carry a {kind.upper()} result: accept one of {names}")
