@@ -101,3 +101,12 @@ def test_a_stage_without_ticks_keeps_its_elapsed_time_moving() -> None:
     assert status == 0, drawn
     stamps = set(re.findall(r"tuning on valid: \d+it \[(\d\d:\d\d)", drawn))
     assert {"00:00", "00:01", "00:02"} <= stamps, stamps
+
+
+def test_viz_shows_that_it_is_working_on_a_terminal_only(store: str, tmp_path: Path) -> None:
+    assert run_in_pipe(["--store", store, "build"]).returncode == 0
+    code, drawn = run_on_terminal(["--store", store, "viz", "network", "-o", str(tmp_path / "n.html")])
+    assert code == 0 and re.search(r"kg viz network: making the view: \d+it \[00:\d\d", drawn), drawn
+    piped = run_in_pipe(["--store", store, "viz", "network", "-o", str(tmp_path / "m.html")])
+    assert piped.returncode == 0 and "making the view" not in piped.stderr + piped.stdout, piped
+    assert piped.stdout.startswith("Wrote ")

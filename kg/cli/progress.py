@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from tqdm import tqdm
@@ -50,6 +50,11 @@ def bars(*, quiet: bool = False, unit: str = "it") -> Stages:
 def _redraw(bar: tqdm, stop: threading.Event, every: float = 1.0) -> None:
     while not stop.wait(every):
         bar.refresh()
+
+
+def clear_bars() -> AbstractContextManager[None]:
+    """Take the bars off the terminal while something else is printed, then draw them again."""
+    return tqdm.external_write_mode(file=sys.stderr)
 
 
 def count_lines(path: Path) -> int:

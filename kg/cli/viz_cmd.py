@@ -11,6 +11,7 @@ import click
 
 from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option
+from kg.cli.progress import bars, clear_bars
 from kg.store.graph import KnowledgeGraph
 
 
@@ -51,6 +52,11 @@ def _output(default: str) -> Callable[[Any], Any]:
 
 
 def _emit(view: Any, output: Path) -> None:
+    with clear_bars():
+        _report(view, output)
+
+
+def _report(view: Any, output: Path) -> None:
     if str(output) == "-":
         click.echo(view.to_string(), nl=False)
         return
@@ -67,11 +73,15 @@ def _emit(view: Any, output: Path) -> None:
 
 
 @click.group("viz")
-def viz_group() -> None:
+@click.pass_context
+def viz_group(ctx: click.Context) -> None:
     """Write interactive views as single HTML files that work offline.
+
+    On a terminal, a line with the elapsed time shows while a view is made (big stores take minutes).
 
     Example: kg viz network --from 2017-05-18 --to 2017-05-31 -o network.html
     """
+    ctx.with_resource(bars()(f"kg viz {ctx.invoked_subcommand}: making the view", None))
 
 
 @viz_group.command("network")
