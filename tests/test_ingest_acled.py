@@ -639,3 +639,18 @@ def test_full_acled_2022_sample(tmp_path):
         }
     ]
     assert seconds < 60, f"the 9,000-row import took {seconds:.1f} s"
+
+
+def test_control_characters_in_a_header_are_named_in_one_line(tmp_path) -> None:  # noqa: ANN001
+    """Found by the import fuzzer: a header starting with NUL and a vertical tab was echoed raw,
+    and a vertical tab breaks the line (str.splitlines)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x0bevent_id_cnty,event_date\nX1,2022-01-01\n")
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "import", "acled", str(bad)])
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1, result.output
+    assert "missing column" in result.output and "<U+0000><U+000B>event_id_cnty" in result.output

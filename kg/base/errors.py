@@ -2,9 +2,17 @@
 
 >>> str(DataError("bad date", path="data/events/x.yaml", line=12, field="date"))
 'data/events/x.yaml:12: date: bad date'
+
+A message is always one line: control characters it quotes from the input (a header with a NUL or
+a vertical tab, a line break) are named, not printed.
+
+>>> str(DataError("missing column x (header: \\x00\\x0bid, date)", path="f.csv", line=1))
+'f.csv:1: missing column x (header: <U+0000><U+000B>id, date)'
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 
 class KGError(Exception):
@@ -32,7 +40,7 @@ class KGError(Exception):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         if self.field:
             where += f"{self.field}: "
-        return where + self.message
+        return _printable(where + self.message)
 
 
 class DataError(KGError):
@@ -55,3 +63,12 @@ class UsageError(KGError):
     """The caller asked for something that cannot be done (bad option combination)."""
 
     exit_code = 2
+
+
+def _printable(text: str) -> str:
+    """``text`` with every control character but the tab (and every other line separator) named
+    as ``<U+XXXX>``."""
+    return "".join(
+        f"<U+{ord(ch):04X}>" if (ch != "\t" and unicodedata.category(ch) == "Cc") or ch in "\u2028\u2029" else ch
+        for ch in text
+    )
