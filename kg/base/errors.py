@@ -40,7 +40,7 @@ class KGError(Exception):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         if self.field:
             where += f"{self.field}: "
-        return _printable(where + self.message)
+        return printable(where + self.message)
 
 
 class DataError(KGError):
@@ -65,7 +65,7 @@ class UsageError(KGError):
     exit_code = 2
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with every control character but the tab (and every other line separator) named
     as ``<U+XXXX>``."""
     return "".join(

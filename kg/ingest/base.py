@@ -38,7 +38,7 @@ import pyoxigraph as ox
 import kg.ingest.identity as identity
 import kg.ingest.sources as sources
 from kg.base import geo
-from kg.base.errors import DataError, UsageError
+from kg.base.errors import DataError, UsageError, printable
 from kg.base.namespaces import REGISTRY_GRAPH, geometry_iri, graph_iri, is_slug, resource_iri, resource_prefix
 from kg.contract.emit import NameIndex, RowQuads, node, slugify
 from kg.contract.shortcuts import derive_shortcuts_update
@@ -250,7 +250,7 @@ def import_file(
                 if not skip_bad_rows:
                     raise ImportError_(err.problem, path=str(path), line=line, field=err.column) from None
                 counts["rejected"] += 1
-                rejects.append(f"{line}\t{err.column}\t{err.problem}")
+                rejects.append(f"{line}\t{err.column}\t{printable(err.problem)}")  # one line per reject
                 continue
             counts["imported"] += 1
             seen.commit()
