@@ -22,6 +22,7 @@ def test_build_writes_graphs_and_counts(empty_kg_both):
     assert set(empty_kg_both.graphs()) == {
         str(ONTOLOGY_GRAPH), str(REGISTRY_GRAPH), str(DERIVED_GRAPH),
         str(graph_iri("source", "isw-syria-sitrep-2017-05-31")),
+        str(graph_iri("source", "isw-syria-sitrep-2017-05-31/text")),  # the report's text, in copyright
     }
     assert report.quads == empty_kg_both.count_quads()
     assert report.derived > 0

@@ -123,7 +123,8 @@ class SeedEvents:
 
 
 def _edges(graph: kg.KnowledgeGraph, derived: str) -> set[tuple[str, str, str]]:
-    rows = graph.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{derived}> {{ ?s ?p ?o }} }}").records()
+    # the edges only, not what the graph says about itself (its licence)
+    rows = graph.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{derived}> {{ ?s ?p ?o }} FILTER(?s != <{derived}>) }}").records()
     return {(r["s"], r["p"], r["o"]) for r in rows}
 
 

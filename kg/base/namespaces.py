@@ -136,6 +136,7 @@ class CKG(DefinedNamespace):
     matchEvidence: URIRef
     rowCount: URIRef
     checksum: URIRef
+    redistributable: URIRef
     Match: URIRef
     # Codebook semantics (issue 19)
     projectType: URIRef

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
@@ -30,7 +31,18 @@ def load_ontology(directory: Path | None = None) -> Graph:
     graph = skolemize(_parse_turtle(folder / "conflict.ttl"))
     if (folder / "cameo.tsv").exists():
         add_cameo_codes(graph, folder / "cameo.tsv")
+    add_graph_statements(graph)
     return graph
+
+
+def add_graph_statements(graph: Graph) -> None:
+    """The ontology graph's licence and redistribution statements, about itself
+    (:mod:`kg.contract.licences`)."""
+    from kg.contract.licences import PROJECT, graph_statements
+    from kg.contract.rdfmap import to_rdflib
+
+    for q in graph_statements(str(ONTOLOGY_GRAPH), PROJECT.with_source(ONTOLOGY_IRI), title="conflict-kg ontology"):
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))  # type: ignore[arg-type]
 
 
 def add_cameo_codes(graph: Graph, table: Path) -> None:
@@ -100,8 +112,6 @@ def ensure_ontology(kg: KnowledgeGraph) -> None:
     ).records()
     if stored and stored[0].get("v") == ontology_version():
         return
-    import pyoxigraph as ox
-
     graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
     if stored:
         kg.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")

@@ -2,7 +2,8 @@
 
 The ontology declares each shortcut (``ckg:shortcutOf`` the event class, ``ckg:shortcutObject``
 the event property giving its object); :func:`derive_shortcuts_update` is the only code that
-turns events into edges. A curated build (:data:`DERIVE_SHORTCUTS`, every source graph into
+turns events into edges. Each derived graph states its licence about itself
+(:mod:`kg.contract.licences`: project data, CC BY 4.0, with the graph it was derived from). A curated build (:data:`DERIVE_SHORTCUTS`, every source graph into
 ``graph/derived``), every import, first or not (one import graph into its own
 ``graph/derived/<source-id>``) and a snapshot all run it, so the same facts give the same edges
 whichever path wrote them (``tests/test_shortcuts.py``). Retracted events
@@ -12,10 +13,12 @@ whichever path wrote them (``tests/test_shortcuts.py``). Retracted events
 from __future__ import annotations
 
 from kg.base.namespaces import DERIVED_GRAPH, ONTOLOGY_GRAPH, SOURCE_GRAPH_PREFIX, graph_iri, graph_prefix, slug_of
+from kg.contract.licences import PROJECT, graph_statements_sparql
 from kg.store.graph import KnowledgeGraph
 
 _TEMPLATE = """
 DROP SILENT GRAPH <{derived}> ;
+INSERT DATA {{ GRAPH <{derived}> {{ {statements} }} }} ;
 INSERT {{ GRAPH <{derived}> {{ ?agent ?shortcut ?object }} }}
 WHERE {{
   GRAPH <{ontology}> {{ ?shortcut ckg:shortcutOf ?class ; ckg:shortcutObject ?property . }}
@@ -32,7 +35,12 @@ def derive_shortcuts_update(source_graph: str | None, derived_graph: str) -> str
         graph, graph_filter = "?g", f'\n  FILTER(STRSTARTS(STR(?g), "{SOURCE_GRAPH_PREFIX}"))'
     else:
         graph, graph_filter = f"<{source_graph}>", ""
-    return _TEMPLATE.format(derived=derived_graph, ontology=ONTOLOGY_GRAPH, graph=graph, graph_filter=graph_filter)
+    terms = PROJECT.with_source(source_graph)
+    title = f"Shortcut edges derived from {source_graph or 'the curated sources'}"
+    return _TEMPLATE.format(
+        derived=derived_graph, ontology=ONTOLOGY_GRAPH, graph=graph, graph_filter=graph_filter,
+        statements=graph_statements_sparql(derived_graph, terms, title=title),
+    )
 
 
 #: Regenerates the shortcut edges of every curated source graph into ``graph/derived``.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -38,6 +38,7 @@ from kg.base.namespaces import (
     slug_of,
 )
 from kg.base.resources import default_data_dir
+from kg.contract.licences import IN_COPYRIGHT, PROJECT, UNKNOWN, Terms, graph_statements
 from kg.contract.ontology import _ox, load_ontology, load_shapes
 from kg.contract.rdfmap import (
     actor_triples,
@@ -46,6 +47,7 @@ from kg.contract.rdfmap import (
     retraction_triples,
     source_triples,
     state_triples,
+    to_rdflib,
 )
 from kg.contract.shortcuts import DERIVE_SHORTCUTS
 from kg.curated.load import CuratedData, load_curated
@@ -94,8 +96,22 @@ def to_dataset(data: CuratedData) -> Dataset:
         _add(registry, actor_triples(actor))
     for place in data.places.values():
         _add(registry, place_triples(place))
+    _add(registry, _graph_statements(REGISTRY_GRAPH, PROJECT, title="conflict-kg registry of actors and places"))
     for source in data.sources.values():
-        _add(dataset.graph(graph_iri("source", source.slug)), source_triples(source))
+        graph = dataset.graph(graph_iri("source", source.slug))
+        text = dataset.graph(text_graph_iri(source.slug))
+        for triple in source_triples(source):
+            # the report's full text is in copyright: a graph of its own, not redistributable
+            (text if triple[1] == CKG.fullText else graph).add(triple)
+        iri = str(resource_iri("source", source.slug))
+        _add(graph, _graph_statements(
+            graph.identifier, PROJECT.with_source(iri), title=f"Facts curated from {source.title}",
+        ))
+        if len(text):
+            _add(text, _graph_statements(
+                text.identifier, replace(UNKNOWN, rights=IN_COPYRIGHT, source=iri), title=f"Full text of {source.title}",
+                holders=tuple(str(resource_iri("actor", p)) for p in source.publishers),
+            ))
     for event in data.events.values():
         _add(dataset.graph(graph_iri("source", event.source)), event_triples(event))
     for state in data.states.values():
@@ -119,6 +135,17 @@ def _mark_drafts(dataset: Dataset, data: CuratedData) -> None:
         else:
             continue
         graph.add((resource_iri(kind, slug), REVIEW_STATUS, DRAFT_STATUS))
+
+
+def text_graph_iri(slug: str) -> URIRef:
+    """The graph holding the full text of curated source ``slug`` (``graph/source/<slug>/text``)."""
+    return graph_iri("source", f"{slug}/text")
+
+
+def _graph_statements(graph: Node, terms: Terms, *, title: str, holders: tuple[str, ...] = ()) -> Iterable[tuple[Node, Node, Node]]:
+    """A graph's licence and redistribution statements about itself (:mod:`kg.contract.licences`)."""
+    for q in graph_statements(str(graph), terms, title=title, holders=holders):
+        yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)  # type: ignore[arg-type]
 
 
 def _add(graph: Graph, triples: Iterable[tuple[Node, Node, Node]]) -> None:
@@ -208,7 +235,7 @@ def build(
     dataset = to_dataset(data)
     validate(dataset, onto, shapes, data)
 
-    graphs = [ONTOLOGY_GRAPH, REGISTRY_GRAPH] + [graph_iri("source", s) for s in data.sources]
+    graphs = [ONTOLOGY_GRAPH, REGISTRY_GRAPH] + [g for s in data.sources for g in (graph_iri("source", s), text_graph_iri(s))]
     stale = [g for g in kg.graphs() if g.startswith(SOURCE_GRAPH_PREFIX) and URIRef(g) not in graphs]
     contents = [(ONTOLOGY_GRAPH, onto)] + [(URIRef(str(g.identifier)), g) for g in dataset.graphs() if len(g)]
     if kg.is_remote:
@@ -217,7 +244,9 @@ def build(
         blocks = [_graph_block(name, graph) for name, graph in contents]
         drops = " ".join(f"DROP SILENT GRAPH <{g}> ;" for g in graphs + stale)
         kg.update(f"{drops}\nINSERT DATA {{\n{''.join(blocks)}}} ;\n{DERIVE_SHORTCUTS}")
-    derived = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}").scalar()
+    derived = kg.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} FILTER(?s != <{DERIVED_GRAPH}>) }}"
+    ).scalar()
     report = BuildReport(
         sources=len(data.sources), actors=len(data.actors), places=len(data.places),
         events=len(data.events), states=len(data.states), quads=kg.count_quads(), derived=int(derived),

@@ -16,7 +16,9 @@ the same way for all of them:
   is removed once the new import is in) or ``as_new`` (both kept, knowingly); see :mod:`kg.ingest.sources`;
 - re-importing a newer export of the same source replaces changed rows and keeps
   vanished ones, marked with ``prov:invalidatedAtTime`` (record time, never deletion);
-- the graph holds the file's provenance: name, checksum, import time, row count, licence;
+- the graph holds the file's provenance: name, checksum, import time, row count, licence; and it
+  states its own licence and whether it may be republished (``dcterms:license``,
+  ``ckg:redistributable``: the dataset's terms in :data:`kg.contract.licences.DATASET_TERMS`);
 - shortcut edges (``ckg:attacked``...) of its events go to ``graph/derived/<source-id>``,
   derived by :mod:`kg.contract.shortcuts` after every import (first or not), as a build does.
 """
@@ -41,6 +43,7 @@ from kg.base import geo
 from kg.base.errors import DataError, UsageError, printable
 from kg.base.namespaces import REGISTRY_GRAPH, geometry_iri, graph_iri, is_slug, resource_iri, resource_prefix
 from kg.contract.emit import NameIndex, RowQuads, node, slugify
+from kg.contract.licences import DATASET_TERMS, UNKNOWN, graph_statements
 from kg.contract.shortcuts import derive_shortcuts_update
 from kg.contract.writer import Writer
 from kg.store.graph import KnowledgeGraph
@@ -327,7 +330,9 @@ def _provenance(
         source, final, dataset=fmt.title, file_name=path.name, licence=fmt.licence,
         checksum=checksum, rows=rows, now=now,
     )
-    return writer.quads
+    terms = DATASET_TERMS.get(fmt.title, UNKNOWN)  # a dataset of unknown terms is not redistributable
+    title = f"{fmt.title} records imported from {path.name}"
+    return writer.quads + graph_statements(final.value, terms, title=title, into=graph.value)
 
 
 #: Resources shared by the records of an import graph, described once in it.

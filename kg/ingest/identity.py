@@ -60,6 +60,7 @@ from kg.base.errors import DataError
 from kg.base.namespaces import OWL, REGISTRY_GRAPH, is_slug, resource_iri, resource_prefix
 from kg.base.yamlio import LineDict, load_yaml
 from kg.contract.emit import NameIndex
+from kg.contract.licences import PROJECT, graph_statements
 from kg.contract.writer import Writer, node
 from kg.ingest.sources import IDENTITY_GRAPH, MAPPING_ID
 from kg.store.graph import KnowledgeGraph
@@ -340,7 +341,8 @@ def apply_mapping(kg: KnowledgeGraph, path: Path, *, now: dt.datetime | None = N
     writer.dataset_file(source, node(IDENTITY_GRAPH), dataset="actor mapping", file_name=str(mapping.path.resolve()),
                         licence="the user's own mapping", checksum=mapping.checksum, rows=links, now=now)
     kg.update(f"DROP SILENT GRAPH <{IDENTITY_GRAPH}>")
-    kg.add_quads(writer.quads)
+    statements = graph_statements(str(IDENTITY_GRAPH), PROJECT, title="Actor identity links of the mapping file")
+    kg.add_quads(writer.quads + statements)
     return MappingReport(mapping.path, mapping.checksum, len(mapping.groups), links, tuple(warnings),
                          before is None or before[1] != mapping.checksum)
 

@@ -53,6 +53,7 @@ from typing import Any
 
 from kg.base.namespaces import graph_prefix, resource_prefix, slug_of, sub_iri
 from kg.contract.classes import iri_values
+from kg.contract.licences import PROJECT, graph_statements_sparql
 from kg.ingest.identity import identity_map, is_generic
 from kg.ingest.sources import RECONCILIATION_GRAPH
 from kg.store.graph import KnowledgeGraph
@@ -360,6 +361,9 @@ def write_links(kg: KnowledgeGraph, proposals: list[Proposal]) -> int:
             f"<{match}> a ckg:Match ; dcterms:references <{p.a}> , <{p.b}> ; "
             f'ckg:matchScore "{p.score:.3f}"^^xsd:decimal ; ckg:matchEvidence "{evidence}" .',
         ]
+    if lines:  # no links: no graph (not even its licence statements)
+        lines.append(graph_statements_sparql(
+            str(RECONCILIATION_GRAPH), PROJECT, title="Links between records of the same event (kg reconcile)"))
     body = "\n".join(lines)
     kg.update(f"DROP SILENT GRAPH <{RECONCILIATION_GRAPH}> ; INSERT DATA {{ GRAPH <{RECONCILIATION_GRAPH}> {{ {body} }} }}")
     return len(proposals)
