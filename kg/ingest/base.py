@@ -210,8 +210,10 @@ def import_file(
     """
     started = time.perf_counter()
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise DataError("file not found", path=str(path))
+    if not path.is_file():  # a pipe (`<(zcat ...)`) or a folder: the file is read twice (checksum, rows)
+        raise DataError("not a regular file: save the data to a file and import that", path=str(path))
     source_id = source_id or f"{fmt.name}-{slugify(path.stem)}"
     if not is_slug(source_id):
         raise UsageError(f"invalid --source-id {source_id!r}: use lowercase letters, digits and '-'")
