@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pyshacl
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, GEO, ORG, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, GEO, ORG, OWL, PROV, RDF, SKOS, XSD
 
 from kg.base.errors import DataError, ValidationError
 from kg.contract.ontology import load_ontology, load_shapes
@@ -69,7 +69,8 @@ VALID_TTL = f"""
     dcterms:issued "2017-05-31"^^xsd:date ;
     ckg:fullText "Preamble. {QUOTE} More text." .
 
-<{ACTOR}> a ckg:ArmedGroup ; rdfs:label "Test group" ; ckg:wikidataId "Q2429253" .
+<{ACTOR}> a ckg:ArmedGroup ; rdfs:label "Test group" ; ckg:wikidataId "Q2429253" ;
+    <http://www.w3.org/2004/02/skos/core#exactMatch> <http://www.wikidata.org/entity/Q2429253> .
 <{COALITION}> a ckg:Coalition ; rdfs:label "Test coalition" .
 
 <{PLACE}> a ckg:City ;
@@ -179,6 +180,15 @@ def _set(subject: URIRef, predicate: URIRef, value: object) -> Callable[[Graph],
     return edit
 
 
+def _wikidata_id(value: str) -> Callable[[Graph], None]:
+    """A new Wikidata id, as the writer writes it: a malformed id gets no skos:exactMatch."""
+    def edit(graph: Graph) -> None:
+        graph.set((ACTOR, CKG.wikidataId, Literal(value)))
+        graph.remove((ACTOR, SKOS.exactMatch, None))
+
+    return edit
+
+
 def _no_roles(graph: Graph) -> None:
     graph.remove((EVENT, CKG.agent, None))
     graph.remove((EVENT, CKG.participant, None))
@@ -211,9 +221,19 @@ CASES = {
     "geometry-without-wkt": Case(_remove(GEOMETRY, GEO.asWKT), GEOMETRY, GEO.asWKT, SH.MinCountConstraintComponent),
     "membership-without-organization": Case(_remove(STATE, ORG.organization), STATE, ORG.organization, SH.MinCountConstraintComponent),
     "state-without-start-date": Case(_remove(STATE, CKG.startDate), STATE, CKG.startDate, SH.MinCountConstraintComponent, field="date"),
-    "actor-wikidata-without-q": Case(_set(ACTOR, CKG.wikidataId, Literal("12345")), ACTOR, CKG.wikidataId, SH.PatternConstraintComponent, field="wikidata"),
+    "actor-wikidata-without-q": Case(_wikidata_id("12345"), ACTOR, CKG.wikidataId, SH.PatternConstraintComponent, field="wikidata"),
     "actor-wikidata-url": Case(
-        _set(ACTOR, CKG.wikidataId, Literal("http://www.wikidata.org/entity/Q30")), ACTOR, CKG.wikidataId, SH.PatternConstraintComponent, field="wikidata",
+        _wikidata_id("http://www.wikidata.org/entity/Q30"), ACTOR, CKG.wikidataId, SH.PatternConstraintComponent, field="wikidata",
+    ),
+    "actor-wikidata-id-without-its-link": Case(
+        _remove(ACTOR, SKOS.exactMatch), ACTOR, None, SH.SPARQLConstraintComponent, shape=CKGSH.WikidataLinkShape,
+    ),
+    "actor-wikidata-link-without-its-id": Case(
+        _remove(ACTOR, CKG.wikidataId), ACTOR, None, SH.SPARQLConstraintComponent, shape=CKGSH.WikidataLinkShape,
+    ),
+    "actor-owl-sameas-wikidata": Case(
+        lambda g: g.add((ACTOR, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q2429253"))),
+        ACTOR, OWL.sameAs, SH.MaxCountConstraintComponent,
     ),
 }
 

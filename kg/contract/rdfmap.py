@@ -4,11 +4,11 @@ Each function yields rdflib triples for one object (the curated build validates 
 pyshacl, which reads rdflib); the caller decides the named graph. The triples are exactly the
 writer's quads: an importer writing the same facts writes the same shape.
 
->>> from rdflib.namespace import OWL
+>>> from rdflib.namespace import SKOS
 >>> from kg.base.namespaces import WD, resource_iri
 >>> from kg.contract.model import Actor
 >>> triples = set(actor_triples(Actor(slug="nato", kind="Organization", label="NATO", wikidata="Q7184")))
->>> (resource_iri("actor", "nato"), OWL.sameAs, WD["Q7184"]) in triples
+>>> (resource_iri("actor", "nato"), SKOS.exactMatch, WD["Q7184"]) in triples
 True
 """
 

@@ -34,7 +34,6 @@ from kg.base.namespaces import (
     DCTERMS,
     GEO,
     ORG,
-    OWL,
     PROV,
     RDF,
     RDFS,
@@ -92,7 +91,7 @@ P = {name: node(iri) for name, iri in {
     "description": DCTERMS.description, "title": DCTERMS.title, "publisher": DCTERMS.publisher,
     "issued": DCTERMS.issued, "language": DCTERMS.language, "rights": DCTERMS.rights, "source": DCTERMS.source,
     "derived": PROV.wasDerivedFrom, "revisionOf": PROV.wasRevisionOf, "invalidated": PROV.invalidatedAtTime,
-    "generated": PROV.generatedAtTime, "geometry": GEO.hasGeometry, "wkt": GEO.asWKT, "sameAs": OWL.sameAs,
+    "generated": PROV.generatedAtTime, "geometry": GEO.hasGeometry, "wkt": GEO.asWKT, "exactMatch": SKOS.exactMatch,
     "headOf": ORG.headOf, "member": ORG.member, "organization": ORG.organization,
     "memberDuring": ORG.memberDuring, "subEvent": SEM.hasSubEvent, "hasTime": TIME.hasTime,
     "hasBeginning": TIME.hasBeginning, "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
@@ -144,7 +143,10 @@ class Writer:
             return
         self.add(subject, C["wikidataId"], lit(qid))
         if _WIKIDATA_ID.fullmatch(qid):  # a malformed id is left for SHACL to report
-            self.add(subject, P["sameAs"], node(WD[qid]))
+            # skos:exactMatch, not owl:sameAs: a reasoner must not merge the project's actor with the
+            # Wikidata item (their facts would spread onto each other, and one Wikidata item for a
+            # country would make ckg:Actor and ckg:Place meet)
+            self.add(subject, P["exactMatch"], node(WD[qid]))
 
     def description(self, subject: ox.NamedNode, text: str | None) -> None:
         if text:
