@@ -28,9 +28,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 log = logging.getLogger(__name__)
 
+INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
+
 
 class KGGroup(click.Group):
-    """Turns library errors into one line on stderr and an exit code (1 data, 2 usage)."""
+    """Turns library errors into one line on stderr and an exit code (1 data, 2 usage, 130 Ctrl-C)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,6 +50,11 @@ class KGGroup(click.Group):
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: writes are staged, so an interrupted one left nothing
+            if _debug(ctx):
+                raise
+            click.echo("Interrupted (Ctrl-C): a write in progress was rolled back; the store is as it was.", err=True)
+            ctx.exit(INTERRUPTED)
         except BrokenPipeError:  # output piped into `head` and closed early: not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
