@@ -27,7 +27,7 @@ from kg.base.namespaces import CKG
 from kg.base.resources import ontology_dir
 from kg.cli import main
 from kg.curated.build import build
-from kg.export.rdf import RdfExportFormat, export_rdf, load_context, union_triples, write_rdf
+from kg.export.rdf import RdfExportFormat, export_rdf, exported_graphs, load_context, union_triples, write_rdf
 from kg.store.graph import KnowledgeGraph
 
 #: rdflib parser name of each export format.
@@ -73,13 +73,18 @@ def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
     return graph
 
 
-def store_graphs(store: KnowledgeGraph) -> dict[str, Graph]:
-    """Each named graph of the store as an rdflib Graph."""
-    return {name: graph_of(store.quads(name)) for name in store.graphs()}
+def store_graphs(store: KnowledgeGraph, every: bool = False) -> dict[str, Graph]:
+    """Each named graph an export holds (``every``: of the store) as an rdflib Graph."""
+    return {name: graph_of(store.quads(name)) for name in exported_graphs(store, include_restricted=every)}
 
 
-def store_union(store: KnowledgeGraph) -> Graph:
-    return graph_of(store.quads())
+def exported_quads(store: KnowledgeGraph, every: bool = False) -> list[ox.Quad]:
+    """The quads an export holds: those of the graphs marked redistributable (``every``: all)."""
+    return [q for name in exported_graphs(store, include_restricted=every) for q in store.quads(name)]
+
+
+def store_union(store: KnowledgeGraph, every: bool = False) -> Graph:
+    return graph_of(exported_quads(store, every))
 
 
 def dataset_graphs(dataset: Dataset) -> dict[str, Graph]:
@@ -97,7 +102,7 @@ def assert_same_graphs(parsed: dict[str, Graph], expected: dict[str, Graph]) -> 
 
 
 def distinct_triples(store: KnowledgeGraph) -> int:
-    return len({(q.subject, q.predicate, q.object) for q in store.quads()})
+    return len({(q.subject, q.predicate, q.object) for q in exported_quads(store)})
 
 
 def ground_quads(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
@@ -178,28 +183,28 @@ def test_blank_nodes_and_literals_round_trip(empty_kg: KnowledgeGraph, fmt: RdfE
     """Blank nodes (also one shared by two graphs), language tags and datatypes survive every format."""
     empty_kg.update(BLANK_NODE_DATA)
     assert empty_kg.count_quads() == 11
-    data = export_rdf(empty_kg, fmt)
+    data = export_rdf(empty_kg, fmt, include_restricted=True)  # the graphs say nothing about their licence
     if fmt.keeps_graphs:
         parsed = Dataset()
         parsed.parse(data=data, format=RDFLIB_FORMAT[fmt])
-        assert_same_graphs(dataset_graphs(parsed), store_graphs(empty_kg))
+        assert_same_graphs(dataset_graphs(parsed), store_graphs(empty_kg, every=True))
         shared = {q[2] for q in parsed.quads((URIRef("https://example.org/a"), URIRef("https://example.org/geom"), None, None))}
         seen_in = {q[0] for q in parsed.quads((None, URIRef("https://example.org/seenIn"), URIRef("https://example.org/g2"), None))}
         assert len(shared) == 1 and shared == seen_in, "the blank node shared by g1 and g2 was split"
     else:
         parsed_graph = Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])
         assert len(parsed_graph) == 10  # the triple in both graphs once
-        assert isomorphic(parsed_graph, store_union(empty_kg))
-        assert not isomorphic(parsed_graph, store_graphs(empty_kg)["https://example.org/g1"])
+        assert isomorphic(parsed_graph, store_union(empty_kg, every=True))
+        assert not isomorphic(parsed_graph, store_graphs(empty_kg, every=True)["https://example.org/g1"])
 
 
 @pytest.mark.parametrize("fmt", [RdfExportFormat.NQUADS, RdfExportFormat.TRIG], ids=lambda f: f.label)
 def test_dataset_format_loads_back_into_oxigraph(seed_kg: KnowledgeGraph, fmt: RdfExportFormat) -> None:
     fresh = kg.open(":memory:")
     fresh.store.load(export_rdf(seed_kg, fmt), format=fmt.engine)
-    assert fresh.count_quads() == seed_kg.count_quads()
-    assert fresh.graphs() == seed_kg.graphs()
-    assert ground_quads(fresh.quads()) == ground_quads(seed_kg.quads())
+    assert fresh.count_quads() == len(exported_quads(seed_kg))
+    assert fresh.graphs() == exported_graphs(seed_kg)
+    assert ground_quads(fresh.quads()) == ground_quads(exported_quads(seed_kg))
     assert_same_graphs(store_graphs(fresh), store_graphs(seed_kg))
 
 
@@ -315,7 +320,7 @@ def test_jsonld_keeps_named_graphs(jsonld_doc: dict[str, object], seed_kg: Knowl
     assert len(top) == 1 and isinstance(top[0], list)
     named = [node for node in top[0] if isinstance(node, dict) and graph_keys & set(node)]
     ids = {expand_iri(str(node[k]), context) for node in named for k in id_keys & set(node)}
-    assert ids == set(seed_kg.graphs())
+    assert ids == set(exported_graphs(seed_kg))
     assert len(named) == len(ids)
 
 
@@ -400,11 +405,11 @@ def test_export_reflects_store_content(empty_kg: KnowledgeGraph) -> None:
         "<https://example.org/a> <https://example.org/q> [ <https://example.org/r> 2 ] } }"
     )
     parsed = Dataset()
-    parsed.parse(data=export_rdf(empty_kg, "nquads"), format="nquads")
+    parsed.parse(data=export_rdf(empty_kg, "nquads", include_restricted=True), format="nquads")
     graphs = dataset_graphs(parsed)
     assert sorted(graphs) == ["https://example.org/g1", "https://example.org/g2"]
     assert len(graphs["https://example.org/g1"]) == 1 and len(graphs["https://example.org/g2"]) == 3
-    union = Graph().parse(data=export_rdf(empty_kg, "ntriples"), format="nt")
+    union = Graph().parse(data=export_rdf(empty_kg, "ntriples", include_restricted=True), format="nt")
     assert len(union) == 3  # the shared triple once
     assert (URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal("x", lang="en")) in union
     assert any(o == Literal(2, datatype=XSD.integer) for o in union.objects())
@@ -465,11 +470,11 @@ def test_cli_export_nq_extension_is_nquads(runner, built_store: Path, tmp_path: 
     result = invoke(runner, "--store", str(built_store), "export", "-o", str(out))
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == seed_kg.count_quads()
+    assert len(lines) == len(exported_quads(seed_kg))
     assert all(line.endswith("> .") and "<https://w3id.org/conflict-kg/graph/" in line for line in lines)
     fresh = kg.open(":memory:")
     fresh.store.load(path=str(out), format=ox.RdfFormat.N_QUADS)
-    assert ground_quads(fresh.quads()) == ground_quads(seed_kg.quads())
+    assert ground_quads(fresh.quads()) == ground_quads(exported_quads(seed_kg))
 
 
 def test_cli_export_to_stdout_defaults_to_turtle(runner, built_store: Path, seed_kg: KnowledgeGraph) -> None:  # type: ignore[no-untyped-def]

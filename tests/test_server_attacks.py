@@ -61,7 +61,8 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     graph = kg.open(str(path))
     build(graph)
     graph.update('INSERT DATA { GRAPH <urn:x:test> { <https://w3id.org/conflict-kg/id/actor/isis> '
-                 '<http://www.w3.org/2000/01/rdf-schema#comment> "=HYPERLINK(\\"http://evil\\")" } }')
+                 '<http://www.w3.org/2000/01/rdf-schema#comment> "=HYPERLINK(\\"http://evil\\")" . '
+                 '<urn:x:test> <https://w3id.org/conflict-kg/ontology#redistributable> true } }')  # served (kg.server.published)
     graph.close()
     return path
 

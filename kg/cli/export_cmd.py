@@ -13,7 +13,7 @@ from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option, place_option
 from kg.cli.progress import bars, shown
 from kg.export.network import NetworkFormat, export_network, write_network
-from kg.export.rdf import RdfExportFormat, export_rdf, write_rdf
+from kg.export.rdf import RdfExportFormat, export_rdf, withheld_graphs, write_rdf
 from kg.store.graph import KnowledgeGraph
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ def _network_format(fmt: str | None, output: Path | None) -> NetworkFormat | Non
 @click.option("--relations", metavar="NAMES", help="graphml/gexf: only these event classes or type slugs, comma-separated.")
 @place_option
 @known_on_option
+@click.option("--include-restricted", is_flag=True,
+              help="RDF formats: also export named graphs not marked redistributable (ckg:redistributable true).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_kg
 def export_command(
@@ -50,6 +52,7 @@ def export_command(
     relations: str | None,
     place: str | None,
     known_on: dt.date | None,
+    include_restricted: bool,
     quiet: bool,
 ) -> None:
     """Export the dataset: turtle, ntriples, rdfxml (union of graphs) or nquads, trig, jsonld (named graphs kept);
@@ -60,17 +63,26 @@ def export_command(
 
     --place keeps the events at a place or inside it (a Syria-only network: --place SY).
 
+    RDF exports hold only the named graphs whose licence allows redistribution (each graph says
+    so itself); the others are named in one line on stderr and exported with --include-restricted.
+
     Example: kg export --format gexf --from 2017-05-01 --to 2017-05-31 -o network.gexf
     """
     network = _network_format(fmt, output)
     if network is None:
         if start or end or relations or known_on or place:
             raise UsageError("--from, --to, --relations, --place and --known-on apply to --format graphml or gexf only")
+        chosen = RdfExportFormat.parse(fmt) if fmt else RdfExportFormat.from_extension(output) if output else None
+        withheld = [] if include_restricted else withheld_graphs(kg)
+        if withheld:
+            listed = ", ".join(f"<{g.graph}>" for g in withheld)
+            click.echo(f"Left out {len(withheld)} graph{'s' if len(withheld) != 1 else ''} not marked redistributable "
+                       f"({listed}): --include-restricted exports them", err=True)
         with bars(quiet=quiet, unit=" quads")("reading quads", kg.count_quads() if shown(quiet) else None) as tick:
             if output:
-                path = write_rdf(kg, output, fmt, progress=tick)
+                path = write_rdf(kg, output, chosen, include_restricted=include_restricted, progress=tick)
             else:
-                data = export_rdf(kg, fmt or "turtle", progress=tick)
+                data = export_rdf(kg, chosen or "turtle", include_restricted=include_restricted, progress=tick)
         if output:
             click.echo(f"Wrote {path}", err=True)
         else:

@@ -21,6 +21,9 @@ def settings_options(f: Any) -> Any:
         if name == "sandbox":
             f = click.option("--sandbox/--no-sandbox", "sandbox", default=True, show_default=True, help=help_text)(f)
             continue
+        if name == "include_restricted":
+            f = click.option("--include-restricted", name, is_flag=True, default=False, help=help_text)(f)
+            continue
         if name == "allowed_host":
             f = click.option("--allowed-host", name, multiple=True, metavar=metavar, help=help_text)(f)
             continue

@@ -3,8 +3,8 @@
 >>> import kg
 >>> from kg.server import Settings, create_app
 >>> app = create_app(kg.open(":memory:"), Settings(timeout=5))
->>> sorted(r.path for r in app.routes)[:3]
-['/', '/.well-known/void', '/id/{rest:path}']
+>>> [p for p in sorted(r.path for r in app.routes) if p.startswith(("/id", "/graph", "/.well"))]
+['/.well-known/void', '/graph/{rest:path}', '/id/{rest:path}']
 """
 
 from __future__ import annotations

@@ -25,7 +25,17 @@ from starlette.routing import Route
 
 from kg.server.describe import service_description_response, void_response
 from kg.server.executor import ProcessExecutor, ThreadExecutor
-from kg.server.pages import editor_page, ontology_page, query_page, resource_page, static_file
+from kg.server.pages import (
+    context_document,
+    dump_file,
+    editor_page,
+    graph_page,
+    ontology_page,
+    query_page,
+    resource_page,
+    shapes_page,
+    static_file,
+)
 from kg.server.requests import (
     HTTPError,
     Operation,
@@ -198,7 +208,7 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
         kg.close()  # the workers open the folder: read-only views, and one writer when updates are allowed
         executor = ProcessExecutor(kg.location, size=settings.max_concurrent, queue_timeout=settings.queue_wait,
                                    writer=settings.updates_enabled, sandbox=settings.sandbox, max_memory=settings.max_memory)
-    server = Server(settings, executor)
+    server = Server(settings, executor, location=kg.location)
 
     def handler(func: Callable[[Server, Request], Awaitable[Response]], *, cors: bool = True) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -255,7 +265,12 @@ def create_app(kg: KnowledgeGraph, settings: Settings | None = None) -> Starlett
         Route("/.well-known/void", handler(void_response), methods=["GET", "HEAD"]),
         Route("/ontology", handler(ontology_page), methods=["GET", "HEAD"]),
         Route("/ontology{suffix:path}", handler(ontology_page), methods=["GET", "HEAD"]),
+        Route("/shapes", handler(shapes_page), methods=["GET", "HEAD"]),
+        Route("/shapes{suffix:path}", handler(shapes_page), methods=["GET", "HEAD"]),
+        Route("/context.jsonld", handler(context_document), methods=["GET", "HEAD"]),
         Route("/id/{rest:path}", handler(resource_page), methods=["GET", "HEAD"]),
+        Route("/graph/{rest:path}", handler(graph_page), methods=["GET", "HEAD"]),
+        Route("/dump/{name}", handler(dump_file), methods=["GET", "HEAD"]),
     ]
     middleware = [
         Middleware(SendTimeout, seconds=settings.header_timeout),

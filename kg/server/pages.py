@@ -1,6 +1,12 @@
 """Linked-data pages: every resource IRI under the base resolves (HTML, Turtle, JSON-LD,
-N-Triples, RDF/XML); ``/ontology``; the query page. The handlers only choose the format and
-hand a job to the workers, where the page is built (:mod:`kg.server.render`)."""
+N-Triples, RDF/XML), and so do graph IRIs (``/graph/...``), the ontology and its version IRI,
+the shapes and the JSON-LD context; the query page; dumps. The handlers only choose the format
+and hand a job to the workers, where the page is built (:mod:`kg.server.resource`,
+:mod:`kg.server.ontology_doc`, :mod:`kg.server.dataset`, :mod:`kg.server.render`).
+
+Dereferencing answers 200 with the negotiated document, never a redirect: a thing's IRI
+(``/id/actor/isis``) says which document was sent (``Content-Location: /id/actor/isis.ttl``)
+and links every document that describes it (``Link: <...>; rel="describedby"``)."""
 
 from __future__ import annotations
 
@@ -39,20 +45,59 @@ def _suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-async def resource_page(server: Server, request: Request) -> Response:
+#: The highest page of incoming links asked for (``?incoming=N``).
+MAX_PAGE = 100_000
+
+
+def _page(request: Request) -> int:
+    given = request.query_params.get("incoming")
+    if given is None:
+        return 1
+    if not given.isdigit() or not 1 <= int(given) <= MAX_PAGE:
+        raise HTTPError(400, f"incoming= takes a page number from 1 to {MAX_PAGE}")
+    return int(given)
+
+
+async def _document(server: Server, request: Request, task: str, *, cached: bool = False) -> Response:
     path, name = _suffix(request.url.path)
+    negotiated = name is None
     name = name or choose_page_format(request.headers.get("accept"))
-    answer = await server.run(Job(path, fmt=name, task="resource", limits=server.limits()))
+    job = Job(path, fmt=name, task=task, limits=server.limits(), page=_page(request) if task == "resource" else 1,
+              negotiated=negotiated)
+    answer = await (server.cached((task, path, name, negotiated), job) if cached else server.run(job))
     return answer_response(answer, request, {"Vary": "Accept"})
+
+
+async def resource_page(server: Server, request: Request) -> Response:
+    """``/id/...``: a resource's document (``?incoming=N``: its N-th page of incoming links)."""
+    return await _document(server, request, "resource")
+
+
+async def graph_page(server: Server, request: Request) -> Response:
+    """``/graph/...``: a named graph's description (licence, title, triples)."""
+    return await _document(server, request, "graph")
 
 
 async def ontology_page(server: Server, request: Request) -> Response:
-    suffix = request.path_params.get("suffix", "")
-    if suffix and suffix not in SUFFIXES:
-        raise HTTPError(404, "no such page")
-    name = SUFFIXES.get(suffix) or choose_page_format(request.headers.get("accept"))
-    answer = await server.cached(("ontology", name), Job("", fmt=name, task="ontology", limits=server.limits()))
-    return answer_response(answer, request, {"Vary": "Accept"})
+    """``/ontology``, ``/ontology.ttl``..., and the version IRI ``/ontology/<version>``."""
+    return await _document(server, request, "ontology", cached=True)
+
+
+async def shapes_page(server: Server, request: Request) -> Response:
+    """``/shapes``: the SHACL shapes."""
+    return await _document(server, request, "shapes", cached=True)
+
+
+async def context_document(server: Server, request: Request) -> Response:
+    """``/context.jsonld``: the JSON-LD context."""
+    answer = await server.cached(("context",), Job("", task="context", limits=server.limits()))
+    return answer_response(answer, request)
+
+
+async def dump_file(server: Server, request: Request) -> Response:
+    """``/dump/conflict-kg.<ext>``: the published graphs in one file (within the byte limit)."""
+    job = Job(request.path_params["name"], task="dump", limits=server.limits())
+    return answer_response(await server.run(job), request)
 
 
 async def editor_page(server: Server, request: Request) -> Response:

@@ -45,11 +45,22 @@ class Server:
     executor: Any
     cache: dict[tuple[Any, ...], Answer] = field(default_factory=dict)
     failures: dict[str, list[float]] = field(default_factory=dict)
+    location: str = ""  # the store folder ("" or ":memory:" for none)
+    _modified: tuple[int, str] = (-1, "")
+
+    def modified(self) -> str:
+        """When the store last changed (the newest file of its folder; for a memory store, when an
+        update last ran or the server started), as an ``xsd:dateTime`` in UTC; once per generation."""
+        generation = self.executor.generation
+        if self._modified[0] != generation:
+            self._modified = (generation, store_modified(self.location))
+        return self._modified[1]
 
     def limits(self) -> Limits:
         s = self.settings
         return Limits(max_rows=s.max_rows, max_bytes=s.max_result_bytes, max_nesting=s.max_nesting, base=s.base,
-                      public=s.public, timeout=s.timeout, updates=s.updates_enabled)
+                      public=s.public, timeout=s.timeout, updates=s.updates_enabled,
+                      include_restricted=s.include_restricted, modified=self.modified(), publisher=s.publisher)
 
     async def run(self, job: Job) -> Answer:
         """Run a job in the executor with the timeout; errors become :class:`HTTPError`."""
@@ -72,6 +83,23 @@ class Server:
                 self.cache.clear()
             self.cache[full] = answer
         return self.cache[full]
+
+
+def store_modified(location: str) -> str:
+    """The newest modification time of the files in a store folder (now for none), ``xsd:dateTime`` UTC."""
+    import datetime as dt
+    import os
+    import time
+
+    newest = 0.0
+    if location and os.path.isdir(location):
+        for entry in os.scandir(location):
+            try:
+                newest = max(newest, entry.stat().st_mtime)
+            except OSError:
+                continue
+    stamp = dt.datetime.fromtimestamp(newest or time.time(), tz=dt.timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- reading a protocol request ----------------------------------------------------------
@@ -164,6 +192,7 @@ def endpoint_url(request: Request) -> str:
 def answer_response(answer: Answer, request: Request, headers: dict[str, str] | None = None) -> Response:
     """A worker's answer as a response (errors as one line of text)."""
     sent = dict(headers or {})
+    sent.update(answer.headers)
     if answer.status >= 400:
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
     if answer.truncated:

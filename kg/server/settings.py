@@ -28,7 +28,8 @@ class Settings:
 
     host: str = _opt("127.0.0.1", "Interface to listen on (a non-loopback address exposes the endpoint).", "HOST")
     port: int = _opt(8000, "TCP port.", "PORT")
-    base: str = _opt(BASE, "Base IRI of the dataset's resources: request paths map to it (e.g. /id/actor/isis).", "IRI")
+    base: str = _opt(BASE, "IRI namespace of the store's resources and graphs: /id/... and /graph/... paths map to it "
+                     "(serve a store whose data use a deployment's own IRIs; the ontology stays at its own IRI).", "IRI")
     update_token: str | None = _opt(
         None, f"Enable SPARQL Update for clients sending 'Authorization: Bearer TOKEN' (env {UPDATE_TOKEN_ENV}).", "TOKEN"
     )
@@ -49,6 +50,10 @@ class Settings:
     header_timeout: float = _opt(10.0, "Seconds a client has to send its request headers, and its body, and to read each part of the response.", "SECONDS")
     allowed_host: tuple[str, ...] = _opt((), "Host header accepted (repeat for several); default: the --host address, localhost, 127.0.0.1 and ::1.", "HOST")
     public_url: str | None = _opt(None, "URL clients reach this server at, for VoID and the service description (default http://HOST:PORT/).", "URL")
+    include_restricted: bool = _opt(
+        False, "Also serve named graphs not marked redistributable (ckg:redistributable true); by default they are left "
+               "out of every query, page and dump, and VoID and a KG-Withheld header say so.", None)
+    publisher: str = _opt(BASE, "IRI of who publishes this deployment (VoID dcterms:publisher).", "IRI")
     sandbox: bool = _opt(True, "Run query workers without network access (Linux network namespace) and with --max-memory.", None)
 
     def __post_init__(self) -> None:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pyoxigraph as ox
 
+from kg.server.dataset import dump, service_description, void
 from kg.server.editor import editor
-from kg.server.render import TASKS as PAGES
+from kg.server.ontology_doc import context, ontology, shapes
+from kg.server.render import query_page
+from kg.server.resource import graph_document, resource
 from kg.server.work import Answer, Failed, Job, error, run_query, run_update
 from kg.sparql.checks import Refused
 from kg.sparql.formats import NotAcceptable
 
-TASKS = {"query": run_query, "update": run_update, "editor": editor, **PAGES}
+TASKS = {"query": run_query, "update": run_update, "editor": editor, "resource": resource, "graph": graph_document,
+         "ontology": ontology, "shapes": shapes, "context": context, "page": query_page, "void": void,
+         "description": service_description, "dump": dump}
 
 
 def execute(store: ox.Store, job: Job) -> Answer:
@@ -33,5 +39,4 @@ def execute(store: ox.Store, job: Job) -> Answer:
         return error(503, "the query needed more memory than the server allows (--max-memory)")
     except (OSError, RuntimeError, ValueError) as err:
         return error(500, f"SPARQL {'update' if job.task == 'update' else 'query'} failed: {err}")
-    return Answer(answer.status, answer.body, answer.content_type, answer.kind, answer.fmt, answer.truncated,
-                  time.perf_counter() - started)
+    return replace(answer, seconds=time.perf_counter() - started)

@@ -27,9 +27,11 @@ from kg.base.namespaces import PREFIXES
 from kg.sparql.checks import add_using, check_nesting, dataset, is_local_iri, refuse_federation
 from kg.sparql.formats import by_name, negotiate
 from kg.sparql.results import XSD, _json_term, _plain, _xml_term
-from kg.store import journal
 
 TEXT = "text/plain; charset=utf-8"
+#: Vocabularies of documents about documents and datasets (VoID, FOAF, the service description).
+DOCUMENT_PREFIXES = {"void": "http://rdfs.org/ns/void#", "foaf": "http://xmlns.com/foaf/0.1/",
+                     "sd": "http://www.w3.org/ns/sparql-service-description#"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Limits:
     public: str = "http://127.0.0.1:8000/"  # where this server is reached (VoID, service description)
     timeout: float = 30.0
     updates: bool = False
+    include_restricted: bool = False  # serve graphs not marked redistributable too (kg serve --include-restricted)
+    modified: str = ""  # when the store last changed (xsd:dateTime, UTC): documents' dcterms:modified
+    publisher: str = ""  # the publisher's IRI (VoID dcterms:publisher)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class Job:
     using_named: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     view: bool = False
+    page: int = 1  # resource documents: the page of incoming links
+    negotiated: bool = False  # resource documents: the thing's IRI was asked (no suffix): send Content-Location
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class Answer:
     fmt: str = ""
     truncated: str = ""  # "" or what cut it: "max-rows=N", "max-result-bytes=N"
     seconds: float = 0.0
+    headers: tuple[tuple[str, str], ...] = ()  # extra response headers (Content-Location, Link, KG-Withheld...)
 
 
 class Failed(Exception):
@@ -100,45 +108,57 @@ def _check_graph(iri: str, where: str) -> None:
                           "this endpoint never reads files or fetches remote data")
 
 
-def prepare_query(store: ox.Store, job: Job) -> tuple[str, dict[str, Any]]:
-    """Check a query (nesting, SERVICE, graph names) and the engine options to run it with."""
+def prepare_query(store: ox.Store, job: Job) -> tuple[str, dict[str, Any], tuple[tuple[str, str], ...]]:
+    """Check a query (nesting, SERVICE, graph names) and the engine options to run it with, over
+    the graphs this server publishes (:mod:`kg.server.published`); the headers saying what was left out."""
+    from kg.server.published import published
+
     text = job.sparql
     check_nesting(text, job.limits.max_nesting)
     refuse_federation(text)
     seen = dataset(text, base=job.base_iri)
+    pub = published(store, job.limits)
+    withheld = {g.graph for g in pub.withheld}
     protocol = job.default_graph is not None or job.named_graphs is not None
     for iri in seen.from_graphs + seen.from_named:
         _check_graph(iri, "FROM")
+        if iri in withheld:
+            raise Failed(403, f"FROM <{iri}>: this graph is not marked redistributable and this server does not serve it")
         if not protocol and not store.contains_named_graph(ox.NamedNode(iri)):
             raise Failed(400, f"FROM <{iri}> is not a graph of this store and is never fetched: "
                               "name one of the graphs listed at /.well-known/void")
+    for iri in (job.default_graph or ()) + (job.named_graphs or ()):
+        if iri in withheld:
+            raise Failed(403, f"<{iri}>: this graph is not marked redistributable and this server does not serve it")
     options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
     if job.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
     elif not (seen.from_graphs or seen.from_named):
-        options.update(journal.dataset(store))  # the union of the committed graphs (kg.store.journal)
+        options.update(pub.options)  # the union of the committed graphs served (kg.store.journal, kg.server.published)
     if job.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    return text, options
+    elif "named_graphs" in pub.options and not seen.from_named:
+        options["named_graphs"] = pub.options["named_graphs"]
+    return text, options, pub.headers()
 
 
 def run_query(store: ox.Store, job: Job) -> Answer:
-    text, options = prepare_query(store, job)
+    text, options, headers = prepare_query(store, job)
     raw = store.query(text, **options)
     limits = job.limits
     if isinstance(raw, ox.QueryBoolean):
         fmt = negotiate("ask", accept=job.accept, fmt=job.fmt)
         body = _ask(fmt.name, bool(raw))
-        return Answer(200, body, fmt.content_type, "ask", fmt.name)
+        return Answer(200, body, fmt.content_type, "ask", fmt.name, headers=headers)
     if isinstance(raw, ox.QuerySolutions):
         fmt = negotiate("select", accept=job.accept, fmt=job.fmt)
         names = [v.value for v in raw.variables]
         rows = (tuple(s[v] for v in names) for s in raw)
         body, truncated = capped(TabularWriter(fmt.name, names), rows, limits)
-        return Answer(200, body, fmt.content_type, "select", fmt.name, truncated)
+        return Answer(200, body, fmt.content_type, "select", fmt.name, truncated, headers=headers)
     fmt = negotiate("graph", accept=job.accept, fmt=job.fmt)
     body, truncated = graph_bytes(raw, fmt.name, limits)
-    return Answer(200, body, fmt.content_type, "graph", fmt.name, truncated)
+    return Answer(200, body, fmt.content_type, "graph", fmt.name, truncated, headers=headers)
 
 
 def run_update(store: ox.Store, job: Job) -> Answer:
@@ -279,7 +299,7 @@ def graph_bytes(triples: Iterable[ox.Triple], name: str, limits: Limits) -> tupl
             state["size"] += size
             yield ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()) if fmt.keeps_graphs else triple
 
-    prefixes = PREFIXES if name in ("turtle", "trig", "rdfxml", "jsonld") else None
+    prefixes = {**PREFIXES, **DOCUMENT_PREFIXES} if name in ("turtle", "trig", "rdfxml", "jsonld") else None
     body = ox.serialize(bounded(), format=fmt.rdf, prefixes=prefixes) or b""
     if len(body) > limits.max_bytes:  # the estimate was short (RDF/XML, JSON-LD): refuse rather than send it
         raise Failed(503, f"the result is larger than the server sends (--max-result-bytes {limits.max_bytes}): add a LIMIT")

@@ -1,0 +1,213 @@
+"""Publishing the data as linked data (issue 20): licences and redistribution in exports, VoID and
+``kg serve``; dereferencing ("Cool URIs"); bounded resource pages; the ontology page and JSON-LD.
+
+The stores are real: the seed built and the ACLED fixture imported (its raw rows are not
+redistributable, nor is the ISW report's full text). Servers are the Starlette app in-process (as
+the other server tests) or a real ``kg serve`` process where headers on the wire matter.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID
+from starlette.testclient import TestClient
+
+import kg
+from kg.cli import main
+from kg.curated.build import build
+from kg.read.licences import graph_licences
+from kg.server import Settings, create_app
+from kg.store.graph import KnowledgeGraph
+from tests.server_live import live_server, request
+
+ACLED_FIXTURE = Path(__file__).parent / "data" / "acled" / "acled-sample-30.csv"
+BASE = "https://w3id.org/conflict-kg/"
+ISW = BASE + "id/source/isw-syria-sitrep-2017-05-31"
+TEXT_GRAPH = BASE + "graph/source/isw-syria-sitrep-2017-05-31/text"
+ACLED_GRAPH = BASE + "graph/import/acled-acled-sample-30"
+FULL_TEXT = BASE + "ontology#fullText"
+REDISTRIBUTABLE = URIRef(BASE + "ontology#redistributable")
+
+
+def _populate(graph: KnowledgeGraph) -> KnowledgeGraph:
+    build(graph)
+    kg.import_dataset(graph, "acled", ACLED_FIXTURE)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def store_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed and the ACLED fixture in an on-disk store (closed: the CLI and servers open it)."""
+    folder = tmp_path_factory.mktemp("publishing") / "store"
+    graph = _populate(kg.open(folder))
+    graph.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mixed_kg() -> KnowledgeGraph:
+    """The same data in memory (shared: do not write to it)."""
+    return _populate(kg.open(":memory:"))
+
+
+@pytest.fixture(scope="module")
+def client(mixed_kg: KnowledgeGraph) -> Iterator[TestClient]:
+    with TestClient(create_app(mixed_kg, Settings())) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def open_client(mixed_kg: KnowledgeGraph) -> Iterator[TestClient]:
+    with TestClient(create_app(mixed_kg, Settings(include_restricted=True))) as test_client:
+        yield test_client
+
+
+def test_the_fixture_has_graphs_that_may_not_be_redistributed(mixed_kg: KnowledgeGraph) -> None:
+    rows = {g.graph: g for g in graph_licences(mixed_kg)}
+    assert not rows[TEXT_GRAPH].redistributable and not rows[ACLED_GRAPH].redistributable
+    assert rows[BASE + "graph/registry"].redistributable
+    assert any(q.predicate.value == FULL_TEXT for q in mixed_kg.quads(TEXT_GRAPH))
+
+
+# -- 1. redistribution: exports --------------------------------------------------------------------
+
+
+def _export(runner, folder: Path, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(main, ["--store", str(folder), "export", *args], catch_exceptions=False)
+
+
+def _graph_names(nquads: str) -> set[str]:
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return {str(g.identifier) for g in dataset.graphs() if len(g)}
+
+
+def _uses(nquads: str, predicate: str) -> bool:
+    """Whether some statement of the N-Quads has ``predicate`` (the ontology merely declares it)."""
+    dataset = Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return any(True for _ in dataset.quads((None, URIRef(predicate), None, None)))
+
+
+def test_export_leaves_out_what_may_not_be_redistributed_and_says_so_in_one_line(runner, store_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    result = _export(runner, store_folder, "--format", "nquads", "-q")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Left out 2 graphs not marked redistributable")
+    assert TEXT_GRAPH in lines[0] and ACLED_GRAPH in lines[0] and "--include-restricted" in lines[0]
+    names = _graph_names(result.stdout)
+    assert TEXT_GRAPH not in names and ACLED_GRAPH not in names and BASE + "graph/registry" in names
+    assert not _uses(result.stdout, FULL_TEXT)  # no ISW report text
+    acled_rows = [line for line in result.stdout.splitlines() if line.endswith(f"<{ACLED_GRAPH}> .")]
+    assert acled_rows == []
+
+
+def test_export_with_include_restricted_holds_everything(runner, store_folder: Path, mixed_kg: KnowledgeGraph) -> None:  # type: ignore[no-untyped-def]
+    result = _export(runner, store_folder, "--format", "nquads", "--include-restricted", "-q")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert _graph_names(result.stdout) == set(mixed_kg.graphs())
+    assert _uses(result.stdout, FULL_TEXT)
+    assert sum(1 for line in result.stdout.splitlines() if line.endswith(f"<{ACLED_GRAPH}> .")) == len(list(mixed_kg.quads(ACLED_GRAPH)))
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (Debian package raptor2-utils) is not installed")
+@pytest.mark.parametrize("flag", [(), ("--include-restricted",)], ids=["default", "include-restricted"])
+def test_exports_parse_with_rapper_and_rdflib(runner, store_folder: Path, tmp_path: Path, flag: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    for ext, rapper, rdflib_format in ((".ttl", "turtle", "turtle"), (".rdf", "rdfxml", "xml"), (".nq", "nquads", "nquads")):
+        out = tmp_path / f"export{ext}"
+        assert _export(runner, store_folder, "-o", str(out), "-q", *flag).exit_code == 0
+        done = subprocess.run(["rapper", "-i", rapper, "-c", str(out)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        parsed = Dataset() if ext == ".nq" else Graph()
+        parsed.parse(out, format=rdflib_format)
+        has_text = any(p == URIRef(FULL_TEXT) for _, p, _ in parsed.triples((None, None, None))) if ext != ".nq" else \
+            any(p == URIRef(FULL_TEXT) for _, p, _, _ in parsed.quads((None, None, None, None)))
+        assert has_text == bool(flag), (ext, flag)
+
+
+# -- 1. redistribution: kg serve ---------------------------------------------------------------------
+
+
+def _void(client: TestClient) -> Graph:
+    reply = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert reply.status_code == 200
+    return Graph().parse(data=reply.text, format="turtle")
+
+
+def test_void_gives_each_graph_its_own_licence_and_the_union_none(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    void = _void(client)
+    dataset = URIRef("http://127.0.0.1:8000/.well-known/void#dataset")
+    assert (dataset, RDF.type, VOID.Dataset) in void
+    assert void.value(dataset, DCTERMS.license) is None  # never one licence over the union
+    subsets = set(void.objects(dataset, VOID.subset))
+    for row in graph_licences(mixed_kg):
+        g = URIRef(row.graph)
+        assert g in subsets, row.graph
+        assert (g, RDF.type, VOID.Dataset) in void
+        assert str(void.value(g, DCTERMS.license)) == row.licence, row.graph
+        assert str(void.value(g, DCTERMS.title)) == row.title
+        assert void.value(g, REDISTRIBUTABLE).toPython() is row.redistributable
+        triples = void.value(g, VOID.triples)
+        if row.redistributable:
+            assert triples is not None and triples.toPython() == len(list(mixed_kg.quads(row.graph)))
+        else:  # withheld: listed with its licence, not counted, said so
+            assert triples is None and void.value(g, DCTERMS.accessRights) is not None
+    served = sum(len(list(mixed_kg.quads(r.graph))) for r in graph_licences(mixed_kg) if r.redistributable)
+    assert void.value(dataset, VOID.triples).toPython() == served
+
+
+def _excerpt(graph: KnowledgeGraph) -> str:
+    """A piece of the ISW report's full text, as an HTML page prints it."""
+    import html
+
+    text = next(q.object.value for q in graph.quads(TEXT_GRAPH) if q.predicate.value == FULL_TEXT)
+    return html.escape(" ".join(text.split())[300:360], quote=False)
+
+
+def test_serve_leaves_out_withheld_graphs_from_queries_pages_and_dumps(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    text = "SELECT ?t WHERE { ?s ckg:fullText ?t }"
+    reply = client.get("/sparql", params={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    assert reply.status_code == 200 and reply.json()["results"]["bindings"] == []
+    assert reply.headers["kg-withheld"].startswith("2 graphs not marked redistributable left out")
+    graphs = client.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                        headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    names = {row["g"]["value"] for row in graphs}
+    assert names and TEXT_GRAPH not in names and ACLED_GRAPH not in names
+    refused = client.get("/sparql", params={"query": f"SELECT * FROM <{TEXT_GRAPH}> WHERE {{ ?s ?p ?o }}"})
+    assert refused.status_code == 403 and "not marked redistributable" in refused.text
+    protocol = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": ACLED_GRAPH})
+    assert protocol.status_code == 403
+    page = client.get("/id/source/isw-syria-sitrep-2017-05-31")
+    assert page.status_code == 200 and _excerpt(mixed_kg) not in page.text and "not marked redistributable" in page.text
+    dump = client.get("/dump/conflict-kg.nq")
+    assert dump.status_code == 200 and not _uses(dump.text, FULL_TEXT) and ACLED_GRAPH + "> ." not in dump.text
+    assert dump.headers["kg-withheld"]
+    assert client.get("/graph/import/acled-acled-sample-30").status_code == 200  # its description: licence, withheld
+
+
+def test_serve_include_restricted_serves_everything(open_client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    text = "SELECT ?t WHERE { ?s ckg:fullText ?t }"
+    reply = open_client.get("/sparql", params={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    assert len(reply.json()["results"]["bindings"]) == 1 and "kg-withheld" not in reply.headers
+    assert _excerpt(mixed_kg) in " ".join(open_client.get("/id/source/isw-syria-sitrep-2017-05-31").text.split())
+    void = _void(open_client)
+    assert void.value(URIRef(TEXT_GRAPH), VOID.triples).toPython() == len(list(mixed_kg.quads(TEXT_GRAPH)))
+    dump = open_client.get("/dump/conflict-kg.nq")
+    assert _uses(dump.text, FULL_TEXT) and f"<{ACLED_GRAPH}> ." in dump.text
+
+
+def test_a_real_server_says_what_it_withholds(store_folder: Path) -> None:
+    with live_server(store_folder, "--max-concurrent", "1") as live:
+        reply = request(live, "GET", "/sparql?query=ASK%7B%3Fs%20ckg%3AfullText%20%3Ft%7D", headers={"Accept": "application/sparql-results+json"})
+        assert reply.status == 200 and json.loads(reply.body)["boolean"] is False
+        assert reply.headers["kg-withheld"].startswith("2 graphs")
+    with live_server(store_folder, "--max-concurrent", "1", "--include-restricted") as live:
+        reply = request(live, "GET", "/sparql?query=ASK%7B%3Fs%20ckg%3AfullText%20%3Ft%7D", headers={"Accept": "application/sparql-results+json"})
+        assert json.loads(reply.body)["boolean"] is True and "kg-withheld" not in reply.headers
