@@ -27,6 +27,7 @@ from kg.base.namespaces import PREFIXES
 from kg.sparql.checks import add_using, check_nesting, dataset, is_local_iri, refuse_federation
 from kg.sparql.formats import by_name, negotiate
 from kg.sparql.results import XSD, _json_term, _plain, _xml_term
+from kg.store import generation
 
 TEXT = "text/plain; charset=utf-8"
 #: Vocabularies of documents about documents and datasets (VoID, FOAF, the service description).
@@ -174,6 +175,7 @@ def run_update(store: ox.Store, job: Job) -> Answer:
         text = add_using(text, seen.modify_wheres, list(job.using), list(job.using_named))
     try:
         store.update(text, prefixes=PREFIXES, base_iri=job.base_iri)
+        store.update(generation.bump_update())  # the analytic index sees the write (kg.store.generation)
     except SyntaxError as err:
         raise Failed(400, f"SPARQL update syntax error: {err}") from None
     except (OSError, RuntimeError, ValueError) as err:

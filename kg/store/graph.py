@@ -24,7 +24,7 @@ from kg.base.errors import QueryError, StoreError, UsageError
 from kg.base.namespaces import CKG, PREFIXES
 from kg.sparql.params import bind_parameters
 from kg.sparql.results import Result
-from kg.store import journal, lock
+from kg.store import generation, journal, lock
 
 if TYPE_CHECKING:
     from kg.store.remote import RemoteBackend
@@ -185,6 +185,8 @@ class KnowledgeGraph:
         on_disk = isinstance(store, ox.Store) and location != MEMORY
         self._version = lock.version(location) if on_disk and read_only else None
         self._staged: set[str] = set()  # graphs of this handle's staged write: its own queries see them
+        self._writes = 0  # writes through this handle: the generation of an in-memory store
+        self._in_memory = isinstance(store, ox.Store) and (location == MEMORY or not Path(location).is_dir())
         #: What opening the store rolled back (one line), if a killed writer had left a write half-done.
         self.recovered: str | None = None
 
@@ -243,6 +245,22 @@ class KnowledgeGraph:
             self._writer.release()
             self._writer = None
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether the store lives in this process only (``:memory:``, a snapshot view)."""
+        return self._in_memory
+
+    def generation(self) -> str:
+        """The store's generation stamp (:mod:`kg.store.generation`): a token every write replaces
+        once created (``""``: none yet). An in-memory store counts its writes instead."""
+        engine = self._store
+        if self._in_memory:
+            return f"memory:{id(engine):x}:{self._writes}"
+        if isinstance(engine, ox.Store):
+            return generation.read(engine)
+        rows = self.query(generation.READ_QUERY).records()
+        return str(rows[0]["g"]) if rows else ""
+
     # -- readers beside a writer ----------------------------------------------------------
 
     def changed(self) -> bool:
@@ -276,6 +294,7 @@ class KnowledgeGraph:
 
     def _written(self) -> None:
         """After a write: readers of the folder see a new :func:`kg.store.lock.version`."""
+        self._writes += 1
         if self._writer is not None:
             lock.bump(self.location)
 
@@ -325,31 +344,33 @@ class KnowledgeGraph:
         """How many quads the store holds."""
         engine = self._store
         if not isinstance(engine, ox.Store):
-            return engine.count()
+            meta = 1 if self.generation() else 0  # the stamp (kg.store.generation) is bookkeeping, not data
+            return engine.count() - meta
+        meta = generation.meta_quads(engine)
         if not journal.hidden(engine, self._staged):
-            return len(engine)
+            return len(engine) - meta
         named = int(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").scalar())
-        return named + sum(1 for _ in engine.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return named - meta + sum(1 for _ in engine.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
         engine = self._store
         if not isinstance(engine, ox.Store):
-            return sorted(engine.named_graphs())
-        hide = journal.hidden(engine, self._staged)
+            return sorted(g for g in engine.named_graphs() if g != generation.META_GRAPH)
+        hide = journal.hidden(engine, self._staged) | {generation.META_GRAPH}
         return sorted(g.value for g in engine.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in hide)
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
-        """All quads, or those of one named graph."""
+        """All quads, or those of one named graph (never the generation stamp's, :mod:`kg.store.generation`)."""
         engine = self._store
         if not isinstance(engine, ox.Store):
-            return engine.quads(graph)
-        hide = journal.hidden(engine, self._staged)
+            if graph:
+                return iter(()) if graph == generation.META_GRAPH else engine.quads(graph)
+            return (q for q in engine.quads(None) if not generation.is_meta(q.graph_name))
+        hide = journal.hidden(engine, self._staged) | {generation.META_GRAPH}
         if graph:
             return iter(()) if graph in hide else engine.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         everything = engine.quads_for_pattern(None, None, None, None)
-        if not hide:
-            return everything
         return (q for q in everything if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in hide))
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
@@ -367,6 +388,8 @@ class KnowledgeGraph:
                 engine.bulk_extend(quads)
             else:
                 engine.extend(quads)
+            if not self._staged:  # a staged write bumps the stamp when it publishes
+                engine.update(generation.bump_update(), prefixes={})
         except OSError as err:
             raise StoreError(f"cannot write the store: {err}", path=self.location) from None
         finally:
@@ -422,10 +445,11 @@ class KnowledgeGraph:
         self._subclasses.clear()
         engine = self._store
         if not isinstance(engine, ox.Store):
-            engine.update(sparql, prefixes=PREFIXES)
+            _update_and_bump(engine, sparql)
+            self._written()
             return
         try:
-            engine.update(sparql, prefixes=PREFIXES)
+            _update_and_bump(engine, sparql)
             self._written()
         except SyntaxError as err:
             raise QueryError(f"SPARQL update syntax error: {_one_line(err)}") from None
@@ -469,6 +493,21 @@ class Stage:
             self._graph.update(text)
         except (StoreError, QueryError) as err:
             log.warning("%s: the staged write is not rolled back yet (%s); the next write to the store will", self._graph.location, err)
+
+
+def _update_and_bump(engine: Any, sparql: str) -> None:
+    """Run ``sparql`` and replace the generation stamp, in one transaction (one update request).
+
+    An update that is valid alone but not followed by another (one ending in ``;``) runs alone,
+    then the stamp is replaced by a second update; a syntax error is the update's own.
+    """
+    try:
+        engine.update(generation.with_bump(sparql), prefixes=PREFIXES)
+        return
+    except (SyntaxError, QueryError):  # QueryError: a remote server refusing the combined text
+        pass
+    engine.update(sparql, prefixes=PREFIXES)
+    engine.update(generation.bump_update(), prefixes={})
 
 
 def _one_line(err: Exception) -> str:
