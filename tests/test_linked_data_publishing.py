@@ -211,3 +211,166 @@ def test_a_real_server_says_what_it_withholds(store_folder: Path) -> None:
     with live_server(store_folder, "--max-concurrent", "1", "--include-restricted") as live:
         reply = request(live, "GET", "/sparql?query=ASK%7B%3Fs%20ckg%3AfullText%20%3Ft%7D", headers={"Accept": "application/sparql-results+json"})
         assert json.loads(reply.body)["boolean"] is True and "kg-withheld" not in reply.headers
+
+
+# -- 2. dereferencing ("Cool URIs": 200 with Content-Location and Link rel=describedby) -------------------
+
+FOAF_TOPIC = URIRef("http://xmlns.com/foaf/0.1/primaryTopic")
+FORMATS = {".html": "text/html", ".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
+           ".rdf": "application/rdf+xml"}
+
+
+def _links(header: str) -> dict[str, str]:
+    """``Link`` header -> {target: rel}."""
+    out = {}
+    for part in header.split(", <"):
+        target, _, params = part.lstrip("<").partition(">")
+        out[target] = params.split('rel="', 1)[1].split('"', 1)[0]
+    return out
+
+
+def test_a_thing_iri_answers_200_naming_its_document(client: TestClient) -> None:
+    for accept, ext in (("text/turtle", ".ttl"), ("text/html", ".html"), ("application/ld+json", ".jsonld")):
+        reply = client.get("/id/actor/isis", headers={"Accept": accept}, follow_redirects=False)
+        assert reply.status_code == 200
+        assert reply.headers["content-location"] == "/id/actor/isis" + ext
+        links = _links(reply.headers["link"])
+        assert {t: r for t, r in links.items() if r == "describedby"} == {f"/id/actor/isis{e}": "describedby" for e in FORMATS}
+        assert reply.headers["vary"] == "Accept" and reply.headers["last-modified"].endswith("GMT")
+    document = client.get("/id/actor/isis.ttl")
+    assert document.status_code == 200 and "content-location" not in document.headers
+
+
+def test_every_document_describes_itself(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    licences = {g.graph: g.licence for g in graph_licences(mixed_kg)}
+    for path in ("/id/actor/isis", "/id/event/isis-vbied-homs-zahraa-2017-05-23", "/id/place/homs-zahraa-district", ISW.removeprefix(BASE[:-1])):
+        graph = Graph().parse(data=client.get(path + ".ttl").text, format="turtle")
+        doc = URIRef(BASE + path.lstrip("/") + ".ttl")
+        assert graph.value(doc, FOAF_TOPIC) == URIRef(BASE + path.lstrip("/")), path
+        assert (doc, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Document")) in graph
+        datasets = {str(g) for g in graph.objects(doc, VOID.inDataset)}
+        assert datasets and datasets <= set(licences), path
+        assert {str(x) for x in graph.objects(doc, DCTERMS.license)} == {licences[g] for g in datasets}, path
+        assert graph.value(doc, DCTERMS.modified).datatype == URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
+    html = client.get("/id/actor/isis").text
+    assert "About this document" in html and "https://creativecommons.org/licenses/by/4.0/" in html
+
+
+def test_graphs_ontology_version_shapes_and_context_resolve(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    from kg.server.ontology_doc import version_path
+
+    registry = client.get("/graph/registry", headers={"Accept": "text/turtle"})
+    assert registry.status_code == 200 and registry.headers["content-type"].startswith("text/turtle")
+    assert registry.headers["content-location"] == "/graph/registry.ttl"
+    graph = Graph().parse(data=registry.text, format="turtle")
+    g = URIRef(BASE + "graph/registry")
+    assert (g, RDF.type, VOID.Dataset) in graph and graph.value(g, DCTERMS.license) is not None
+    assert graph.value(g, VOID.triples).toPython() == len(list(mixed_kg.quads(BASE + "graph/registry")))
+    assert client.get("/graph/registry").headers["content-type"].startswith("text/html")
+    assert client.get("/graph/no-such-graph").status_code == 404
+    version = version_path()
+    assert version.startswith("/ontology/")
+    for path in ("/ontology", version):
+        turtle = client.get(path, headers={"Accept": "text/turtle"})
+        assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle"), path
+        assert turtle.headers["content-location"] == path + ".ttl"
+    assert client.get(version + ".nt").headers["content-type"].startswith("application/n-triples")
+    assert client.get("/ontology/0.0.1").status_code == 404
+    shapes = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert shapes.status_code == 200 and shapes.headers["content-type"].startswith("text/turtle")
+    assert (URIRef(BASE + "shapes"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in Graph().parse(data=shapes.text)
+    assert client.get("/shapes.jsonld").headers["content-type"].startswith("application/ld+json")
+    context = client.get("/context.jsonld")
+    assert context.status_code == 200 and context.headers["content-type"] == "application/ld+json"
+    assert "@version" not in context.json()["@context"]
+
+
+def test_void_is_complete(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    void = _void(client)
+    public = "http://127.0.0.1:8000/"
+    dataset = URIRef(public + ".well-known/void#dataset")
+    dumps = {str(d) for d in void.objects(dataset, VOID.dataDump)}
+    assert {d.rsplit(".", 1)[-1] for d in dumps} == {"nq", "trig", "jsonld", "ttl", "nt", "rdf"}
+    for dump in dumps:  # each is served, in its format
+        reply = client.get(dump.removeprefix(public[:-1]))
+        assert reply.status_code == 200, dump
+    assert isinstance(void.value(dataset, DCTERMS.publisher), URIRef)
+    assert void.value(dataset, DCTERMS.created) is not None and void.value(dataset, DCTERMS.modified) is not None
+    vocabularies = {str(v) for v in void.objects(dataset, VOID.vocabulary)}
+    for ns in ("https://w3id.org/conflict-kg/ontology#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
+               "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.opengis.net/ont/geosparql#",
+               "http://purl.org/dc/terms/", "http://www.w3.org/2000/01/rdf-schema#"):
+        assert ns in vocabularies, ns
+    predicates = {r[0].value for r in mixed_kg.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }").rows}
+    assert all(any(p.startswith(v) for v in vocabularies) for p in predicates if not p.startswith(BASE + "id/"))
+    linksets = [s for s in void.subjects(RDF.type, VOID.Linkset)]
+    assert linksets
+    wikidata = {str(void.value(ls, VOID.linkPredicate)): void.value(ls, VOID.triples).toPython() for ls in linksets}
+    for predicate, count in wikidata.items():
+        found = mixed_kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} "
+                               "FILTER(STRSTARTS(STR(?o), 'http://www.wikidata.org/entity/')) "
+                               f"FILTER(?g IN ({', '.join(f'<{g}>' for g in redistributable(mixed_kg))})) }}").rows[0][0]
+        assert count == int(found.value) > 0, predicate
+    example = void.value(dataset, VOID.exampleResource)
+    assert example is not None and client.get(str(example).removeprefix(BASE[:-1])).status_code == 200
+
+
+def redistributable(graph: KnowledgeGraph) -> list[str]:
+    return [g.graph for g in graph_licences(graph) if g.redistributable]
+
+
+OTHER = "https://conflict.example.org/"
+
+
+@pytest.fixture(scope="module")
+def deployment() -> Iterator[TestClient]:
+    """A deployment serving its own IRIs: data under https://conflict.example.org/, reached there too."""
+    graph = kg.open(":memory:")
+    graph.update(f"""INSERT DATA {{ GRAPH <{OTHER}graph/x> {{
+        <{OTHER}id/actor/x> a <{BASE}ontology#ArmedGroup> ; <http://www.w3.org/2000/01/rdf-schema#label> "Group X" ;
+            <{BASE}ontology#attacked> <{OTHER}id/actor/y> .
+        <{OTHER}id/actor/y> a <{BASE}ontology#ArmedGroup> ; <http://www.w3.org/2000/01/rdf-schema#label> "Group Y" .
+        <{OTHER}id/place/p> <http://www.opengis.net/ont/geosparql#hasGeometry> <{OTHER}id/place/p#geometry> .
+        <{OTHER}id/place/p#geometry> <http://www.opengis.net/ont/geosparql#asWKT> "POINT(1 2)" .
+        <{OTHER}graph/x> <http://purl.org/dc/terms/license> <https://creativecommons.org/licenses/by/4.0/> ;
+            <{BASE}ontology#redistributable> true ; <http://purl.org/dc/terms/title> "Graph X" }} }}""")
+    settings = Settings(base=OTHER, public_url=OTHER, publisher=OTHER + "about")
+    with TestClient(create_app(graph, settings)) as test_client:
+        yield test_client
+
+
+def test_a_deployment_base_is_served_end_to_end(deployment: TestClient) -> None:
+    page = deployment.get("/id/actor/x")
+    assert page.status_code == 200 and "Group X" in page.text and 'href="/id/actor/y"' in page.text
+    assert page.headers["content-location"] == "/id/actor/x.html"
+    graph = Graph().parse(data=deployment.get("/id/actor/x.ttl").text, format="turtle")
+    doc = URIRef(OTHER + "id/actor/x.ttl")
+    assert graph.value(doc, FOAF_TOPIC) == URIRef(OTHER + "id/actor/x")
+    assert str(graph.value(doc, VOID.inDataset)) == OTHER + "graph/x"
+    assert str(graph.value(doc, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    place = Graph().parse(data=deployment.get("/id/place/p.ttl").text, format="turtle")  # the #geometry part comes along
+    assert (URIRef(OTHER + "id/place/p#geometry"), None, None) in place
+    assert deployment.get("/graph/x").status_code == 200 and "Graph X" in deployment.get("/graph/x").text
+    assert deployment.get("/id/actor/isis").status_code == 404
+    void = Graph().parse(data=deployment.get("/.well-known/void", headers={"Accept": "text/turtle"}).text, format="turtle")
+    dataset = URIRef(OTHER + ".well-known/void#dataset")
+    assert str(void.value(dataset, VOID.uriSpace)) == OTHER + "id/"
+    assert str(void.value(dataset, DCTERMS.publisher)) == OTHER + "about"
+    assert str(void.value(dataset, VOID.exampleResource)).startswith(OTHER + "id/")
+    assert all(str(d).startswith(OTHER + "dump/") for d in void.objects(dataset, VOID.dataDump))
+    assert str(void.value(dataset, VOID.sparqlEndpoint)) == OTHER + "sparql"
+    assert URIRef(BASE + "ontology#") in set(void.objects(dataset, VOID.vocabulary))  # the real ckg: namespace
+    assert deployment.get("/id/actor/x.jsonld").json()["@context"] == OTHER + "context.jsonld"
+    assert deployment.get("/context.jsonld").status_code == 200 and deployment.get("/ontology").status_code == 200
+
+
+def test_a_real_server_sends_the_dereferencing_headers(store_folder: Path) -> None:
+    with live_server(store_folder, "--max-concurrent", "1") as live:
+        reply = request(live, "GET", "/id/actor/isis", headers={"Accept": "text/turtle"})
+        assert reply.status == 200 and reply.content_type == "text/turtle"
+        assert reply.headers["content-location"] == "/id/actor/isis.ttl"
+        assert '</id/actor/isis.rdf>; rel="describedby"; type="application/rdf+xml"' in reply.headers["link"]
+        for path, media in (("/context.jsonld", "application/ld+json"), ("/shapes", "text/turtle"),
+                            ("/graph/registry.nt", "application/n-triples"), ("/ontology.rdf", "application/rdf+xml")):
+            got = request(live, "GET", path)
+            assert got.status == 200 and got.content_type == media, path
