@@ -1,0 +1,159 @@
+"""The index in memory: Arrow tables, their columns as numpy arrays, and the event filters.
+
+The filters are the SPARQL path's, column by column (:mod:`kg.read.timeview`): the window test
+of :func:`~kg.read.timeview.window_expr` (loose or strict, with a dataset's possible range), the
+record-time test of :func:`~kg.read.timeview.known_on_expr`, the relations of
+:func:`kg.analysis.projection.relation_filter` (given here already resolved to IRIs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kg.base.temporal import Match, Window
+
+#: A relation resolved: ("class", "Attack"), ("type", concept IRI) or ("dataset", concept IRI).
+Relation = tuple[str, str]
+
+
+def _days(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A date or ISO-day text column as ``datetime64[D]`` (NaT for null or malformed)."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        good = pc.match_substring_regex(column, r"^\d{4}-\d{2}-\d{2}$")
+        column = pc.cast(pc.if_else(good, column, pa.scalar(None, pa.string())), pa.date32())
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+
+
+def _day(value: dt.date) -> np.datetime64:
+    return np.datetime64(value, "D")
+
+
+@dataclass
+class EventIndex:
+    """The analytic event index: tables (:mod:`kg.index.columns`) and the generation stamp of the
+    store they were read from."""
+
+    events: pa.Table
+    pairs: pa.Table
+    actors: pa.Table
+    concepts: pa.Table
+    stamp: str
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _details: dict[str, tuple[str | None, str, str]] | None = field(default=None, repr=False)
+
+    def array(self, name: str) -> np.ndarray:
+        """An events column as numpy (dates as ``datetime64[D]``), computed once."""
+        if name not in self._arrays:
+            column = self.events.column(name)
+            if name in ("start", "end", "earliest", "latest", "issued", "recorded", "invalidated"):
+                self._arrays[name] = _days(column)
+            elif name in ("sign", "has_parts"):
+                self._arrays[name] = column.to_numpy(zero_copy_only=False)
+            else:
+                self._arrays[name] = np.asarray(column.to_pylist(), dtype=object)
+        return self._arrays[name]
+
+    def pair_array(self, name: str) -> np.ndarray:
+        """A pairs column as numpy."""
+        key = f"pairs.{name}"
+        if key not in self._arrays:
+            column = self.pairs.column(name)
+            self._arrays[key] = (column.to_numpy() if name == "eid" else np.asarray(column.to_pylist(), dtype=object))
+        return self._arrays[key]
+
+    # -- the filters of the SPARQL path ---------------------------------------------------
+
+    def in_window(self, start: dt.date | None, end: dt.date | None, mode: Match | str = Match.LOOSE) -> np.ndarray:
+        """Events whose days fall in ``start..end`` (:func:`kg.read.timeview.window_expr`)."""
+        Window(start, end)
+        n = self.events.num_rows
+        if start is None and end is None:
+            return np.ones(n, dtype=bool)
+        first, last = self.array("start"), self.array("end")
+        earliest, latest = self.array("earliest"), self.array("latest")
+        loose = np.ones(n, dtype=bool)
+        if start is not None:
+            loose &= (last >= _day(start)) | (latest >= _day(start))
+        if end is not None:
+            loose &= (first <= _day(end)) | (earliest <= _day(end))
+        if Match(mode) is Match.LOOSE:
+            return loose
+        inside = np.ones(n, dtype=bool)
+        if start is not None:
+            inside &= (first >= _day(start)) & ~(earliest < _day(start))
+        if end is not None:
+            inside &= (last <= _day(end)) & ~(latest > _day(end))
+        return np.where(self.array("precision") == "day", loose, inside)
+
+    def known_on(self, day: dt.date | None) -> np.ndarray:
+        """Events known on ``day`` (:func:`kg.read.timeview.known_on_expr`): from a source issued
+        by then, not first recorded later, not retracted by then."""
+        n = self.events.num_rows
+        if day is None:
+            return np.ones(n, dtype=bool)
+        d = _day(day)
+        return (self.array("issued") <= d) & ~(self.array("recorded") > d) & ~(self.array("invalidated") <= d)
+
+    def standing(self) -> np.ndarray:
+        """Events the analyses count: not a campaign with parts, never retracted."""
+        return ~self.array("has_parts").astype(bool) & np.isnat(self.array("invalidated"))
+
+    def of_relations(self, relations: Sequence[Relation]) -> np.ndarray:
+        """Events of any of ``relations`` (classes, project types, dataset types with what is under them)."""
+        n = self.events.num_rows
+        if not relations:
+            return np.ones(n, dtype=bool)
+        keep = np.zeros(n, dtype=bool)
+        for kind, value in relations:
+            if kind == "class":
+                keep |= self.array("class") == value
+            elif kind == "type":
+                keep |= self.array("type") == value
+            else:
+                keep |= np.isin(self.array("dataset_type"), sorted(self.narrower(value)))
+        return keep
+
+    def narrower(self, concept: str) -> set[str]:
+        """``concept`` and every concept below it (``skos:broader*``)."""
+        children: dict[str, list[str]] = {}
+        for narrow, broad in zip(self.concepts.column("concept").to_pylist(), self.concepts.column("broader").to_pylist()):
+            children.setdefault(broad, []).append(narrow)
+        found, todo = {concept}, [concept]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    def select(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        known_on: dt.date | None = None,
+        relations: Sequence[Relation] = (),
+        mode: Match | str = Match.LOOSE,
+    ) -> np.ndarray:
+        """The projection's events: standing, in the window, known on ``known_on``, of ``relations``."""
+        return self.standing() & self.in_window(start, end, mode) & self.known_on(known_on) & self.of_relations(relations)
+
+    def actor_details(self) -> dict[str, tuple[str | None, str, str]]:
+        """actor IRI -> (label, class local name, Wikidata id)."""
+        if self._details is None:
+            columns = [self.actors.column(c).to_pylist() for c in ("actor", "label", "type", "wikidata")]
+            self._details = {a: (label, kind, qid) for a, label, kind, qid in zip(*columns)}
+        return self._details
+
+    def rows(self, mask: np.ndarray, columns: Iterable[str]) -> dict[str, list[Any]]:
+        """The selected events' columns as Python lists (dates as ``datetime.date``)."""
+        picked = np.flatnonzero(mask)
+        table = self.events.take(pa.array(picked))
+        return {name: table.column(name).to_pylist() for name in columns}

@@ -1,0 +1,282 @@
+"""The analytic event index (kg.index): the same answers as the SPARQL path, always in step.
+
+Every projection here runs twice, once with ``KG_INDEX=off`` (the SPARQL reference) and once
+from the index, and the two networkx graphs must be equal edge by edge, attribute by attribute.
+The seed exercises imprecise dates, multi-day facts, a campaign with parts, corrections and
+record time; the ACLED fixture possible date ranges and dataset types; an ICEWS14 slice (skipped
+when the shared data are absent) a real dataset's month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+import kg
+from kg.analysis.projection import actor_graph
+from kg.base.errors import StoreError, UsageError
+from kg.curated.build import build
+from kg.index.cache import build_index, drop_index, event_index, index_folder, status
+from kg.store.graph import KnowledgeGraph
+
+from conftest import SHARED
+
+DATA = Path(__file__).parent / "data"
+ACLED = DATA / "acled" / "acled-sample-30.csv"
+ICEWS14 = SHARED / "datasets" / "icews14" / "derived-named" / "train.txt"
+D = dt.date
+
+
+def signature(graph: nx.MultiDiGraph) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    """Everything a projection holds, in a comparable order."""
+    edges = sorted((a, b, k, sorted(data.items())) for a, b, k, data in graph.edges(keys=True, data=True))
+    nodes = sorted((n, sorted(data.items())) for n, data in graph.nodes(data=True))
+    return edges, nodes, dict(graph.graph)
+
+
+def both(monkeypatch: pytest.MonkeyPatch, graph: KnowledgeGraph, **options: Any) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    monkeypatch.setenv("KG_INDEX", "off")
+    reference = actor_graph(graph, **options)
+    monkeypatch.setenv("KG_INDEX", "on")
+    indexed = actor_graph(graph, **options)
+    return reference, indexed
+
+
+@pytest.fixture
+def seed_index(seed_kg: KnowledgeGraph) -> Iterator[KnowledgeGraph]:
+    """The shared seed with an in-memory index, dropped afterwards (other tests keep the SPARQL path)."""
+    build_index(seed_kg)
+    yield seed_kg
+    drop_index(seed_kg)
+
+
+SEED_WINDOWS = [
+    (None, None), (D(2017, 5, 1), D(2017, 5, 31)), (D(2017, 5, 22), D(2017, 5, 23)), (D(2017, 5, 24), D(2017, 5, 24)),
+    (D(2017, 5, 1), D(2017, 5, 15)), (D(2017, 5, 16), None), (None, D(2017, 5, 20)), (D(2016, 1, 1), D(2018, 12, 31)),
+]
+
+
+def edge_windows(graph: KnowledgeGraph) -> list[tuple[dt.date | None, dt.date | None]]:
+    """Windows whose bounds fall on, just inside and just outside every imprecise or multi-day fact's
+    days and possible range: where a loose and a strict test part."""
+    ix = event_index(graph)
+    assert ix is not None
+    one = dt.timedelta(days=1)
+    out = set()
+    for e in ix.events.to_pylist():
+        if e["precision"] == "day" and e["end"] == e["start"] and e["earliest"] is None:
+            continue
+        first = min(d for d in (e["start"], e["earliest"]) if d)
+        last = max(d for d in (e["end"], e["latest"]) if d)
+        for a in (first - one, first, first + one, e["start"]):
+            for b in (last - one, last, last + one, e["end"]):
+                if a <= b:
+                    out.add((a, b))
+        out.update({(e["start"], None), (None, e["end"]), (e["start"], e["start"])})
+    return sorted(out, key=str)
+
+
+def record_days(graph: KnowledgeGraph) -> list[dt.date | None]:
+    """Known-on days on, before and after every source's issue date."""
+    ix = event_index(graph)
+    assert ix is not None
+    days = {d for d in ix.events.column("issued").to_pylist() if d}
+    one = dt.timedelta(days=1)
+    return [None, *sorted({d + k * one for d in days for k in (-1, 0, 1)})]
+
+
+@pytest.mark.parametrize("window", SEED_WINDOWS, ids=str)
+@pytest.mark.parametrize("mode", ["loose", "strict"])
+def test_seed_projection_same_as_sparql(seed_index, monkeypatch, window, mode):
+    for relations in ([], ["Attack"], ["Joining", "Meeting"], ["suicide-bombing"]):
+        for known_on in record_days(seed_index):
+            reference, indexed = both(monkeypatch, seed_index, start=window[0], end=window[1], mode=mode,
+                                      relations=relations, known_on=known_on)
+            assert signature(indexed) == signature(reference), (relations, known_on)
+
+
+@pytest.mark.parametrize("mode", ["loose", "strict"])
+def test_seed_projection_at_the_edges_of_imprecise_facts(seed_index, monkeypatch, mode):
+    windows = edge_windows(seed_index)
+    assert len(windows) > 20
+    for start, end in windows:
+        reference, indexed = both(monkeypatch, seed_index, start=start, end=end, mode=mode)
+        assert signature(indexed) == signature(reference), (start, end)
+
+
+def test_seed_has_what_the_comparison_needs(seed_index):
+    """The seed must keep exercising imprecise dates, multi-day facts, campaigns and sources."""
+    ix = event_index(seed_index)
+    assert ix is not None
+    events = ix.events.to_pylist()
+    assert any(e["precision"] != "day" for e in events)
+    assert any(e["end"] > e["start"] for e in events)
+    assert any(e["has_parts"] for e in events)
+    assert all(e["issued"] is not None for e in events)
+
+
+def test_unknown_relation_same_error(seed_index, monkeypatch):
+    monkeypatch.setenv("KG_INDEX", "on")
+    with pytest.raises(UsageError, match="unknown relation"):
+        actor_graph(seed_index, relations=["Nope"])
+
+
+def test_policy_value_checked(seed_kg, monkeypatch):
+    monkeypatch.setenv("KG_INDEX", "sometimes")
+    with pytest.raises(UsageError, match="KG_INDEX"):
+        event_index(seed_kg)
+
+
+@pytest.fixture
+def acled_kg(tmp_path: Path) -> Iterator[KnowledgeGraph]:
+    graph = kg.open(str(tmp_path / "store"))
+    build(graph)
+    kg.import_dataset(graph, "acled", ACLED)
+    yield graph
+    graph.close()
+
+
+@pytest.mark.parametrize("mode", ["loose", "strict"])
+def test_acled_projection_same_as_sparql(acled_kg, monkeypatch, mode):
+    """Possible date ranges (ACLED's time_precision 2 and 3) and dataset types as relations."""
+    build_index(acled_kg)
+    for window in [(None, None), (D(2022, 1, 1), D(2022, 1, 31)), *edge_windows(acled_kg)]:
+        for relations in ([], ["acled/battles"], ["acled/armed-clash", "Attack"]):
+            reference, indexed = both(monkeypatch, acled_kg, start=window[0], end=window[1], mode=mode, relations=relations)
+            assert signature(indexed) == signature(reference), (window, relations)
+    assert any(r["earliest"] is not None for r in event_index(acled_kg).events.to_pylist())
+
+
+def test_index_lives_beside_the_store(acled_kg):
+    folder = index_folder(acled_kg)
+    assert folder == Path(acled_kg.location).resolve().with_name("store.index")
+    assert status(acled_kg)["exists"] is False
+    build_index(acled_kg)
+    state = status(acled_kg)
+    assert state["exists"] and state["fresh"] and state["events"] > 30
+    assert not any(Path(acled_kg.location).glob("*.arrow"))  # nothing inside the Oxigraph folder
+    assert acled_kg.generation() and acled_kg.generation() == state["index_stamp"]
+
+
+def _stale_then_fresh(graph: KnowledgeGraph, write: Any) -> None:
+    before = status(graph)
+    assert before["fresh"]
+    write()
+    assert not status(graph)["fresh"], "a write left the index fresh"
+    ix = event_index(graph)
+    assert ix is not None and status(graph)["fresh"]
+    rebuilt = build_index(graph)
+    assert ix.events.sort_by("event").equals(rebuilt.events.sort_by("event"))
+
+
+def test_every_write_makes_the_index_stale(acled_kg, tmp_path):
+    from kg.ingest.reconcile import reconcile, write_links
+    from kg.ingest.sources import remove_source
+
+    build_index(acled_kg)
+    changed = tmp_path / "acled-sample-30.csv"  # the same file name: a re-import of a changed file
+    lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed.write_text("".join(lines[:-3]), encoding="utf-8")  # three rows deleted: retracted on re-import
+    writes = {
+        "update": lambda: acled_kg.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> a <https://example.org/B> } }"),
+        "add_quads": lambda: acled_kg.add_quads([kg_quad()]),
+        "build": lambda: build(acled_kg),
+        "re-import with retractions": lambda: kg.import_dataset(acled_kg, "acled", changed, replace=True),
+        "reconcile": lambda: write_links(acled_kg, reconcile(acled_kg, km=50, days=3, min_score=0).proposals),
+        "import": lambda: kg.import_dataset(acled_kg, "icews", DATA / "icews" / "icews14-valid-head40.txt"),
+        "remove": lambda: remove_source(acled_kg, "icews-icews14-valid-head40"),
+    }
+    for name, write in writes.items():
+        try:
+            _stale_then_fresh(acled_kg, write)
+        except AssertionError as err:
+            raise AssertionError(f"{name}: {err}") from None
+    retracted = [e for e in event_index(acled_kg).events.to_pylist() if e["invalidated"]]
+    assert len(retracted) == 3
+
+
+def kg_quad() -> Any:
+    import pyoxigraph as ox
+
+    return ox.Quad(ox.NamedNode("https://example.org/b"), ox.NamedNode("https://example.org/p"), ox.Literal("x"),
+                   ox.NamedNode("https://example.org/g"))
+
+
+def test_sparql_update_through_kg_serve_makes_the_index_stale(acled_kg):
+    """kg serve's workers write to the engine directly (kg.server.work.run_update)."""
+    from kg.server.work import Job, Limits, run_update
+
+    build_index(acled_kg)
+    job = Job(sparql="INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/c> a <https://example.org/B> } }",
+              task="update", limits=Limits(updates=True))
+    assert run_update(acled_kg.store, job).status == 204
+    assert not status(acled_kg)["fresh"]
+    assert event_index(acled_kg) is not None and status(acled_kg)["fresh"]
+
+
+def test_in_memory_writes_make_the_index_stale():
+    graph = kg.open(":memory:")
+    build(graph)
+    first = build_index(graph)
+    assert event_index(graph) is first
+    graph.update("INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> a <https://example.org/B> } }")
+    again = event_index(graph)
+    assert again is not None and again is not first
+
+
+def test_read_only_store_without_stamp(tmp_path, monkeypatch):
+    """A reader cannot write the stamp: it keeps the SPARQL path, and an explicit build says what to run."""
+    writer = kg.open(str(tmp_path / "s"))
+    build(writer)
+    writer.close()
+    reader = kg.open(str(tmp_path / "s"), read_only=True)
+    assert event_index(reader) is None
+    with pytest.raises(StoreError, match="kg index"):
+        build_index(reader)
+    monkeypatch.setenv("KG_INDEX", "on")
+    assert event_index(reader) is None
+    reader.close()
+
+
+def test_stale_index_rebuilt_by_a_reader(tmp_path):
+    writer = kg.open(str(tmp_path / "s"))
+    build(writer)
+    build_index(writer)
+    writer.update("DELETE WHERE { ?e a ckg:Attack ; rdfs:label ?l . ?e rdfs:label ?l }")
+    writer.close()
+    reader = kg.open(str(tmp_path / "s"), read_only=True)
+    ix = event_index(reader)
+    assert ix is not None and status(reader)["fresh"]
+    reader.close()
+
+
+def test_dropped_stamp_rebuilds(acled_kg):
+    """DROP ALL removes the stamp too: no stamp never matches the index's, so it is rebuilt."""
+    build_index(acled_kg)
+    acled_kg.update("DROP ALL")
+    assert not status(acled_kg)["fresh"]
+    ix = event_index(acled_kg)
+    assert ix is not None and ix.events.num_rows == 0 and acled_kg.generation()
+
+
+@pytest.mark.skipif(not ICEWS14.exists(), reason="ICEWS14 is not in the shared folder")
+def test_icews14_slice_same_as_sparql(tmp_path, monkeypatch):
+    head = tmp_path / "train.txt"
+    with ICEWS14.open(encoding="utf-8") as source:
+        head.write_text("".join(line for _, line in zip(range(4000), source)), encoding="utf-8")
+    graph = kg.open(str(tmp_path / "store"))
+    kg.import_dataset(graph, "icews", head)
+    build_index(graph)
+    for window in [(D(2014, 1, 1), D(2014, 1, 7)), (D(2014, 1, 1), D(2014, 1, 31)), (None, None)]:
+        for relations in ([], ["cameo/19"], ["Attack"]):
+            reference, indexed = both(monkeypatch, graph, start=window[0], end=window[1], relations=relations)
+            assert signature(indexed) == signature(reference)
+            assert window[0] is None or reference.number_of_edges() > 0 or relations
+    graph.close()
+    shutil.rmtree(tmp_path / "store.index", ignore_errors=True)
