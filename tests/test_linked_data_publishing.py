@@ -374,3 +374,59 @@ def test_a_real_server_sends_the_dereferencing_headers(store_folder: Path) -> No
                             ("/graph/registry.nt", "application/n-triples"), ("/ontology.rdf", "application/rdf+xml")):
             got = request(live, "GET", path)
             assert got.status == 200 and got.content_type == media, path
+
+
+# -- 3. bounded pages: direct lookups, incoming links capped with a way to the rest ------------------
+
+MANY = 130
+
+
+@pytest.fixture(scope="module")
+def crowded() -> Iterator[TestClient]:
+    """A source that 130 events derive from (each also at one place): more than a page of incoming links."""
+    graph = kg.open(":memory:")
+    events = " ".join(
+        f'<{BASE}id/event/e{i:03d}> a <{BASE}ontology#Attack> ; <http://www.w3.org/2000/01/rdf-schema#label> "Event {i:03d}" ; '
+        f'<http://www.w3.org/ns/prov#wasDerivedFrom> <{BASE}id/source/many> ; <{BASE}ontology#place> <{BASE}id/place/town> ; '
+        f'<{BASE}ontology#startDate> "2017-01-{1 + i % 28:02d}"^^<http://www.w3.org/2001/XMLSchema#date> .'
+        for i in range(MANY))
+    graph.update(f"""INSERT DATA {{ GRAPH <{BASE}graph/source/many> {{
+        <{BASE}graph/source/many> <{BASE}ontology#redistributable> true ;
+            <http://purl.org/dc/terms/license> <https://creativecommons.org/licenses/by/4.0/> .
+        <{BASE}id/source/many> a <{BASE}ontology#Source> ; <http://www.w3.org/2000/01/rdf-schema#label> "Many" .
+        <{BASE}id/place/town> a <{BASE}ontology#City> ; <http://www.w3.org/2000/01/rdf-schema#label> "Town" .
+        {events} }} }}""")
+    with TestClient(create_app(graph, Settings())) as test_client:
+        yield test_client
+
+
+def test_incoming_links_come_fifty_a_page(crowded: TestClient) -> None:
+    from kg.server.resource import PAGE
+
+    assert PAGE == 50
+    seen: set[str] = set()
+    for page, expected in ((1, 50), (2, 50), (3, MANY - 100)):
+        path = "/id/source/many.ttl" + (f"?incoming={page}" if page > 1 else "")
+        reply = crowded.get(path)
+        assert reply.status_code == 200, path
+        graph = Graph().parse(data=reply.text, format="turtle")
+        incoming = {str(s) for s in graph.subjects(URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), URIRef(BASE + "id/source/many"))}
+        assert len(incoming) == expected and not incoming & seen, page
+        seen |= incoming
+        links = _links(reply.headers["link"])
+        assert (f"/id/source/many.ttl?incoming={page + 1}" in links) == (page < 3)
+    assert len(seen) == MANY
+    assert crowded.get("/id/source/many?incoming=0").status_code == 400
+    assert crowded.get("/id/source/many?incoming=x").status_code == 400
+
+
+def test_pages_stay_the_same_size_however_many_links(crowded: TestClient) -> None:
+    html = crowded.get("/id/source/many").text
+    assert html.count('href="/id/event/e') <= 2 * 50  # the capped list of events and the capped incoming links
+    assert 'href="/id/source/many?incoming=2"' in html and "all of them in SPARQL" in html
+    link = html.split('all of them in SPARQL')[0].rsplit('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    full = crowded.get(link)  # the full list, as the query page shows it
+    assert full.status_code == 200 and full.text.count('href="/id/event/e') == MANY
+    place = crowded.get("/id/place/town").text
+    assert "Events here (the first 50" in place
+    assert len(html) < 60_000 and len(crowded.get("/id/source/many.ttl").content) < 15_000
