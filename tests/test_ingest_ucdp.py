@@ -149,17 +149,17 @@ def test_event_fields_match_the_row(imported: KnowledgeGraph, ident: str) -> Non
     # deaths by side: one record per GED column, summing to best
     parts = values(imported, e, "http://purl.org/dc/terms/hasPart")
     assert parts == sorted(f"{e}#deaths-{s}" for s in ("a", "b", "civilians", "unknown"))
-    deaths = {p.rsplit("#", 1)[1]: int(one(imported, p, CKG + "fatalities")) for p in parts}
+    deaths = {p.rsplit("#", 1)[1]: int(one(imported, p, CKG + "deaths")) for p in parts}
     assert deaths == {
         "deaths-a": int(row["deaths_a"]), "deaths-b": int(row["deaths_b"]),
         "deaths-civilians": int(row["deaths_civilians"]), "deaths-unknown": int(row["deaths_unknown"]),
     }
     assert sum(deaths.values()) == int(row["best"])
-    assert values(imported, f"{e}#deaths-unknown", CKG + "participant") == []
+    assert values(imported, f"{e}#deaths-unknown", CKG + "deathsOf") == []
     civilians = ACTOR + re.sub(r"[^a-z0-9]+", "-", f"civilians {row['country']}".lower()).strip("-")
-    assert values(imported, f"{e}#deaths-civilians", CKG + "participant") == [civilians]  # scoped by country
-    # the records are not events: no type, not listed
-    assert values(imported, f"{e}#deaths-a", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") == []
+    assert values(imported, f"{e}#deaths-civilians", CKG + "deathsOf") == [civilians]  # scoped by country
+    # the records are not events: their own class, not listed
+    assert values(imported, f"{e}#deaths-a", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") == [CKG + "SideFatalities"]
 
 
 def test_state_based_event_field_by_field(imported: KnowledgeGraph) -> None:
@@ -191,11 +191,11 @@ def test_state_based_event_field_by_field(imported: KnowledgeGraph) -> None:
     }
     assert one(imported, village + "#geometry", "http://www.opengis.net/ont/geosparql#asWKT") == "POINT(36.558974 35.763369)"
     # the side records say whose deaths they are
-    assert one(imported, e + "#deaths-b", CKG + "participant") == ACTOR + "syrian-insurgents"
+    assert one(imported, e + "#deaths-b", CKG + "deathsOf") == ACTOR + "syrian-insurgents"
     assert one(imported, e + "#deaths-b", "http://www.w3.org/2000/01/rdf-schema#label") == (
         "deaths of side B (Syrian insurgents) in UCDP GED event 300380"
     )
-    assert one(imported, e + "#deaths-a", CKG + "participant") == ACTOR + "government-of-syria"
+    assert one(imported, e + "#deaths-a", CKG + "deathsOf") == ACTOR + "government-of-syria"
 
 
 def kg_iri(iri: str) -> ox.NamedNode:
@@ -210,7 +210,7 @@ def test_one_sided_violence_has_agent_and_civilian_target(imported: KnowledgeGra
     assert values(imported, e, CKG + "agent") == [ACTOR + "government-of-syria"]
     assert values(imported, e, CKG + "target") == [ACTOR + "civilians-syria"]
     assert values(imported, e, CKG + "participant") == [] and values(imported, e, CKG + "sideA") == []
-    assert one(imported, e + "#deaths-civilians", CKG + "fatalities") == "12"
+    assert one(imported, e + "#deaths-civilians", CKG + "deaths") == "12"
     # the shortcut edge of an attack is derived
     assert imported.query(
         "ASK { GRAPH <https://w3id.org/conflict-kg/graph/derived/ucdp-ucdp-ged-25> { actor:government-of-syria ckg:attacked actor:civilians-syria } }"
@@ -450,11 +450,11 @@ def test_reimport_of_a_newer_export(graph: KnowledgeGraph, tmp_path: Path) -> No
     # the changed value is replaced, not duplicated
     assert one(graph, ev("300380"), CKG + "fatalities") == "3"
     assert one(graph, ev("300380"), CKG + "fatalitiesHigh") == "4"
-    assert one(graph, ev("300380") + "#deaths-unknown", CKG + "fatalities") == "1"
+    assert one(graph, ev("300380") + "#deaths-unknown", CKG + "deaths") == "1"
     # the vanished row is kept (with its deaths records), marked invalidated at the re-import
     vanished = ev("320214")
     assert one(graph, vanished, "http://www.w3.org/ns/prov#invalidatedAtTime") == "2024-06-01T09:30:00Z"
-    assert one(graph, vanished + "#deaths-civilians", CKG + "fatalities") == "12"
+    assert one(graph, vanished + "#deaths-civilians", CKG + "deaths") == "12"
     assert one(graph, vanished, CKG + "startDate") == "2013-08-09"
     # what we knew the day before the re-import still lists it; today it is gone
     before = {e["event"] for e in kg.events(graph, known_on=dt.date(2024, 5, 31))}
@@ -523,10 +523,10 @@ def test_full_sample(tmp_path: Path) -> None:
     assert values(store, ACTOR + "government-of-angola", CKG + "sourceCode") == ["UCDP:99"]
     assert one(store, e, CKG + "place") == PLACE + "angola-lunda-sul-province"
     assert [one(store, e, CKG + p) for p in ("fatalities", "fatalitiesLow", "fatalitiesHigh")] == ["14", "14", "14"]
-    assert one(store, e + "#deaths-b", CKG + "fatalities") == "14"
+    assert one(store, e + "#deaths-b", CKG + "deaths") == "14"
     assert values(store, e, CKG + "sourceCode") == ["UCDP-conflict:327", "UCDP-dyad:714"]
     # totals: the deaths records add up to best over the whole sample
     best = store.query("SELECT (SUM(?n) AS ?total) WHERE { ?e ckg:sourceId ?id ; ckg:fatalities ?n }").scalar()
-    parts = store.query("SELECT (SUM(?n) AS ?total) WHERE { ?e ckg:sourceId ?id ; dcterms:hasPart/ckg:fatalities ?n }").scalar()
+    parts = store.query("SELECT (SUM(?n) AS ?total) WHERE { ?e ckg:sourceId ?id ; dcterms:hasPart/ckg:deaths ?n }").scalar()
     assert int(best) == int(parts) == 3914 + 3752 + 1895
     print(f"full UCDP sample: {report.summary()} ({seconds:.2f} s)")

@@ -137,6 +137,10 @@ class CKG(DefinedNamespace):
     rowCount: URIRef
     checksum: URIRef
     redistributable: URIRef
+    SideFatalities: URIRef
+    deaths: URIRef
+    deathsOf: URIRef
+    lexicalDatatype: URIRef
     Match: URIRef
     # Codebook semantics (issue 19)
     projectType: URIRef

@@ -22,27 +22,54 @@ from kg.store.graph import KnowledgeGraph
 
 
 def load_ontology(directory: Path | None = None) -> Graph:
-    """Parse ``conflict.ttl``; a syntax error names the file and line.
+    """Parse ``conflict.ttl`` with the CAMEO code table; a syntax error names the file and line.
 
-    Blank nodes (OWL lists, restrictions) are replaced by stable skolem IRIs derived
-    from the graph's canonical form, so every build writes identical quads.
+    The OWL blank nodes (``owl:unionOf`` lists, ``owl:oneOf``, ``owl:AllDisjointClasses``) stay
+    blank nodes, as OWL tools expect them: the store holds the ontology as published. A store's
+    ontology graph is replaced wholesale when its digest (:func:`ontology_digest`, stated in the
+    graph as ``dcterms:identifier``) differs, and left alone otherwise, so building twice writes
+    nothing new.
     """
     folder = directory or ontology_dir()
-    graph = skolemize(_parse_turtle(folder / "conflict.ttl"))
+    graph = _parse_turtle(folder / "conflict.ttl")
     if (folder / "cameo.tsv").exists():
         add_cameo_codes(graph, folder / "cameo.tsv")
-    add_graph_statements(graph)
+    add_graph_statements(graph, ontology_digest(folder))
     return graph
 
 
-def add_graph_statements(graph: Graph) -> None:
+def ontology_digest(directory: Path | None = None) -> str:
+    """``sha256:<hex>`` of ``conflict.ttl`` and ``cameo.tsv``: what the stored ontology graph was made from."""
+    import hashlib
+
+    folder = directory or ontology_dir()
+    digest = hashlib.sha256()
+    for name in ("conflict.ttl", "cameo.tsv"):
+        if (folder / name).exists():
+            digest.update((folder / name).read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def add_graph_statements(graph: Graph, digest: str) -> None:
     """The ontology graph's licence and redistribution statements, about itself
-    (:mod:`kg.contract.licences`)."""
+    (:mod:`kg.contract.licences`), and the digest of the files it was made from."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
     from kg.contract.licences import PROJECT, graph_statements
     from kg.contract.rdfmap import to_rdflib
 
     for q in graph_statements(str(ONTOLOGY_GRAPH), PROJECT.with_source(ONTOLOGY_IRI), title="conflict-kg ontology"):
         graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))  # type: ignore[arg-type]
+    graph.add((URIRef(str(ONTOLOGY_GRAPH)), DCTERMS.identifier, Literal(digest)))
+
+
+def stored_digest(kg: KnowledgeGraph) -> str | None:
+    """The digest the store's ontology graph states about itself (None: no graph, or an old one)."""
+    rows = kg.query(
+        f"SELECT ?d WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> dcterms:identifier ?d }} }} LIMIT 1"
+    ).records()
+    return str(rows[0]["d"]) if rows else None
 
 
 def add_cameo_codes(graph: Graph, table: Path) -> None:
@@ -72,7 +99,8 @@ def add_cameo_codes(graph: Graph, table: Path) -> None:
 
 
 def skolemize(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose blank nodes are stable ``/.well-known/genid/`` IRIs."""
+    """A copy of ``graph`` whose blank nodes are stable ``/.well-known/genid/`` IRIs (for digests of
+    graphs that must not depend on blank node ids; the store keeps the blank nodes)."""
     from rdflib import BNode
     from rdflib.compare import to_canonical_graph
 
@@ -102,19 +130,13 @@ def _parse_turtle(path: Path) -> Graph:
 
 
 def ensure_ontology(kg: KnowledgeGraph) -> None:
-    """Write the ontology graph into ``kg`` if it is missing or of another version (imports need its
-    concepts, signs and codebook rules): a store built with an older ``conflict.ttl`` gets the
-    current one, compared by ``owl:versionInfo``."""
-    from kg.contract.codebooks import ontology_version
-
-    stored = kg.query(
-        f"SELECT ?v WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ OPTIONAL {{ <{ONTOLOGY_IRI}> owl:versionInfo ?v }} }} }} LIMIT 1"
-    ).records()
-    if stored and stored[0].get("v") == ontology_version():
+    """Write the ontology graph into ``kg`` if it is missing or made from other files (imports need
+    its concepts, signs and codebook rules): a store built with an older ``conflict.ttl`` gets the
+    current one, replaced wholesale (its blank nodes with it), compared by :func:`ontology_digest`."""
+    if stored_digest(kg) == ontology_digest():
         return
     graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    if stored:
-        kg.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
+    kg.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
     kg.add_quads(ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in load_ontology())
 
 

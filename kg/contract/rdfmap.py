@@ -24,6 +24,7 @@ from kg.contract.model import Actor, Event, Place, Quote, Retraction, Source, St
 from kg.contract.writer import Writer, resource_node
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 __all__ = [
     "actor_triples", "event_triples", "place_triples", "retraction_triples", "source_triples",
@@ -37,6 +38,8 @@ def to_rdflib(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
         return URIRef(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)  # a simple literal, as rdflib reads one (RDF 1.1: the same term)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

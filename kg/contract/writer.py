@@ -44,6 +44,7 @@ from kg.base.namespaces import (
     XSD,
     geometry_iri,
     resource_iri,
+    sub_iri,
     time_iri,
 )
 from kg.base.temporal import Precision, months_overlapped
@@ -94,7 +95,7 @@ P = {name: node(iri) for name, iri in {
     "generated": PROV.generatedAtTime, "geometry": GEO.hasGeometry, "wkt": GEO.asWKT, "exactMatch": SKOS.exactMatch,
     "headOf": ORG.headOf, "member": ORG.member, "organization": ORG.organization,
     "memberDuring": ORG.memberDuring, "subEvent": SEM.hasSubEvent, "hasTime": TIME.hasTime,
-    "hasBeginning": TIME.hasBeginning, "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
+    "hasPart": DCTERMS.hasPart, "hasBeginning": TIME.hasBeginning, "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
 }.items()}
 #: Every ``ckg:`` term, by local name.
 C = {name: node(CKG[name]) for name in CKG.__annotations__}
@@ -347,6 +348,19 @@ class Writer:
         self.evidence(subject, source, quote=quote, note=note)
         self.description(subject, description)
         return subject
+
+    def side_fatalities(
+        self, event: ox.NamedNode, fragment: str, *, label: str, deaths: int, of: ox.NamedNode | None = None,
+    ) -> ox.NamedNode:
+        """The deaths an event caused on one side (a ``ckg:SideFatalities`` part ``<event>#<fragment>``)."""
+        record = node(sub_iri(event.value, fragment))
+        self.add(event, P["hasPart"], record)
+        self.add(record, P["type"], C["SideFatalities"])
+        self.add(record, P["label"], lit(label, lang="en"))
+        self.add(record, C["deaths"], lit(deaths, "integer"))
+        if of is not None:
+            self.add(record, C["deathsOf"], of)
+        return record
 
     def state(
         self, subject: ox.NamedNode, *, cls: str, label: str, start: dt.date, end: dt.date | None,

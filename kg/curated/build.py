@@ -39,7 +39,7 @@ from kg.base.namespaces import (
 )
 from kg.base.resources import default_data_dir
 from kg.contract.licences import IN_COPYRIGHT, PROJECT, UNKNOWN, Terms, graph_statements
-from kg.contract.ontology import _ox, load_ontology, load_shapes
+from kg.contract.ontology import _ox, load_ontology, load_shapes, ontology_digest, skolemize, stored_digest
 from kg.contract.rdfmap import (
     actor_triples,
     event_triples,
@@ -163,7 +163,7 @@ def validate(dataset: Dataset, ontology: Graph, shapes: Graph, data: CuratedData
     union = Graph()
     for quad in dataset.quads((None, None, None, None)):
         union.add(quad[:3])
-    union += ontology  # class hierarchy and concept schemes, as in the built store
+    union += skolemize(ontology)  # class hierarchy and concept schemes; stable ids for the digest below
     key = _digest(union, shapes)
     if key in _CONFORMING:
         return
@@ -235,9 +235,13 @@ def build(
     dataset = to_dataset(data)
     validate(dataset, onto, shapes, data)
 
-    graphs = [ONTOLOGY_GRAPH, REGISTRY_GRAPH] + [g for s in data.sources for g in (graph_iri("source", s), text_graph_iri(s))]
+    # the ontology graph (with its blank nodes) is replaced only when made from other files
+    current = stored_digest(kg) == ontology_digest(ontology)
+    graphs = ([] if current else [ONTOLOGY_GRAPH]) + [REGISTRY_GRAPH] + [
+        g for s in data.sources for g in (graph_iri("source", s), text_graph_iri(s))]
     stale = [g for g in kg.graphs() if g.startswith(SOURCE_GRAPH_PREFIX) and URIRef(g) not in graphs]
-    contents = [(ONTOLOGY_GRAPH, onto)] + [(URIRef(str(g.identifier)), g) for g in dataset.graphs() if len(g)]
+    contents = ([] if current else [(ONTOLOGY_GRAPH, onto)]) + [
+        (URIRef(str(g.identifier)), g) for g in dataset.graphs() if len(g)]
     if kg.is_remote:
         _write_remote(kg, contents, graphs + stale)
     else:

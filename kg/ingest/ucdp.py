@@ -39,13 +39,12 @@ Mapping of a row (column names as in the GED CSV):
 - fatalities keep their range: ``best`` -> ``ckg:fatalities``, ``low`` -> ``ckg:fatalitiesLow``,
   ``high`` -> ``ckg:fatalitiesHigh`` (whole numbers; anything else is a bad row).
 
-Deaths by side. The ontology's namespace is closed, so the four GED death counts are not new
-``ckg:`` properties but four small records that are parts of the event (``dcterms:hasPart``),
-each reusing ``ckg:fatalities`` for its count, with a label saying whose deaths they are and
-``ckg:participant`` the actor who died:
+Deaths by side. The four GED death counts are four small ``ckg:SideFatalities`` records that are
+parts of the event (``dcterms:hasPart``), each with its count (``ckg:deaths``), a label saying
+whose deaths they are and the actor who died (``ckg:deathsOf``):
 
 =========================  ============================  ======================================
-record                     ``ckg:participant``           ``ckg:fatalities``
+record                     ``ckg:deathsOf``              ``ckg:deaths``
 =========================  ============================  ======================================
 ``<event>#deaths-a``       the side A actor              ``deaths_a``
 ``<event>#deaths-b``       the side B actor              ``deaths_b``
@@ -53,12 +52,12 @@ record                     ``ckg:participant``           ``ckg:fatalities``
 ``<event>#deaths-unknown``    (none)                     ``deaths_unknown``
 =========================  ============================  ======================================
 
-The records have no ``rdf:type`` and no ``ckg:eventType``: they are not events of their own, so
-event lists and counts (``kg actors`` counts typed events only) do not see them (an RDFS reasoner would, through the domain of ``ckg:fatalities``, make them events:
-parts of the event, which is what they are). Being ``<event>#...`` IRIs they follow their event when
+The records are not events (``ckg:SideFatalities`` is disjoint from ``ckg:Event``, and their
+properties' domains are ``ckg:SideFatalities``), so neither event lists nor a reasoner count them
+as events. Being ``<event>#...`` IRIs they follow their event when
 a re-import carries a vanished event over. In one-sided violence UCDP counts the victims as
-civilians (``deaths_b`` is 0), so "deaths by actor" sums ``ckg:fatalities`` of the records by
-``ckg:participant``. A death column that is absent or empty gives no record.
+civilians (``deaths_b`` is 0), so "deaths by actor" sums ``ckg:deaths`` of the records by
+``ckg:deathsOf``. A death column that is absent or empty gives no record.
 
 Files have a header row (a header-less export with the 49 GED columns is also read). The
 essential columns (:data:`REQUIRED`) are checked before any row is read.
@@ -81,10 +80,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.base.errors import DataError
-from kg.base.namespaces import DCTERMS, resource_iri, sub_iri
+from kg.base.namespaces import DCTERMS, resource_iri
 from kg.base.temporal import Precision
 from kg.contract.codebooks import Rule, dataset_rules, roles
-from kg.contract.emit import C, P, RowQuads, lit, node
+from kg.contract.emit import C, RowQuads, lit, node
 from kg.ingest.base import Row, RowError, read_csv_rows, row_point
 
 #: The 49 GED columns in file order (used for a header-less file).
@@ -219,18 +218,18 @@ class UcdpFormat:
                 out.add(event, C["sourceCode"], lit(f"{prefix}:{_value(row, column)}"))
         whose = {"deaths_a": (side_a, side_a_name), "deaths_b": (side_b, side_b_name)}
         for column, fragment, label, _ in DEATHS:
-            if deaths[column] is None:
+            count = deaths[column]
+            if count is None:
                 continue
-            record = node(sub_iri(event.value, fragment))
-            out.add(event, node(DCTERMS.hasPart), record)
+            victims: ox.NamedNode | None = None
             if column in whose:
-                actor, name = whose[column]
-                out.add(record, C["participant"], actor)
+                victims, name = whose[column]
                 label = f"{label} ({out.names.label(name)})"
             elif column == "deaths_civilians":
-                out.add(record, C["participant"], _actor(out, "Civilians", None, country))
-            out.add(record, P["label"], lit(f"{label} in UCDP GED event {ident}", lang="en"))
-            out.add(record, C["fatalities"], lit(deaths[column], "integer"))
+                victims = _actor(out, "Civilians", None, country)
+            out.side_fatalities(
+                event, fragment, label=f"{label} in UCDP GED event {ident}", deaths=count, of=victims,
+            )
 
 
 # -- helpers ----------------------------------------------------------------------------
