@@ -430,3 +430,93 @@ def test_pages_stay_the_same_size_however_many_links(crowded: TestClient) -> Non
     place = crowded.get("/id/place/town").text
     assert "Events here (the first 50" in place
     assert len(html) < 60_000 and len(crowded.get("/id/source/many.ttl").content) < 15_000
+
+
+# -- 4. the ontology page and JSON-LD -----------------------------------------------------------------
+
+
+def test_the_ontology_page_documents_terms_like_pylode(client: TestClient) -> None:
+    import re
+
+    from rdflib import Graph as RdfGraph
+
+    from kg.base.namespaces import CKG
+    from kg.base.resources import ontology_dir
+
+    html = client.get("/ontology", headers={"Accept": "text/html"}).text
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "anchors collide"
+    ontology = RdfGraph().parse(ontology_dir() / "conflict.ttl")
+    for term in ontology.subjects(RDF.type, None):
+        if isinstance(term, URIRef) and str(term).startswith(str(CKG._NS)) and (term, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in ontology:
+            assert f'id="{str(term).removeprefix(str(CKG._NS))}"' in html, term  # ckg:Attack at ontology#Attack
+    assert 'id="sem:Event"' in html and 'id="Event"' in html  # external terms by CURIE, never a bare name
+    for heading in ("Classes", "Object properties", "Datatype properties", "Concept schemes"):
+        assert heading in html
+    target = html.split('id="target"', 1)[1].split("</section>", 1)[0]
+    assert "<th>domain</th>" in target and "<th>range</th>" in target
+    assert 'href="#Actor"' in target and " or " in target and 'href="#Place"' in target  # a union range spelled out
+    for label in ("Version IRI", "Licence", "Creators", "https://creativecommons.org/licenses/by/4.0/"):
+        assert label in html
+    version = str(ontology.value(URIRef("https://w3id.org/conflict-kg/ontology"), URIRef("http://www.w3.org/2002/07/owl#versionInfo")))
+    assert version in html
+    assert 'id="concept:event-types"' in html and "Top concepts:" in html and ("exactMatch" in html or "closeMatch" in html)
+
+
+def _pyld_loader(allowed: dict[str, object]):  # type: ignore[no-untyped-def]
+    """A pyld document loader that answers the given IRIs and fetches nothing else."""
+    def load(url: str, options: object = None) -> dict[str, object]:
+        if url not in allowed:
+            raise AssertionError(f"pyld tried to fetch {url}")
+        return {"contextUrl": None, "documentUrl": url, "document": allowed[url], "contentType": "application/ld+json"}
+    return load
+
+
+def test_jsonld_responses_refer_to_the_published_context_and_expand_offline(client: TestClient) -> None:
+    from pyld import jsonld
+
+    reply = client.get("/id/actor/isis.jsonld")
+    document = reply.json()
+    context_iri = "http://127.0.0.1:8000/context.jsonld"
+    assert document["@context"] == context_iri
+    published = client.get("/context.jsonld")
+    assert len(reply.content) < 3 * len(published.content)  # the 7 kB context is not inlined
+    loader = _pyld_loader({context_iri: published.json()})
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader})
+    from_jsonld = Graph().parse(data=nquads, format="nquads")
+    from_turtle = Graph().parse(data=client.get("/id/actor/isis.ttl").text, format="turtle")
+    resource = URIRef(BASE + "id/actor/isis")
+    assert set(from_jsonld.triples((resource, None, None))) == set(from_turtle.triples((resource, None, None)))
+    with pytest.raises(jsonld.JsonLdError):  # the loader really refuses what it was not given
+        jsonld.expand(document, {"documentLoader": _pyld_loader({})})
+
+
+def test_exports_expand_offline_inline_or_by_iri(mixed_kg: KnowledgeGraph) -> None:
+    from pyld import jsonld
+
+    from kg.export.rdf import CONTEXT_IRI, document_loader, export_rdf
+
+    inline = json.loads(export_rdf(mixed_kg, "jsonld"))
+    assert isinstance(inline["@context"], dict)
+    by_iri = json.loads(export_rdf(mixed_kg, "jsonld", context=CONTEXT_IRI))
+    assert by_iri["@context"] == CONTEXT_IRI
+    offline = _pyld_loader({})
+    a = jsonld.to_rdf(inline, {"format": "application/n-quads", "documentLoader": offline})
+    b = jsonld.to_rdf(by_iri, {"format": "application/n-quads", "documentLoader": document_loader()})
+    assert sorted(a.splitlines()) == sorted(b.splitlines()) and len(a.splitlines()) > 1000
+
+
+def test_jsonld_is_accepted_by_a_json_ld_1_0_processor(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
+    from pyld import jsonld
+
+    from kg.export.rdf import export_rdf, load_context
+
+    options = {"processingMode": "json-ld-1.0", "documentLoader": _pyld_loader({})}
+    assert "@version" not in load_context()
+    expanded = jsonld.expand(json.loads(export_rdf(mixed_kg, "jsonld")), options)
+    assert expanded
+    page = client.get("/id/actor/isis.jsonld").json()
+    page["@context"] = load_context()
+    assert jsonld.expand(page, options)
+    with pytest.raises(jsonld.JsonLdError, match="json-ld-1.0"):  # what a 1.0 processor did with the old context
+        jsonld.expand({"@context": {"@version": 1.1, **load_context()}, "@id": "actor:isis"}, options)
