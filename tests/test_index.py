@@ -280,3 +280,33 @@ def test_icews14_slice_same_as_sparql(tmp_path, monkeypatch):
             assert window[0] is None or reference.number_of_edges() > 0 or relations
     graph.close()
     shutil.rmtree(tmp_path / "store.index", ignore_errors=True)
+
+
+def _saved(graph: KnowledgeGraph, name: str) -> list[dict[str, Any]]:
+    from kg.sparql.saved import saved_query
+
+    return graph.query(saved_query(name).text).records()
+
+
+REPORTS = {
+    "hostile-dyads": ("hostile_dyads", lambda r: (r["agent"], r["target"], r["events"], r["first"], r["last"]),
+                      lambda r: (r["agent_label"], r["target_label"], r["events"], r["first"], r["last"])),
+    "weekly-event-counts": ("weekly_counts", lambda r: (r["actor"], r["week"], r["weekStart"], r["events"]),
+                            lambda r: (r["label"], r["week"], r["week_start"], r["events"])),
+    "actor-activity-span": ("activity_spans", lambda r: (r["actor"], r["first"], r["last"], r["events"]),
+                            lambda r: (r["label"], r["first"], r["last"], r["events"])),
+    "shared-attacker-targets": ("shared_attacker_targets",
+                                lambda r: (r["attacker"], r["target1"], r["target2"], r["attacks1"], r["attacks2"]),
+                                lambda r: (r["attacker_label"], r["target1_label"], r["target2_label"], r["attacks1"], r["attacks2"])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_reports_same_as_saved_queries(seed_index, acled_kg, name):
+    from kg.analysis import reports
+
+    function, saved_row, index_row = REPORTS[name]
+    for graph in (seed_index, acled_kg):
+        expected = sorted(map(saved_row, _saved(graph, name)), key=str)
+        found = sorted(map(index_row, getattr(reports, function)(graph)), key=str)
+        assert found == expected and (expected or name == "shared-attacker-targets"), (graph, name)

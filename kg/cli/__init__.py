@@ -56,6 +56,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "import": LazyCommand(
         "kg.cli.import_cmd:import_command", "Import dataset files, each into its own named graph, all or nothing per file."
     ),
+    "index": LazyCommand(
+        "kg.cli.index_cmd:index_command", "Build the analytic event index beside the store, so analyses answer at dataset scale."
+    ),
     "map": LazyCommand(
         "kg.cli.sources_cmd:map_command", "Apply an actor mapping file: which dataset actors are the same actor (YAML or CSV)."
     ),

@@ -77,10 +77,44 @@ def analyze_group() -> None:
     """Network analysis of the actor graph over time: centrality, balance, factions, escalation, paths, ego.
 
     Each metric projects the events of a period (or of sliding windows) to an actor
-    network, edges pointing from agent to target, and prints one row per result.
+    network, edges pointing from agent to target, and prints one row per result. With an
+    analytic event index (kg index) the projections read it, and an index out of date is
+    rebuilt first, with a progress bar.
 
     Example: kg analyze centrality --window 7d --top 3
     """
+    from kg.cli.progress import bars
+    from kg.index.cache import show_progress
+
+    show_progress(bars(unit=" steps"))
+
+
+#: report name -> (function of kg.analysis.reports, its columns)
+REPORTS = {
+    "hostile-dyads": ("hostile_dyads", "DYAD_COLUMNS"),
+    "weekly-event-counts": ("weekly_counts", "WEEKLY_COLUMNS"),
+    "actor-activity-span": ("activity_spans", "SPAN_COLUMNS"),
+    "shared-attacker-targets": ("shared_attacker_targets", "SHARED_COLUMNS"),
+}
+
+
+@analyze_group.command("report")
+@click.argument("name", type=click.Choice(sorted(REPORTS)))
+@format_option()
+@pass_kg
+def report_command(kg: KnowledgeGraph, name: str, fmt: str) -> None:
+    """A whole-dataset report from the analytic event index (the saved query of the same name, at scale).
+
+    Hostile dyads with counts and first and last days, events per ISO week per actor, each
+    actor's first and last activity, pairs of targets of the same attacker. The store's index
+    is built first if it has none (kg index).
+
+    Example: kg analyze report hostile-dyads --format csv
+    """
+    from kg.analysis import reports
+
+    function, columns = REPORTS[name]
+    _echo(getattr(reports, function)(kg), fmt, getattr(reports, columns))
 
 
 @analyze_group.command("centrality")

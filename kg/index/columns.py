@@ -24,7 +24,8 @@ all kept, with the columns that let a reader leave them out):
 | ``agent`` ``target`` ``participant`` ``sideA`` ``sideB`` ``about`` | list of strings | actor IRIs by role |
 
 ``pairs``: the projection's actor pairs (``eid`` = row of ``events``, ``a``, ``b``, ``role``);
-``actors``: ``actor``, ``label``, ``type`` (class), ``wikidata``; ``concepts``: ``skos:broader``
+``actors``: ``actor``, ``label``, ``type`` (class; ``""`` for a resource in an event role that is
+no actor, e.g. a place acted upon), ``wikidata``; ``concepts``: ``skos:broader``
 pairs (for dataset-type relations).
 """
 

@@ -169,17 +169,26 @@ def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
             events=_event_table(events, cls, etype, precision, starts, ends, earliest, latest, parents, invalidated,
                                 recorded, sources, issued, labels, own_type, signs, fatalities, roles, places, country_of),
             pairs=_pair_table(events, roles, actor_cls),
-            actors=pa.table({
-                "actor": list(actor_cls),
-                "label": [labels.get(a) for a in actor_cls],
-                "type": [c.rsplit("#", 1)[-1] for c in actor_cls.values()],
-                "wikidata": [wikidata.get(a, "") for a in actor_cls],
-            }, schema=ACTOR_SCHEMA),
+            actors=_actor_table(actor_cls, roles, labels, wikidata),
             concepts=pa.table({"concept": [n for n, _ in broader], "broader": [b for _, b in broader]}, schema=CONCEPT_SCHEMA),
             stamp=stamp,
         )
         tick(1)
     return tables
+
+
+def _actor_table(actor_cls: dict[str, str], roles: dict[str, dict[str, list[str]]], labels: dict[str, str],
+                 wikidata: dict[str, str]) -> pa.Table:
+    """Every actor, and every other resource in an event role (a place acted upon, an event a
+    statement is about) with an empty ``type``, so reports can name them."""
+    others = {iri for by_event in roles.values() for members in by_event.values() for iri in members} - actor_cls.keys()
+    names = [*actor_cls, *sorted(others)]
+    return pa.table({
+        "actor": names,
+        "label": [labels.get(a) for a in names],
+        "type": [actor_cls[a].rsplit("#", 1)[-1] if a in actor_cls else "" for a in names],
+        "wikidata": [wikidata.get(a, "") for a in names],
+    }, schema=ACTOR_SCHEMA)
 
 
 def _country_lookup(within: dict[str, str], countries: set[str], labels: dict[str, str]) -> dict[str, str]:
