@@ -81,6 +81,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "List the sources in the store: curated reports, imported files and the actor mapping.",
     ),
     "timeline": LazyCommand("kg.cli.time_cmd:timeline_command", "The chronological story: one line per event or state change."),
+    "validate": LazyCommand(
+        "kg.cli.validate_cmd:validate_command",
+        "Validate the whole store against the SHACL shapes: core profile everywhere, curated evidence on reports.",
+    ),
     "viz": LazyCommand("kg.cli.viz_cmd:viz_group", "Write interactive views as single HTML files that work offline."),
 }
 
