@@ -203,11 +203,26 @@ def test_serve_include_restricted_serves_everything(open_client: TestClient, mix
     assert _uses(dump.text, FULL_TEXT) and f"<{ACLED_GRAPH}> ." in dump.text
 
 
+def _stderr_so_far(process) -> str:  # type: ignore[no-untyped-def]
+    """What a running process has written to its stderr pipe so far (without waiting for its end)."""
+    import os
+    import select
+
+    out = b""
+    while select.select([process.stderr], [], [], 0.5)[0]:
+        chunk = os.read(process.stderr.fileno(), 65536)
+        if not chunk:
+            break
+        out += chunk
+    return out.decode("utf-8", "replace")
+
+
 def test_a_real_server_says_what_it_withholds(store_folder: Path) -> None:
     with live_server(store_folder, "--max-concurrent", "1") as live:
         reply = request(live, "GET", "/sparql?query=ASK%7B%3Fs%20ckg%3AfullText%20%3Ft%7D", headers={"Accept": "application/sparql-results+json"})
         assert reply.status == 200 and json.loads(reply.body)["boolean"] is False
         assert reply.headers["kg-withheld"].startswith("2 graphs")
+        assert "Withholding 2 graphs not marked redistributable" in _stderr_so_far(live.process)
     with live_server(store_folder, "--max-concurrent", "1", "--include-restricted") as live:
         reply = request(live, "GET", "/sparql?query=ASK%7B%3Fs%20ckg%3AfullText%20%3Ft%7D", headers={"Accept": "application/sparql-results+json"})
         assert json.loads(reply.body)["boolean"] is True and "kg-withheld" not in reply.headers

@@ -149,6 +149,13 @@ def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
         )
     mode = "updates allowed with the token" if settings.updates_enabled else "read-only"
     click.echo(f"Serving {kg.location} at http://{settings.host}:{settings.port}/ (SPARQL endpoint /sparql, {mode}); Ctrl-C stops")
+    if not settings.include_restricted:
+        from kg.read.licences import graph_licences
+
+        withheld = [g.graph for g in graph_licences(kg) if not g.redistributable]
+        if withheld:
+            click.echo(f"Withholding {len(withheld)} graph{'s' if len(withheld) != 1 else ''} not marked redistributable "
+                       "(listed in /.well-known/void); --include-restricted serves them", err=True)
     app = create_app(kg, settings)
     uvicorn.run(
         app,
