@@ -170,8 +170,6 @@ def void(store: ox.Store, job: Job) -> Answer:
         _t(data, DCT + "publisher", _n(limits.publisher or limits.base)),
         _t(data, VOID + "sparqlEndpoint", _n(limits.public + "sparql")),
         _t(data, VOID + "uriSpace", ox.Literal(limits.base + "id/")),
-        _t(data, VOID + "uriLookupEndpoint", _n(limits.public + "id/")),
-        _t(data, VOID + "rootResource", _n(limits.base + "id/")),
     ]
     if modified is not None:
         out += [_t(data, DCT + "modified", modified), _t(doc, DCT + "modified", modified)]

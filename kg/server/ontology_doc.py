@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.base.namespaces import BASE, ONTOLOGY_IRI
 from kg.server.render import HTML, render, short
-from kg.server.resource import EXTENSIONS, http_date, link_headers, rdf_body
+from kg.server.resource import http_date, link_headers, rdf_body
 from kg.server.work import Answer, Failed, Job, Limits
 from kg.sparql.formats import rdf_format
 
@@ -214,4 +214,4 @@ def reference() -> dict[str, Any]:
     counts = {str(s["key"]): len(s["terms"]) for s in sections}
     return {"title": first(onto, DCT + "title", RDFS + "label") or "Ontology", "description": first(onto, DCT + "description"),
             "meta": meta, "sections": [s for s in sections if s["terms"]], "schemes": schemes, "counts": counts,
-            "formats": [(ext, name) for name, ext in EXTENSIONS.items() if name != "html"]}
+            "formats": [(".ttl", "Turtle"), (".jsonld", "JSON-LD"), (".nt", "N-Triples"), (".rdf", "RDF/XML")]}

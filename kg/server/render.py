@@ -1,4 +1,7 @@
-"""Pages, VoID and the service description, built in the workers (never on the event loop).
+"""HTML rendering shared by every page (resources, graphs, the ontology, the editor) and the query
+page, built in the workers (never on the event loop); JSON-LD compaction for their RDF answers.
+Resource documents are in :mod:`kg.server.resource`, VoID and the service description in
+:mod:`kg.server.dataset`.
 
 HTML comes from the Jinja2 templates beside this module, with autoescape on; every printed
 value loses zero-width and bidirectional control characters first (a label cannot reorder
@@ -19,16 +22,8 @@ from kg.base.namespaces import PREFIXES
 from kg.server.work import Answer, Failed, Job, Limits, prepare_query, take
 from kg.sparql.formats import DOWNLOADS, by_name
 from kg.sparql.params import bind_parameters
-from kg.store import journal
 
 HTML = "text/html; charset=utf-8"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-PROJECT_LICENSE = "https://opensource.org/licenses/MIT"
 MAX_CELL = 2_000
 
 STYLE = """
@@ -133,13 +128,7 @@ def text_view(text: str) -> dict[str, Any]:
     return {"text": text}
 
 
-# -- bounded queries of the pages ---------------------------------------------------------------
-
-
-def select(store: ox.Store, sparql: str, limits: Limits, **params: Any) -> list[Any]:
-    """A page's query, parameters bound as RDF terms; at most ``max_rows`` rows."""
-    text = bind_parameters(sparql, params) if params else sparql
-    return take(store.query(text, prefixes=PREFIXES, **journal.dataset(store)), limits.max_rows)
+# -- JSON-LD ------------------------------------------------------------------------------------
 
 
 def jsonld_body(triples: list[ox.Triple], limits: Limits, *, context_iri: str | None = None) -> bytes:
