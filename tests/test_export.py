@@ -429,6 +429,15 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return location
 
 
+def library_export(store: Path, fmt: RdfExportFormat) -> bytes:
+    """``export_rdf`` of the same store folder (another build of the seed names its blank nodes differently)."""
+    graph = kg.open(store, read_only=True)
+    try:
+        return export_rdf(graph, fmt)
+    finally:
+        graph.close()
+
+
 def invoke(runner, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(main, list(args), catch_exceptions=False)
 
@@ -456,7 +465,7 @@ def test_cli_export_picks_format_from_extension(runner, built_store: Path, tmp_p
     result = invoke(runner, "--store", str(built_store), "export", "-o", str(out))
     assert result.exit_code == 0, result.output
     if fmt is not RdfExportFormat.JSONLD:  # rdflib's JSON-LD writer names blank nodes afresh
-        assert out.read_bytes() == export_rdf(seed_kg, fmt)
+        assert out.read_bytes() == library_export(built_store, fmt)
     if fmt.keeps_graphs:
         parsed = Dataset()
         parsed.parse(out, format=RDFLIB_FORMAT[fmt])
@@ -480,7 +489,7 @@ def test_cli_export_nq_extension_is_nquads(runner, built_store: Path, tmp_path: 
 def test_cli_export_to_stdout_defaults_to_turtle(runner, built_store: Path, seed_kg: KnowledgeGraph) -> None:  # type: ignore[no-untyped-def]
     result = invoke(runner, "--store", str(built_store), "export")
     assert result.exit_code == 0, result.output
-    assert result.stdout.encode("utf-8") == export_rdf(seed_kg, "turtle")
+    assert result.stdout.encode("utf-8") == library_export(built_store, RdfExportFormat.TURTLE)
     assert isomorphic(Graph().parse(data=result.stdout, format="turtle"), store_union(seed_kg))
 
 
