@@ -39,7 +39,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     graph = kg.open(str(store))
     build(graph)
     graph.update('INSERT DATA { GRAPH <urn:x:test> { <https://w3id.org/conflict-kg/id/actor/isis> '
-                 f'<http://www.w3.org/2000/01/rdf-schema#comment> {HOSTILE!r} }} }}')
+                 f'<http://www.w3.org/2000/01/rdf-schema#comment> {HOSTILE!r} . '
+                 '<urn:x:test> <https://w3id.org/conflict-kg/ontology#redistributable> true } }')  # served (kg.server.published)
     graph.close()
     with live_server(store, "--max-concurrent", "2", "--timeout", "20") as server:
         yield server
