@@ -190,6 +190,9 @@ def test_serve_leaves_out_withheld_graphs_from_queries_pages_and_dumps(client: T
     assert dump.status_code == 200 and not _uses(dump.text, FULL_TEXT) and ACLED_GRAPH + "> ." not in dump.text
     assert dump.headers["kg-withheld"]
     assert client.get("/graph/import/acled-acled-sample-30").status_code == 200  # its description: licence, withheld
+    form = client.get("/query", params={"query": text})
+    assert form.status_code == 200 and form.headers["kg-withheld"]
+    assert "Over the graphs this server redistributes: 2 graphs not marked redistributable left out" in form.text
 
 
 def test_serve_include_restricted_serves_everything(open_client: TestClient, mixed_kg: KnowledgeGraph) -> None:

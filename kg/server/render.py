@@ -182,7 +182,8 @@ def query_page(store: ox.Store, job: Job) -> Answer:
             if not isinstance(err, Refused):
                 raise
             context["error"], status = str(err), 400
-    return Answer(status, render("query.html", limits, **context), HTML)
+    headers = tuple(context["result"].pop("withheld", ())) if context["result"] else ()
+    return Answer(status, render("query.html", limits, **context), HTML, headers=headers)
 
 
 def _results(store: ox.Store, job: Job, text: str) -> dict[str, Any]:
@@ -190,7 +191,7 @@ def _results(store: ox.Store, job: Job, text: str) -> dict[str, Any]:
 
     limits = job.limits
     started = time.perf_counter()
-    checked, options, _ = prepare_query(store, Job(text, base_iri=job.base_iri, limits=limits))
+    checked, options, withheld = prepare_query(store, Job(text, base_iri=job.base_iri, limits=limits))
     raw = store.query(checked, **options)
     downloads = []
     base = limits.base
@@ -212,5 +213,6 @@ def _results(store: ox.Store, job: Job, text: str) -> dict[str, Any]:
             result["truncated"] = f"--max-rows {limits.max_rows}"
     for name in DOWNLOADS[result["kind"]]:
         downloads.append((by_name(name).name, "/sparql?" + urlencode({"query": text, "format": name})))
-    result.update(downloads=downloads, ms=f"{(time.perf_counter() - started) * 1000:.0f}")
+    result.update(downloads=downloads, ms=f"{(time.perf_counter() - started) * 1000:.0f}", withheld=withheld,
+                  note=withheld[0][1] if withheld else "")
     return result
