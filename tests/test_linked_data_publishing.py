@@ -542,3 +542,14 @@ def test_jsonld_is_accepted_by_a_json_ld_1_0_processor(client: TestClient, mixed
     assert jsonld.expand(page, options)
     with pytest.raises(jsonld.JsonLdError, match="json-ld-1.0"):  # what a 1.0 processor did with the old context
         jsonld.expand({"@context": {"@version": 1.1, **load_context()}, "@id": "actor:isis"}, options)
+
+
+def test_statements_outside_every_named_graph_are_withheld_too(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    graph = kg.open(":memory:")
+    graph.update(f'INSERT DATA {{ <{BASE}id/actor/d> <http://www.w3.org/2000/01/rdf-schema#label> "D" }}')
+    for include, status in ((False, 404), (True, 200)):
+        with TestClient(create_app(graph, Settings(include_restricted=include))) as test_client:
+            assert test_client.get("/id/actor/d.ttl").status_code == status
+    from kg.export.rdf import export_rdf
+
+    assert export_rdf(graph, "nquads") == b"" and b'"D"' in export_rdf(graph, "nquads", include_restricted=True)

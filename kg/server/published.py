@@ -5,7 +5,8 @@ true|false``) and under which licence (``<G> dcterms:license <IRI>``), read thro
 :mod:`kg.read.licences`. ``kg serve`` answers every query, page, VoID and dump from the graphs
 marked redistributable only; a graph marked ``false`` or not marked at all is *withheld*
 (left out of the query dataset, so neither the default graph nor ``GRAPH ?g`` nor ``FROM``
-reaches it) unless the server runs with ``--include-restricted``. Responses say how many graphs
+reaches it) unless the server runs with ``--include-restricted``. Statements in the store's own
+default graph (outside every named graph, so under no licence) are withheld the same way. Responses say how many graphs
 were withheld (header ``KG-Withheld``), VoID lists them with their licences.
 """
 
@@ -75,6 +76,11 @@ def graph_infos(store: ox.Store) -> list[GraphInfo]:
             for g in graph_licences(view) if g.graph not in hidden]
 
 
+def _default_graph_used(store: ox.Store) -> bool:
+    """Whether the store has statements outside any named graph (no graph, so no licence: withheld)."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
 def published(store: ox.Store, limits: Limits) -> Published:
     """The graphs served under ``limits`` (all with ``include_restricted``), and the query options
     (``default_graph``/``named_graphs`` or the union) that keep the others out."""
@@ -83,7 +89,7 @@ def published(store: ox.Store, limits: Limits) -> Published:
         return Published(tuple(infos), (), journal.dataset(store))
     served = tuple(g for g in infos if g.redistributable)
     withheld = tuple(g for g in infos if not g.redistributable)
-    if not withheld:
+    if not withheld and not _default_graph_used(store):
         return Published(served, (), journal.dataset(store))
     named = [ox.NamedNode(g.graph) for g in served]
     return Published(served, withheld, {"default_graph": list(named), "named_graphs": named})

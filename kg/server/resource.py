@@ -73,7 +73,7 @@ def _quads(store: ox.Store, sparql: str, options: dict[str, Any], limit: int, **
     return list(itertools.islice(result, limit))  # type: ignore[arg-type]
 
 
-_OWN = "SELECT ?this ?p ?o ?g WHERE { GRAPH ?g { ?this ?p ?o } }"
+_OWN = "SELECT ?this ?p ?o ?g WHERE { ?this ?p ?o OPTIONAL { GRAPH ?g { ?this ?p ?o } } }"
 _INCOMING = "SELECT DISTINCT ?this ?s ?p WHERE { ?s ?p ?this }"
 _INCOMING_GRAPHS = "SELECT DISTINCT ?this ?s ?p ?g WHERE { VALUES (?s ?p) { %s } GRAPH ?g { ?s ?p ?this } }"
 
@@ -84,10 +84,11 @@ def describe(store: ox.Store, iri: ox.NamedNode, limits: Limits, pub: Published,
     graphs: set[str] = set()
     rows = _quads(store, _OWN, options, limits.max_rows + 1, this=iri)
     truncated = len(rows) > limits.max_rows
-    own = []
+    own: list[ox.Triple] = []
     for r in rows[: limits.max_rows]:
         own.append(ox.Triple(iri, r["p"], r["o"]))
-        graphs.add(r["g"].value)
+        if r["g"] is not None:  # None: a statement of the store's default graph (served only in the union)
+            graphs.add(r["g"].value)
     offset = (page - 1) * PAGE
     text = _INCOMING + f" LIMIT {PAGE + 1} OFFSET {offset}"
     found = _quads(store, text, options, PAGE + 1, this=iri)
@@ -105,8 +106,9 @@ def describe(store: ox.Store, iri: ox.NamedNode, limits: Limits, pub: Published,
         node = _n(part)
         for r in _quads(store, _OWN, options, limits.max_rows, this=node):
             own.append(ox.Triple(node, r["p"], r["o"]))
-            graphs.add(r["g"].value)
-    return Description(iri, own, incoming, graphs, page, more, truncated)
+            if r["g"] is not None:
+                graphs.add(r["g"].value)
+    return Description(iri, list(dict.fromkeys(own)), incoming, graphs, page, more, truncated)
 
 
 # -- documents ---------------------------------------------------------------------------------
