@@ -553,3 +553,10 @@ def test_statements_outside_every_named_graph_are_withheld_too(runner, tmp_path:
     from kg.export.rdf import export_rdf
 
     assert export_rdf(graph, "nquads") == b"" and b'"D"' in export_rdf(graph, "nquads", include_restricted=True)
+
+
+def test_dumps_obey_the_byte_limit(mixed_kg: KnowledgeGraph) -> None:
+    with TestClient(create_app(mixed_kg, Settings(max_result_bytes=100_000))) as small:
+        reply = small.get("/dump/conflict-kg.nq")
+        assert reply.status_code == 503 and "write it with kg export" in reply.text
+        assert small.get("/dump/conflict-kg.exe").status_code == 404
