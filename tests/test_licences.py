@@ -107,7 +107,7 @@ def test_a_graph_without_statements_fails_closed() -> None:
 
 
 SAMPLES = [
-    ("acled", SHARED / "datasets" / "acled-sample" / "acled_old_dummy.csv"),
+    ("acled", SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv"),
     ("ucdp", SHARED / "datasets" / "ucdp-ged-sample" / "ucdpged.csv"),
     ("gdelt", SHARED / "datasets" / "gdelt-sample" / "events2samp_gdelt2_from_pickle.csv"),
     ("icews", SHARED / "datasets" / "icews14" / "tlogic-named" / "valid.txt"),

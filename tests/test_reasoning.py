@@ -25,7 +25,7 @@ DATA = Path(__file__).parent / "data"
 CKG = BASE + "ontology#"
 #: (format, sample beside the repository, fixture in tests/data used when the sample is absent)
 SAMPLES = [
-    ("acled", SHARED / "datasets" / "acled-sample" / "acled_old_dummy.csv", DATA / "acled" / "acled-sample-30.csv"),
+    ("acled", SHARED / "datasets" / "acled-sample" / "acled_old_deletion_dummy.csv", DATA / "acled" / "acled-sample-30.csv"),
     ("ucdp", SHARED / "datasets" / "ucdp-ged-sample" / "ucdpged.csv", DATA / "ucdp" / "ucdp-ged-25.csv"),
     ("gdelt", SHARED / "datasets" / "gdelt-sample" / "events2samp_gdelt2_from_pickle.csv", DATA / "gdelt" / "gdelt2-raw.export.CSV"),
     ("icews", SHARED / "datasets" / "icews14" / "tlogic-named" / "valid.txt", DATA / "icews" / "icews14-valid-head40.txt"),

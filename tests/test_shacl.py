@@ -233,7 +233,7 @@ CASES = {
     ),
     "actor-owl-sameas-wikidata": Case(
         lambda g: g.add((ACTOR, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q2429253"))),
-        ACTOR, OWL.sameAs, SH.MaxCountConstraintComponent,
+        ACTOR, None, SH.SPARQLConstraintComponent, shape=CKGSH.WikidataLinkShape,
     ),
 }
 

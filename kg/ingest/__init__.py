@@ -47,13 +47,15 @@ def import_dataset(
     replace: bool = False,
     as_new: bool = False,
     progress: Tick | None = None,
+    validate: bool = True,
     **format_options: Any,
 ) -> ImportReport:
     """Import one dataset file (``fmt``: ``acled``, ``ucdp``, ``gdelt`` or ``icews``) into its own
     named graph, all or nothing; the ontology is written first if the store lacks it. A file already
     in the store under another source id is refused unless ``replace`` (that source goes) or
     ``as_new`` (both stay), as ``kg import --replace/--as-new``. ``progress`` is called with
-    each row mapped.
+    each row mapped. The records are validated against the core SHACL profile before they are
+    published (``validate=False`` skips it).
 
     >>> import kg
     >>> graph = kg.open(":memory:")
@@ -65,5 +67,5 @@ def import_dataset(
     ensure_ontology(kg)
     return import_file(
         kg, importer, Path(path), source_id=source_id, skip_bad_rows=skip_bad_rows, replace=replace, as_new=as_new,
-        progress=progress,
+        progress=progress, validate=validate,
     )
