@@ -34,6 +34,7 @@ from kg.analysis.projection import actor_graph
 from kg.base.errors import UsageError
 from kg.base.temporal import sliding_windows
 from kg.contract.classes import is_a
+from kg.index.cache import event_index
 from kg.read.timeview import fact_dates
 from kg.store.graph import KnowledgeGraph
 
@@ -83,9 +84,13 @@ def analysed_window(
         before ``start``.
     """
     if start is None or end is None:
-        query = _FIRST_LAST % {"event": is_a(kg, "?event", "Event"), "dates": fact_dates(kg, "?event")}
-        row = kg.query(query).records()
-        first, last = (row[0].get("first"), row[0].get("last")) if row else (None, None)
+        ix = event_index(kg)
+        if ix is not None:  # the same events as the query below (kg.index)
+            first, last = ix.first_and_last()
+        else:
+            query = _FIRST_LAST % {"event": is_a(kg, "?event", "Event"), "dates": fact_dates(kg, "?event")}
+            row = kg.query(query).records()
+            first, last = (row[0].get("first"), row[0].get("last")) if row else (None, None)
         if not isinstance(first, dt.date) or not isinstance(last, dt.date):
             raise UsageError("the store has no events: build or import data first (kg build, kg import), or give --from and --to")
         start = start or first

@@ -145,6 +145,14 @@ class EventIndex:
         """The projection's events: standing, in the window, known on ``known_on``, of ``relations``."""
         return self.standing() & self.in_window(start, end, mode) & self.known_on(known_on) & self.of_relations(relations)
 
+    def first_and_last(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first start and last end of the standing events (``None``: no events)."""
+        keep = self.standing()
+        if not keep.any():
+            return None, None
+        first, last = self.array("start")[keep].min(), self.array("end")[keep].max()
+        return first.astype(dt.date), last.astype(dt.date)
+
     def actor_details(self) -> dict[str, tuple[str | None, str, str]]:
         """actor IRI -> (label, class local name, Wikidata id)."""
         if self._details is None:
