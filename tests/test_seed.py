@@ -92,8 +92,9 @@ def test_weapons_and_types(data):
 
 
 def test_interception_maps_to_acled_disrupted_weapons_use(seed_kg):
+    # broadMatch: ACLED's "Disrupted weapons use" also counts weapon seizures (issue 20)
     assert seed_kg.query("""
-        ASK { concept:interception skos:exactMatch ?m . ?m skos:prefLabel ?l FILTER(STR(?l) = "Disrupted weapons use") }
+        ASK { concept:interception skos:broadMatch ?m . ?m skos:prefLabel ?l FILTER(STR(?l) = "Disrupted weapons use") }
     """).boolean
 
 

@@ -34,8 +34,19 @@ def load_ontology(directory: Path | None = None) -> Graph:
     graph = _parse_turtle(folder / "conflict.ttl")
     if (folder / "cameo.tsv").exists():
         add_cameo_codes(graph, folder / "cameo.tsv")
+    add_skos_inverses(graph)
     add_graph_statements(graph, ontology_digest(folder))
     return graph
+
+
+def add_skos_inverses(graph: Graph) -> None:
+    """Publish the SKOS inverses the file leaves out: ``skos:narrower`` for every ``skos:broader``
+    and ``skos:hasTopConcept`` for every ``skos:topConceptOf`` (SKOS consumers should not need a
+    reasoner to walk down a hierarchy)."""
+    for concept, broader in list(graph.subject_objects(SKOS.broader)):
+        graph.add((broader, SKOS.narrower, concept))
+    for concept, scheme in list(graph.subject_objects(SKOS.topConceptOf)):
+        graph.add((scheme, SKOS.hasTopConcept, concept))
 
 
 def ontology_digest(directory: Path | None = None) -> str:

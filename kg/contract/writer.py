@@ -95,11 +95,13 @@ P = {name: node(iri) for name, iri in {
     "generated": PROV.generatedAtTime, "geometry": GEO.hasGeometry, "wkt": GEO.asWKT, "exactMatch": SKOS.exactMatch,
     "headOf": ORG.headOf, "member": ORG.member, "organization": ORG.organization,
     "memberDuring": ORG.memberDuring, "subEvent": SEM.hasSubEvent, "hasTime": TIME.hasTime,
-    "hasPart": DCTERMS.hasPart, "hasBeginning": TIME.hasBeginning, "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
+    "hasPart": DCTERMS.hasPart, "hasBeginning": TIME.hasBeginning, "notation": SKOS.notation,
+    "inScheme": SKOS.inScheme, "broader": SKOS.broader, "narrower": SKOS.narrower, "closeMatch": SKOS.closeMatch, "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
 }.items()}
 #: Every ``ckg:`` term, by local name.
 C = {name: node(CKG[name]) for name in CKG.__annotations__}
 WKT = node(GEO.wktLiteral)
+SKOS_CONCEPT = node(SKOS.Concept)
 GEOMETRY = node(GEO.Geometry)
 INSTANT = node(TIME.Instant)
 INTERVAL = node(TIME.ProperInterval)
@@ -348,6 +350,25 @@ class Writer:
         self.evidence(subject, source, quote=quote, note=note)
         self.description(subject, description)
         return subject
+
+    def scheme_concept(
+        self, concept: ox.NamedNode, scheme: str, *, label: str, notation: str | None = None,
+        broader: ox.NamedNode | None = None, close_match: ox.NamedNode | None = None,
+    ) -> None:
+        """A dataset code an import meets that the ontology does not list, in its dataset's scheme
+        (``concept:<scheme>``, declared once in ``conflict.ttl``), described once per graph."""
+        if not self.first_time(concept.value):
+            return
+        self.add(concept, P["type"], SKOS_CONCEPT)
+        self.add(concept, P["prefLabel"], lit(label, lang="en"))
+        if notation is not None:
+            self.add(concept, P["notation"], lit(notation))
+        self.add(concept, P["inScheme"], resource_node("concept", scheme))
+        if broader is not None:
+            self.add(concept, P["broader"], broader)
+            self.add(broader, P["narrower"], concept)
+        if close_match is not None:
+            self.add(concept, P["closeMatch"], close_match)
 
     def side_fatalities(
         self, event: ox.NamedNode, fragment: str, *, label: str, deaths: int, of: ox.NamedNode | None = None,

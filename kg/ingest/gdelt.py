@@ -83,8 +83,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.base.errors import DataError
-from kg.base.namespaces import DCTERMS, RDFS, SKOS, resource_iri
-from kg.contract.emit import C, P, RowQuads, lit, node
+from kg.base.namespaces import DCTERMS, RDFS, resource_iri
+from kg.contract.emit import C, RowQuads, lit, node
 from kg.ingest.base import ImportError_, Row, RowError, row_point
 from kg.ingest.cameo import ROOT_CONCEPTS, CameoTable
 
@@ -294,15 +294,13 @@ class GdeltFormat:
     def _unlisted_concept(self, code: str, out: RowQuads) -> None:
         """Describe a CAMEO code missing from the ontology's table (once per import), under its parent."""
         concept = node(resource_iri("concept", f"cameo/{code}"))
-        if self.cameo.is_code(code) or concept.value in out.described:
+        if self.cameo.is_code(code):
             return
-        out.described.add(concept.value)
         parent = code[:3] if len(code) == 4 and self.cameo.is_code(code[:3]) else code[:2]
-        out.add(concept, P["type"], node(SKOS.Concept))
-        out.add(concept, P["prefLabel"], lit(f"CAMEO {code} (not in GDELT's CAMEO code table)", lang="en"))
-        out.add(concept, node(SKOS.notation), lit(code))
-        out.add(concept, node(SKOS.inScheme), node(resource_iri("concept", "cameo")))
-        out.add(concept, node(SKOS.broader), node(resource_iri("concept", f"cameo/{parent}")))
+        out.scheme_concept(
+            concept, "cameo", label=f"CAMEO {code} (not in GDELT's CAMEO code table)", notation=code,
+            broader=node(resource_iri("concept", f"cameo/{parent}")),
+        )
 
     def _actor(self, row: Row, which: str, out: RowQuads) -> ox.NamedNode | None:
         name = _get(row, f"{which}Name")

@@ -30,8 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.base.errors import DataError, UsageError
-from kg.base.namespaces import SKOS, resource_iri
-from kg.contract.emit import P, RowQuads, lit, node, resource_node, slugify
+from kg.contract.emit import RowQuads, resource_node, slugify
 from kg.ingest.base import Row, RowError
 from kg.ingest.cameo import CameoTable
 
@@ -141,13 +140,10 @@ class IcewsFormat:
 
     def _relation_concept(self, label: str, code: str | None, out: RowQuads) -> ox.NamedNode:
         concept = resource_node("concept", f"icews/{slugify(label)}")
-        if concept.value not in out.described:
-            out.described.add(concept.value)
-            out.add(concept, P["type"], node(SKOS.Concept))
-            out.add(concept, P["prefLabel"], lit(label, lang="en"))
-            out.add(concept, node(SKOS.inScheme), node(resource_iri("concept", "icews")))
-            if code is not None:
-                out.add(concept, node(SKOS.closeMatch), node(resource_iri("concept", f"cameo/{code}")))
+        out.scheme_concept(
+            concept, "icews", label=label,
+            close_match=resource_node("concept", f"cameo/{code}") if code is not None else None,
+        )
         return concept
 
 
