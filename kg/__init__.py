@@ -56,6 +56,8 @@ _EXPORTS = {
     "windows": "kg.analysis.span",
     "centrality": "kg.analysis.centrality",
     "centrality_series": "kg.analysis.centrality",
+    "events_frame": "kg.index.frame",
+    "write_events": "kg.index.frame",
     "balance_series": "kg.analysis.balance",
     "factions_of": "kg.analysis.balance",
     "escalation_of": "kg.analysis.escalation",
@@ -90,6 +92,7 @@ __all__ = [
     "ego_network",
     "escalation_of",
     "events",
+    "events_frame",
     "export_network",
     "export_rdf",
     "factions_of",
@@ -107,6 +110,7 @@ __all__ = [
     "table",
     "timeline",
     "windows",
+    "write_events",
     "write_network",
     "write_rdf",
 ]
@@ -125,6 +129,7 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.export.network import export_network, write_network
     from kg.export.rdf import export_rdf, write_rdf
     from kg.forecast.store import forecasts
+    from kg.index.frame import events_frame, write_events
     from kg.ingest import import_dataset
     from kg.ingest.reconcile import propose as propose_links
     from kg.read.diff import network_diff

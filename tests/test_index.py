@@ -349,3 +349,45 @@ def test_metrics_same_as_sparql(seed_index, monkeypatch):
                     assert a[column] == pytest.approx(b[column], rel=1e-9, abs=1e-12), column
                 else:
                     assert a[column] == b[column], column
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_events_export_round_trip(acled_kg, runner, tmp_path, fmt):
+    """kg export --format parquet|csv read back with pyarrow/pandas: the SPARQL path's events."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from kg.cli import main
+
+    acled_kg.close()
+    out = tmp_path / f"events.{fmt}"
+    result = runner.invoke(main, ["--store", acled_kg.location, "export", "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out).to_pandas() if fmt == "parquet" else pd.read_csv(out, keep_default_na=False)
+    graph = kg.open(acled_kg.location, read_only=True)
+    reference = graph.query("""
+        SELECT ?e ?start ?type (GROUP_CONCAT(DISTINCT ?label; SEPARATOR="|") AS ?agents) WHERE {
+          ?e a ?c ; ckg:eventType ?type ; ckg:datePrecision ?p ; ckg:startDate ?start .
+          ?c rdfs:subClassOf* ckg:Event .
+          OPTIONAL { ?e ckg:agent/rdfs:label ?label }
+        } GROUP BY ?e ?start ?type""").records()
+    graph.close()
+    assert len(table) == len(reference) > 40
+    rows = {r["event"]: r for r in table.to_dict("records")}
+    for ref in reference:
+        row = rows[ref["e"]]
+        assert str(row["start"])[:10] == str(ref["start"]) and row["type"] == ref["type"]
+        labels = row["agent_labels"] if fmt == "parquet" else [x for x in row["agent_labels"].split("; ") if x]
+        assert sorted(labels) == sorted(filter(None, ref.get("agents", "").split("|")))
+
+
+def test_events_frame_pandas_and_polars(seed_kg):
+    import polars as pl
+
+    pandas_frame = kg.events_frame(seed_kg)
+    polars_frame = kg.events_frame(seed_kg, engine="polars")
+    assert isinstance(polars_frame, pl.DataFrame)
+    assert len(pandas_frame) == polars_frame.height == 19
+    assert set(pandas_frame["event"]) == set(polars_frame["event"].to_list())
+    with pytest.raises(UsageError, match="engine"):
+        kg.events_frame(seed_kg, engine="spark")

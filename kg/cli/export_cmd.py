@@ -19,7 +19,7 @@ from kg.store.graph import KnowledgeGraph
 if TYPE_CHECKING:
     from kg.analysis.span import Scope
 
-_CHOICES = [f.label for f in RdfExportFormat] + [f.label for f in NetworkFormat]
+_CHOICES = [f.label for f in RdfExportFormat] + [f.label for f in NetworkFormat] + ["parquet", "csv"]
 
 
 def _network_format(fmt: str | None, output: Path | None) -> NetworkFormat | None:
@@ -58,6 +58,9 @@ def export_command(
     """Export the dataset: turtle, ntriples, rdfxml (union of graphs) or nquads, trig, jsonld (named graphs kept);
     or the actor network of a period: graphml, gexf (dynamic: plays on Gephi's timeline).
 
+    parquet and csv write the events, one row per event (columns in docs/analytics.md; actors
+    as IRIs and labels), from the analytic event index when it is fresh.
+
     The network formats hold one edge per ordered pair of actors (agent -> target) with
     event counts by sign, first/last dates and, in GEXF, spells from the event dates.
 
@@ -68,6 +71,15 @@ def export_command(
 
     Example: kg export --format gexf --from 2017-05-01 --to 2017-05-31 -o network.gexf
     """
+    if fmt in ("parquet", "csv") or (not fmt and output and output.suffix.lower() in (".parquet", ".csv")):
+        from kg.index.frame import write_events  # one row per event (docs/analytics.md)
+
+        if output is None:
+            raise UsageError("--format parquet|csv writes a file: give -o FILE")
+        if start or end or relations or known_on or place:
+            raise UsageError("--from, --to, --relations, --place and --known-on apply to --format graphml or gexf only")
+        click.echo(f"wrote {write_events(kg, output, fmt)}", err=True)
+        return
     network = _network_format(fmt, output)
     if network is None:
         if start or end or relations or known_on or place:
