@@ -391,3 +391,16 @@ def test_events_frame_pandas_and_polars(seed_kg):
     assert set(pandas_frame["event"]) == set(polars_frame["event"].to_list())
     with pytest.raises(UsageError, match="engine"):
         kg.events_frame(seed_kg, engine="spark")
+
+
+def test_sampled_betweenness_above_the_limit():
+    """Exact up to the limit; above it a seeded estimate, the same every run, close to exact."""
+    from kg.analysis.centrality import betweenness
+
+    graph = nx.gnm_random_graph(300, 900, seed=1, directed=True)
+    exact = nx.betweenness_centrality(graph, normalized=True)
+    assert betweenness(graph, exact_limit=1000) == exact
+    sampled = betweenness(graph, exact_limit=100, samples=150)
+    assert sampled == betweenness(graph, exact_limit=100, samples=150) != exact
+    top = set(sorted(exact, key=exact.__getitem__)[-10:])
+    assert len(top & set(sorted(sampled, key=sampled.__getitem__)[-10:])) >= 7
