@@ -210,7 +210,12 @@ def indexed_graph(
     picked = eids[chosen]
     rows = ix.events.take(pa.array(picked))
     column = {name: rows.column(name).to_pylist() for name in
-              ("event", "label", "class", "type", "dataset_type", "sign", "start", "end", "precision", "source")}
+              ("event", "label", "class", "type", "dataset_type", "sign", "precision", "source")}
+    for name in ("start", "end"):  # few distinct days: one date object each (to_pylist makes one per row)
+        days = rows.column(name).cast(pa.int32()).to_numpy(zero_copy_only=False)
+        unique, inverse = np.unique(days, return_inverse=True)
+        objects = [dt.date(1970, 1, 1) + dt.timedelta(days=int(d)) for d in unique]
+        column[name] = [objects[i] for i in inverse.tolist()]
     slugs = {iri: slug_of(iri) for iri in set(column["type"])}
     owns = {iri: dataset_type(iri) for iri in set(column["dataset_type"])}
     a_list, b_list, role_list = ix.pair_array("a")[chosen], ix.pair_array("b")[chosen], ix.pair_array("role")[chosen]
