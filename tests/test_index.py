@@ -393,14 +393,17 @@ def test_events_frame_pandas_and_polars(seed_kg):
         kg.events_frame(seed_kg, engine="spark")
 
 
-def test_sampled_betweenness_above_the_limit():
-    """Exact up to the limit; above it a seeded estimate, the same every run, close to exact."""
+def test_betweenness_at_scale_is_networkx_betweenness():
+    """igraph above the limit gives networkx's exact values; without it, a seeded sample close to exact."""
     from kg.analysis.centrality import betweenness
 
     graph = nx.gnm_random_graph(300, 900, seed=1, directed=True)
     exact = nx.betweenness_centrality(graph, normalized=True)
-    assert betweenness(graph, exact_limit=1000) == exact
-    sampled = betweenness(graph, exact_limit=100, samples=150)
-    assert sampled == betweenness(graph, exact_limit=100, samples=150) != exact
+    fast = betweenness(graph)
+    assert fast.keys() == exact.keys()
+    assert all(fast[n] == pytest.approx(exact[n], abs=1e-12) for n in exact)
+    sampled = betweenness(graph, engine="networkx", exact_limit=100, samples=150)
+    assert sampled == betweenness(graph, engine="networkx", exact_limit=100, samples=150) != exact
     top = set(sorted(exact, key=exact.__getitem__)[-10:])
     assert len(top & set(sorted(sampled, key=sampled.__getitem__)[-10:])) >= 7
+    assert betweenness(graph, engine="networkx") == exact  # below the exact limit
