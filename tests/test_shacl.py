@@ -48,6 +48,8 @@ VALID_TTL = f"""
 @prefix geo:     <http://www.opengis.net/ont/geosparql#> .
 @prefix org:     <http://www.w3.org/ns/org#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix time:    <http://www.w3.org/2006/time#> .
+@prefix sem:     <http://semanticweb.cs.vu.nl/2009/11/sem/> .
 
 <{EVENT}> a ckg:Attack ;
     rdfs:label "The group attacks the town" ;
@@ -59,9 +61,15 @@ VALID_TTL = f"""
     ckg:target <{PLACE}> ;
     ckg:place <{PLACE}> ;
     prov:wasDerivedFrom <{SOURCE}> ;
+    sem:accordingTo <{SOURCE}> ;
+    time:hasTime <{ID}time/2017-05-23/2017-05-23> ;
     ckg:quote "{QUOTE}" ;
     ckg:quoteStart 10 ;
     ckg:quoteEnd {10 + len(QUOTE)} .
+
+<{ID}time/2017-05-23/2017-05-23> a time:Interval ;
+    time:hasBeginning <{ID}time/2017-05-23> ; time:hasEnd <{ID}time/2017-05-23> .
+<{ID}time/2017-05-23> a time:Instant ; time:inXSDDate "2017-05-23"^^xsd:date .
 
 <{SOURCE}> a ckg:Source ;
     dcterms:title "A test report"@en ;

@@ -243,20 +243,26 @@ def geometry_iri(place: str) -> URIRef:
 
 
 def time_iri(start: dt.date, end: dt.date | None) -> URIRef:
-    """The OWL-Time entity of a valid time: shared by every fact with the same dates.
-
-    One day is a ``time:Instant`` (``id/time/2017-05-23``); a longer range a
-    ``time:ProperInterval`` named like an ISO 8601 interval (``id/time/2017-05-18/2017-05-23``);
-    a range still open (a state still holding) ends in ``/open``.
+    """The OWL-Time interval of a valid time: shared by every fact with the same dates, named like an
+    ISO 8601 interval of inclusive days (``id/time/2017-05-18/2017-05-23``; one day is
+    ``id/time/2017-05-23/2017-05-23``, an interval too, never an instant); a range still open (a
+    state still holding) ends in ``/open``.
 
     >>> str(time_iri(dt.date(2017, 5, 18), dt.date(2017, 5, 23)))
     'https://w3id.org/conflict-kg/id/time/2017-05-18/2017-05-23'
     >>> str(time_iri(dt.date(2017, 5, 23), dt.date(2017, 5, 23))), str(time_iri(dt.date(2017, 5, 25), None))[-15:]
-    ('https://w3id.org/conflict-kg/id/time/2017-05-23', '2017-05-25/open')
+    ('https://w3id.org/conflict-kg/id/time/2017-05-23/2017-05-23', '2017-05-25/open')
     """
-    if end == start:
-        return resource_iri("time", start.isoformat())
     return resource_iri("time", f"{start.isoformat()}/{end.isoformat() if end else 'open'}")
+
+
+def instant_iri(day: dt.date) -> URIRef:
+    """The OWL-Time instant of one day (``id/time/2017-05-23``): the beginning or end of intervals.
+
+    >>> str(instant_iri(dt.date(2017, 5, 23)))
+    'https://w3id.org/conflict-kg/id/time/2017-05-23'
+    """
+    return resource_iri("time", day.isoformat())
 
 
 def graph_iri(kind: str, slug: str) -> URIRef:
@@ -338,5 +344,6 @@ __all__ = [
     "skolem_iri",
     "sub_iri",
     "time_iri",
+    "instant_iri",
     "wikidata_iri",
 ]

@@ -14,8 +14,8 @@ described once per graph. Sharing costs one quad per fact instead of three (one 
 >>> w = Writer(ox.DefaultGraph())
 >>> import datetime as dt
 >>> w.valid_time(resource_node("event", "x"), dt.date(2017, 5, 23), dt.date(2017, 5, 23), Precision.DAY)
->>> sorted(q.predicate.value.rsplit("#", 1)[1] for q in w.quads)
-['datePrecision', 'endDate', 'hasTime', 'inXSDDate', 'startDate', 'type']
+>>> sorted(q.predicate.value.rsplit("#", 1)[1] for q in w.quads)[:8]
+['datePrecision', 'day', 'endDate', 'hasBeginning', 'hasDateTimeDescription', 'hasEnd', 'hasTime', 'inXSDDate']
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from kg.base.namespaces import (
     WD,
     XSD,
     geometry_iri,
+    instant_iri,
     resource_iri,
     sub_iri,
     time_iri,
@@ -85,6 +86,28 @@ def time_node(start: dt.date, end: dt.date | None) -> ox.NamedNode:
     return ox.NamedNode(str(time_iri(start, end)))
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def instant_node(day: dt.date) -> ox.NamedNode:
+    return ox.NamedNode(str(instant_iri(day)))
+
+
+def calendar_unit(start: dt.date, end: dt.date | None) -> str | None:
+    """``day``, ``month`` or ``year`` when ``start..end`` is exactly that calendar unit, else None.
+
+    >>> calendar_unit(dt.date(2017, 5, 1), dt.date(2017, 5, 31)), calendar_unit(dt.date(2017, 5, 2), dt.date(2017, 5, 31))
+    ('month', None)
+    """
+    if end is None:
+        return None
+    if end == start:
+        return "day"
+    if start.day == 1 and end == (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
+        return "month"
+    if (start.month, start.day) == (1, 1) and end == dt.date(start.year, 12, 31):
+        return "year"
+    return None
+
+
 #: The predicates outside ``ckg:`` that the contract writes, by short name.
 P = {name: node(iri) for name, iri in {
     "type": RDF.type, "label": RDFS.label, "seeAlso": RDFS.seeAlso, "prefLabel": SKOS.prefLabel,
@@ -96,7 +119,11 @@ P = {name: node(iri) for name, iri in {
     "headOf": ORG.headOf, "member": ORG.member, "organization": ORG.organization,
     "memberDuring": ORG.memberDuring, "subEvent": SEM.hasSubEvent, "hasTime": TIME.hasTime,
     "hasPart": DCTERMS.hasPart, "hasBeginning": TIME.hasBeginning, "notation": SKOS.notation,
-    "inScheme": SKOS.inScheme, "broader": SKOS.broader, "narrower": SKOS.narrower, "closeMatch": SKOS.closeMatch, "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
+    "inScheme": SKOS.inScheme, "broader": SKOS.broader, "narrower": SKOS.narrower, "closeMatch": SKOS.closeMatch,
+    "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
+    "hasDateTimeDescription": TIME.hasDateTimeDescription, "unitType": TIME.unitType, "year": TIME.year,
+    "month": TIME.month, "day": TIME.day, "semEventType": SEM.eventType, "accordingTo": SEM.accordingTo,
+    "earliestBegin": SEM.hasEarliestBeginTimeStamp, "latestEnd": SEM.hasLatestEndTimeStamp,
 }.items()}
 #: Every ``ckg:`` term, by local name.
 C = {name: node(CKG[name]) for name in CKG.__annotations__}
@@ -104,7 +131,10 @@ WKT = node(GEO.wktLiteral)
 SKOS_CONCEPT = node(SKOS.Concept)
 GEOMETRY = node(GEO.Geometry)
 INSTANT = node(TIME.Instant)
-INTERVAL = node(TIME.ProperInterval)
+INTERVAL = node(TIME.Interval)
+PROPER_INTERVAL = node(TIME.ProperInterval)
+DESCRIPTION = node(TIME.DateTimeDescription)
+UNITS = {name: node(TIME[f"unit{name.title()}"]) for name in ("day", "month", "year")}
 
 
 class Writer:
@@ -184,29 +214,54 @@ class Writer:
                 self.add(subject, C["latestDate"], date_literal(last))
         for month in months_overlapped(first, last):
             self.add(subject, C["overlapsMonth"], lit(month, "gYearMonth"))
+        if last is not None and (precision is not Precision.DAY or (first, last) != (start, end)):
+            # SEM's timestamps for an imprecise date: the range it possibly stands for
+            self.add(subject, P["earliestBegin"], date_literal(first))
+            self.add(subject, P["latestEnd"], date_literal(last))
         self.add(subject, P["hasTime"], self.time_entity(start, end))
 
     def time_entity(self, start: dt.date, end: dt.date | None) -> ox.NamedNode:
-        """The OWL-Time instant (one day) or proper interval of ``start..end``, described once."""
+        """The OWL-Time interval of ``start..end`` (inclusive days; one day too, never an instant),
+        described once per graph: its beginning and end instants and, when it is exactly a calendar
+        day, month or year, a ``time:DateTimeDescription`` with that ``time:unitType``."""
         entity = time_node(start, end)
         if not self.first_time(entity.value):
             return entity
-        if end == start:
-            self.add(entity, P["type"], INSTANT)
-            self.add(entity, P["inXSDDate"], date_literal(start))
-            return entity
         self.add(entity, P["type"], INTERVAL)
-        self.add(entity, P["hasBeginning"], self.time_entity(start, start))
+        if end is None or end > start:
+            self.add(entity, P["type"], PROPER_INTERVAL)
+        self.add(entity, P["hasBeginning"], self.instant(start))
         if end is not None:
-            self.add(entity, P["hasEnd"], self.time_entity(end, end))
+            self.add(entity, P["hasEnd"], self.instant(end))
+        unit = calendar_unit(start, end)
+        if unit is not None:
+            description = node(sub_iri(entity.value, "description"))
+            self.add(entity, P["hasDateTimeDescription"], description)
+            self.add(description, P["type"], DESCRIPTION)
+            self.add(description, P["unitType"], UNITS[unit])
+            self.add(description, P["year"], lit(f"{start.year:04d}", "gYear"))
+            if unit != "year":
+                self.add(description, P["month"], lit(f"--{start.month:02d}", "gMonth"))
+            if unit == "day":
+                self.add(description, P["day"], lit(f"---{start.day:02d}", "gDay"))
+        return entity
+
+    def instant(self, day: dt.date) -> ox.NamedNode:
+        """The OWL-Time instant of one day (a beginning or an end), described once per graph."""
+        entity = instant_node(day)
+        if self.first_time(entity.value):
+            self.add(entity, P["type"], INSTANT)
+            self.add(entity, P["inXSDDate"], date_literal(day))
         return entity
 
     def evidence(
         self, subject: ox.NamedNode, source: ox.NamedNode, *,
         quote: tuple[str, int, int] | None = None, note: str | None = None,
     ) -> None:
-        """Where a fact comes from: the source, and the verbatim quote with its offsets."""
+        """Where a fact comes from: the source (``prov:wasDerivedFrom``, and SEM's ``sem:accordingTo``:
+        whose view the fact is), and the verbatim quote with its offsets."""
         self.add(subject, P["derived"], source)
+        self.add(subject, P["accordingTo"], source)
         if quote is not None:
             text, start, end = quote
             self.add(subject, C["quote"], lit(text))
@@ -316,6 +371,7 @@ class Writer:
         self.add(subject, P["type"], C[cls])
         self.add(subject, P["label"], lit(label, lang="en"))
         self.add(subject, C["eventType"], concept)
+        self.add(subject, P["semEventType"], concept)
         if source_concept is not None:
             self.add(subject, C["sourceEventType"], source_concept)
         for prop, actors in (("agent", agents), ("target", targets), ("participant", participants)):

@@ -380,7 +380,7 @@ def _carry_over_vanished(kg: KnowledgeGraph, target: ox.NamedNode, staging: ox.N
       INSERT {{ GRAPH <{staging.value}> {{ ?x ?p ?o }} }}
       WHERE {{
         {vanished}
-        GRAPH <{target.value}> {{ ?e ?role ?ref . ?ref (ckg:within|geo:hasGeometry|time:hasBeginning|time:hasEnd)* ?x . ?x ?p ?o }}
+        GRAPH <{target.value}> {{ ?e ?role ?ref . ?ref (ckg:within|geo:hasGeometry|time:hasBeginning|time:hasEnd|time:hasDateTimeDescription)* ?x . ?x ?p ?o }}
         FILTER({" || ".join(f'STRSTARTS(STR(?ref), "{resource_prefix(kind)}")' for kind in _SHARED_KINDS)})
         FILTER NOT EXISTS {{ GRAPH <{staging.value}> {{ ?x ?anyP ?anyO }} }}
       }} ;

@@ -193,7 +193,7 @@ def _carry_over_update(graph: str) -> str:
             GRAPH <{graph}> {{ ?x a ?class }}
             FILTER({kinds})
             FILTER NOT EXISTS {{ GRAPH ?other {{ ?x a ?class2 }} FILTER(?other != <{graph}>) }}
-            GRAPH <{graph}> {{ ?ref (ckg:within|geo:hasGeometry|time:hasBeginning|time:hasEnd|skos:inScheme)* ?x }}
+            GRAPH <{graph}> {{ ?ref (ckg:within|geo:hasGeometry|time:hasBeginning|time:hasEnd|time:hasDateTimeDescription|skos:inScheme)* ?x }}
             GRAPH ?g {{ ?s ?role ?ref }}
             FILTER(?g != <{graph}> && STRSTARTS(STR(?g), "{graph_prefix("import")}"))
         }} }}
