@@ -122,7 +122,7 @@ P = {name: node(iri) for name, iri in {
     "inScheme": SKOS.inScheme, "broader": SKOS.broader, "narrower": SKOS.narrower, "closeMatch": SKOS.closeMatch,
     "hasEnd": TIME.hasEnd, "inXSDDate": TIME.inXSDDate,
     "hasDateTimeDescription": TIME.hasDateTimeDescription, "unitType": TIME.unitType, "year": TIME.year,
-    "month": TIME.month, "day": TIME.day, "semEventType": SEM.eventType, "accordingTo": SEM.accordingTo,
+    "month": TIME.month, "day": TIME.day, "accordingTo": SEM.accordingTo,
     "earliestBegin": SEM.hasEarliestBeginTimeStamp, "latestEnd": SEM.hasLatestEndTimeStamp,
 }.items()}
 #: Every ``ckg:`` term, by local name.
@@ -370,8 +370,7 @@ class Writer:
         """
         self.add(subject, P["type"], C[cls])
         self.add(subject, P["label"], lit(label, lang="en"))
-        self.add(subject, C["eventType"], concept)
-        self.add(subject, P["semEventType"], concept)
+        self.add(subject, C["eventType"], concept)  # a sub-property of sem:eventType (no second quad)
         if source_concept is not None:
             self.add(subject, C["sourceEventType"], source_concept)
         for prop, actors in (("agent", agents), ("target", targets), ("participant", participants)):
