@@ -52,3 +52,20 @@ def test_sem_properties(store: kg.KnowledgeGraph) -> None:
     # sem:eventType is ckg:eventType's super-property, not a second quad per event
     assert store.query("ASK { ckg:eventType rdfs:subPropertyOf sem:eventType }").boolean
     assert _n(store, "?e sem:eventType ?t") == 0
+
+
+def test_head_of_is_qualified_with_time(store: kg.KnowledgeGraph) -> None:
+    rows = store.query("""SELECT ?m ?valid WHERE { ?m a org:Membership ; org:member actor:donald-trump ;
+        org:organization actor:united-states ; org:role <https://w3id.org/conflict-kg/id/concept/role/head> ; dcterms:valid ?valid }""").records()
+    assert [(r["m"].rsplit("#", 1)[1], str(r["valid"])) for r in rows] == [("head-of-united-states", "2017-05")]
+    assert store.query("ASK { actor:donald-trump org:headOf actor:united-states }").boolean
+
+
+def test_head_of_as_of_must_be_a_date() -> None:
+    from kg.base.errors import DataError
+    from kg.contract.model import Actor
+
+    with pytest.raises(DataError, match="not a date"):
+        Actor(slug="x", kind="Person", label="X", head_of="y", head_of_as_of="May 2017")
+    with pytest.raises(DataError, match="needs head_of"):
+        Actor(slug="x", kind="Person", label="X", head_of_as_of="2017-05")

@@ -14,6 +14,7 @@ kg.base.errors.DataError: id: invalid slug 'ISIS': use lowercase letters, digits
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from kg.base.errors import DataError
@@ -61,6 +62,8 @@ class Actor:
     wikidata: str | None = None
     description: str | None = None
     head_of: str | None = None
+    #: when the curator's source says ``head_of`` holds: YYYY, YYYY-MM or YYYY-MM-DD ("as of May 2017")
+    head_of_as_of: str | None = None
 
     def __post_init__(self) -> None:
         _slug(self.slug)
@@ -68,6 +71,11 @@ class Actor:
         _text(self.label, "label")
         if self.head_of is not None:
             _slug(self.head_of, "head_of")
+        if self.head_of_as_of is not None:
+            if self.head_of is None:
+                raise DataError("head_of_as_of needs head_of", field="head_of_as_of")
+            if not re.fullmatch(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?", self.head_of_as_of):
+                raise DataError(f"{self.head_of_as_of!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD", field="head_of_as_of")
 
 
 @dataclass(frozen=True)

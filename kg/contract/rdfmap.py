@@ -58,7 +58,7 @@ def actor_triples(actor: Actor) -> Iterator[Triple]:
     writer.actor(
         resource_node("actor", actor.slug), kind=actor.kind, label=actor.label, aliases=actor.aliases,
         collective=actor.collective, wikidata=actor.wikidata, description=actor.description,
-        head_of=resource_node("actor", actor.head_of) if actor.head_of else None,
+        head_of=resource_node("actor", actor.head_of) if actor.head_of else None, head_of_as_of=actor.head_of_as_of,
     )
     return _triples(writer)
 

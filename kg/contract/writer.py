@@ -116,7 +116,7 @@ P = {name: node(iri) for name, iri in {
     "issued": DCTERMS.issued, "language": DCTERMS.language, "rights": DCTERMS.rights, "source": DCTERMS.source,
     "derived": PROV.wasDerivedFrom, "revisionOf": PROV.wasRevisionOf, "invalidated": PROV.invalidatedAtTime,
     "generated": PROV.generatedAtTime, "geometry": GEO.hasGeometry, "wkt": GEO.asWKT, "exactMatch": SKOS.exactMatch,
-    "headOf": ORG.headOf, "member": ORG.member, "organization": ORG.organization,
+    "headOf": ORG.headOf, "role": ORG.role, "valid": DCTERMS.valid, "member": ORG.member, "organization": ORG.organization,
     "memberDuring": ORG.memberDuring, "subEvent": SEM.hasSubEvent, "hasTime": TIME.hasTime,
     "hasPart": DCTERMS.hasPart, "hasBeginning": TIME.hasBeginning, "notation": SKOS.notation,
     "inScheme": SKOS.inScheme, "broader": SKOS.broader, "narrower": SKOS.narrower, "closeMatch": SKOS.closeMatch,
@@ -129,6 +129,7 @@ P = {name: node(iri) for name, iri in {
 C = {name: node(CKG[name]) for name in CKG.__annotations__}
 WKT = node(GEO.wktLiteral)
 SKOS_CONCEPT = node(SKOS.Concept)
+ORG_MEMBERSHIP = node(ORG.Membership)
 GEOMETRY = node(GEO.Geometry)
 INSTANT = node(TIME.Instant)
 INTERVAL = node(TIME.Interval)
@@ -275,7 +276,7 @@ class Writer:
     def actor(
         self, subject: ox.NamedNode, *, kind: str, label: str, aliases: Iterable[str] = (),
         collective: bool = False, wikidata: str | None = None, description: str | None = None,
-        head_of: ox.NamedNode | None = None, actor_kind: ox.NamedNode | None = None,
+        head_of: ox.NamedNode | None = None, actor_kind: ox.NamedNode | None = None, head_of_as_of: str | None = None,
     ) -> None:
         self.add(subject, P["type"], C[kind])
         self.labels(subject, label, aliases)
@@ -287,6 +288,21 @@ class Writer:
         self.description(subject, description)
         if head_of is not None:
             self.add(subject, P["headOf"], head_of)
+            self.head_post(subject, head_of, head_of_as_of)
+
+    def head_post(self, person: ox.NamedNode, organization: ox.NamedNode, as_of: str | None) -> ox.NamedNode:
+        """``org:headOf`` qualified with time: ``<person>#head-of-<org>``, an ``org:Membership`` with
+        ``org:role concept:role/head`` and ``dcterms:valid`` the date it is known to hold ("as of May
+        2017": ``"2017-05"^^xsd:gYearMonth``); the plain ``org:headOf`` edge says nothing of time."""
+        membership = node(sub_iri(person.value, f"head-of-{organization.value.rsplit('/', 1)[-1]}"))
+        self.add(membership, P["type"], ORG_MEMBERSHIP)
+        self.add(membership, P["member"], person)
+        self.add(membership, P["organization"], organization)
+        self.add(membership, P["role"], resource_node("concept", "role/head"))
+        if as_of:
+            datatype = {4: "gYear", 7: "gYearMonth"}.get(len(as_of), "date")
+            self.add(membership, P["valid"], lit(as_of, datatype))
+        return membership
 
     def place(
         self, subject: ox.NamedNode, *, kind: str, label: str, aliases: Iterable[str] = (),

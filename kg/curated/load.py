@@ -216,6 +216,7 @@ def _actor(r: LineDict) -> Actor:
         wikidata=_optional_text(r, "wikidata"),
         description=_optional_text(r, "description"),
         head_of=_optional_text(r, "head_of"),
+        head_of_as_of=_optional_text(r, "head_of_as_of"),
     )
 
 
