@@ -111,15 +111,26 @@ STEPS: dict[str, str] = {
     "12 windows x 30 days: degree, PageRank, betweenness": (
         "from kg.analysis.centrality import centrality_series; "
         "N = len(centrality_series(G, start=A0, end=A0 + dt.timedelta(days=359), size='30d'))"),
-    "kg actors (counts)": "from kg.read.lookups import actors; N = len(actors(G).rows)",
     "viz network --top 300 of a month, file written": (
-        "from viz.network import write_network; import tempfile, pathlib; "
-        "p = pathlib.Path(tempfile.mkdtemp()) / 'v.html'; write_network(G, p, start=A, end=B, top=300); N = p.stat().st_size"),
-    "hostile dyads (all events)": "from kg.index.reports import hostile_dyads; N = len(hostile_dyads(G))",
-    "weekly event counts (all events)": "from kg.index.reports import weekly_counts; N = len(weekly_counts(G))",
-    "activity spans (all events)": "from kg.index.reports import activity_spans; N = len(activity_spans(G))",
-    "shared attacker targets (all events)": "from kg.index.reports import shared_attacker_targets; N = len(shared_attacker_targets(G))",
+        "from viz.network import network_view; import tempfile, pathlib; "
+        "p = pathlib.Path(tempfile.mkdtemp()) / 'v.html'; network_view(G, start=A, end=B, top=300).write(p); "
+        "N = p.stat().st_size"),
+    "hostile dyads (all events)": "N = len(REPORT('hostile-dyads', 'hostile_dyads'))",
+    "weekly event counts (all events)": "N = len(REPORT('weekly-event-counts', 'weekly_counts'))",
+    "activity spans (all events)": "N = len(REPORT('actor-activity-span', 'activity_spans'))",
+    "shared attacker targets (all events)": "N = len(REPORT('shared-attacker-targets', 'shared_attacker_targets'))",
 }
+
+# a report: the saved query on the SPARQL path (KG_INDEX=off), kg.analysis.reports on the index
+_REPORT = """
+def REPORT(saved, function):
+    import os
+    if os.environ.get("KG_INDEX") == "off":
+        from kg.sparql.saved import saved_query
+        return G.query(saved_query(saved).text).rows
+    from kg.analysis import reports
+    return getattr(reports, function)(G)
+"""
 
 
 def _child(store: str, step: str, index: str, month: str, timeout: float) -> dict[str, Any]:
@@ -130,6 +141,7 @@ def _child(store: str, step: str, index: str, month: str, timeout: float) -> dic
         f"A = dt.date.fromisoformat({str(first)!r}); B = A + dt.timedelta(days=29)\n"
         "A0 = dt.date(A.year, 1, 1)\n"
         "from kg.index.cache import event_index\n"
+        f"{_REPORT}\n"
         "t0 = time.perf_counter(); event_index(G); load = time.perf_counter() - t0\n"
         "t0 = time.perf_counter()\n"
         f"{STEPS[step]}\n"
@@ -149,7 +161,7 @@ def compare(store: str, month: str, timeout: float, steps: list[str]) -> dict[st
     out: dict[str, Any] = {}
     for step in steps:
         index = _child(store, step, "auto", month, timeout)
-        sparql = _child(store, step, "off", month, timeout) if "all events" not in step or step.startswith("hostile") else {"seconds": None}
+        sparql = _child(store, step, "off", month, timeout)
         out[step] = {"index": index, "sparql": sparql}
         print(step, json.dumps(out[step]), flush=True)
     return out
