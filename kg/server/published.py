@@ -13,11 +13,10 @@ were withheld (header ``KG-Withheld``), VoID lists them with their licences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from kg.server.work import Limits
 from kg.store import journal
 
 #: The response header naming what was left out.
@@ -81,7 +80,12 @@ def _default_graph_used(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
-def published(store: ox.Store, limits: Limits) -> Published:
+class _Limits(Protocol):  # kg.server.work.Limits, named structurally: work imports this module
+    @property
+    def include_restricted(self) -> bool: ...
+
+
+def published(store: ox.Store, limits: _Limits) -> Published:
     """The graphs served under ``limits`` (all with ``include_restricted``), and the query options
     (``default_graph``/``named_graphs`` or the union) that keep the others out."""
     infos = graph_infos(store)
