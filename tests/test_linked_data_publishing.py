@@ -419,7 +419,7 @@ def crowded() -> Iterator[TestClient]:
 
 
 def test_incoming_links_come_fifty_a_page(crowded: TestClient) -> None:
-    from kg.server.resource import PAGE
+    from kg.server.lookup import PAGE
 
     assert PAGE == 50
     seen: set[str] = set()

@@ -213,3 +213,17 @@ def test_credentials_follow_a_redirect_on_the_same_origin(monkeypatch):
         assert moved and all(headers.get("Authorization") == "Bearer t0ken" for headers in moved)
     finally:
         server.stop()
+
+
+def test_virtuoso_blank_node_labels_are_read():
+    """Virtuoso answers ``<bnode>nodeID://b10003</bnode>``; the label stays one blank node per answer."""
+    body = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            b'<head><variable name="s"/><variable name="o"/></head><results>'
+            b'<result><binding name="s"><bnode>nodeID://b10003</bnode></binding>'
+            b'<binding name="o"><bnode>nodeID://b10004</bnode></binding></result>'
+            b'<result><binding name="s"><bnode>nodeID://b10003</bnode></binding>'
+            b'<binding name="o"><literal>x</literal></binding></result></results></sparql>')
+    answer = remote._read_answer("application/sparql-results+xml", body)
+    (s1, o1), (s2, o2) = answer.rows
+    assert s1 == s2 and s1 != o1
+    assert {type(s1).__name__, type(o1).__name__} == {"BlankNode"}

@@ -11,7 +11,7 @@ label they merge rows the reports keep apart). A store without a fresh index get
 >>> import kg
 >>> graph = kg.open(":memory:"); _ = kg.build(graph)
 >>> [(r["agent_label"], r["target_label"], r["events"]) for r in hostile_dyads(graph)][:1]
-[('Islamic State of Iraq and Syria', 'Alawite community (Syria)', 1)]
+[('Islamic State of Iraq and Syria', 'Ismaili community (Syria)', 1)]
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ the registries, curated facts with their short supporting quotes, derived edges)
 an imported file's graph carries its dataset's terms (:data:`DATASET_TERMS`); the full text of a
 curated report is in copyright and kept in a graph of its own that is not redistributable.
 
->>> [q.predicate.value.rsplit("/", 1)[-1] for q in graph_statements("urn:g", PROJECT, title="x")][:2]
-['license', 'https://w3id.org/conflict-kg/ontology#redistributable']
+>>> [q.predicate.value for q in graph_statements("urn:g", PROJECT, title="x")][:2]
+['http://purl.org/dc/terms/license', 'https://w3id.org/conflict-kg/ontology#redistributable']
 """
 
 from __future__ import annotations

@@ -16,23 +16,17 @@ on actor, place and source pages are capped the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from kg.base.namespaces import PREFIXES
+from kg.server.lookup import PAGE, bounded_rows, describe
 from kg.server.published import Published, published
 from kg.server.render import HTML, Failed, iri_view, jsonld_body, render, short, term_view, text_view
+from kg.server.resource_html import resource_context
 from kg.server.work import Answer, Job, Limits, graph_bytes
 from kg.sparql.formats import rdf_format
-from kg.sparql.params import substitutions
-
-#: Incoming links (and events listed on a page) per page.
-PAGE = 50
-#: Sub-nodes (``<iri>#…``) described with a resource, at most.
-MAX_PARTS = 50
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 VOID = "http://rdfs.org/ns/void#"
@@ -45,70 +39,10 @@ MEDIA = {"html": "text/html", "turtle": "text/turtle", "jsonld": "application/ld
          "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
 
 
+
+
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
-
-
-@dataclass
-class Description:
-    """What a document says about one resource: triples, the graphs they come from, paging."""
-
-    iri: ox.NamedNode
-    own: list[ox.Triple]  # the resource's own statements and those of its sub-nodes
-    incoming: list[ox.Triple]  # this page of incoming links
-    graphs: set[str]  # the named graphs these statements come from
-    page: int
-    more: bool  # more incoming links after this page
-    truncated: bool  # own statements cut at max_rows
-
-    @property
-    def triples(self) -> list[ox.Triple]:
-        return sorted(set(self.own) | set(self.incoming), key=str)
-
-
-def _quads(store: ox.Store, sparql: str, options: dict[str, Any], limit: int, **bound: Any) -> list[Any]:
-    import itertools
-
-    result = store.query(sparql, prefixes=PREFIXES, substitutions=substitutions(bound), **options)
-    return list(itertools.islice(result, limit))  # type: ignore[arg-type]
-
-
-_OWN = "SELECT ?this ?p ?o ?g WHERE { ?this ?p ?o OPTIONAL { GRAPH ?g { ?this ?p ?o } } }"
-_INCOMING = "SELECT DISTINCT ?this ?s ?p WHERE { ?s ?p ?this }"
-_INCOMING_GRAPHS = "SELECT DISTINCT ?this ?s ?p ?g WHERE { VALUES (?s ?p) { %s } GRAPH ?g { ?s ?p ?this } }"
-
-
-def describe(store: ox.Store, iri: ox.NamedNode, limits: Limits, pub: Published, page: int = 1) -> Description:
-    """The resource's statements, its sub-nodes' and one page of incoming links: direct lookups only."""
-    options = pub.options
-    graphs: set[str] = set()
-    rows = _quads(store, _OWN, options, limits.max_rows + 1, this=iri)
-    truncated = len(rows) > limits.max_rows
-    own: list[ox.Triple] = []
-    for r in rows[: limits.max_rows]:
-        own.append(ox.Triple(iri, r["p"], r["o"]))
-        if r["g"] is not None:  # None: a statement of the store's default graph (served only in the union)
-            graphs.add(r["g"].value)
-    offset = (page - 1) * PAGE
-    text = _INCOMING + f" LIMIT {PAGE + 1} OFFSET {offset}"
-    found = _quads(store, text, options, PAGE + 1, this=iri)
-    more = len(found) > PAGE
-    incoming = [ox.Triple(r["s"], r["p"], iri) for r in found[:PAGE]]
-    if incoming:
-        values = " ".join(f"({t.subject} {t.predicate})" for t in incoming if isinstance(t.subject, ox.NamedNode))
-        if values:
-            for r in _quads(store, _INCOMING_GRAPHS % values, options, PAGE * 4, this=iri):
-                graphs.add(r["g"].value)
-    prefix = iri.value + "#"
-    parts = sorted({t.object.value for t in own if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(prefix)}
-                   | {t.subject.value for t in incoming if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefix)})
-    for part in parts[:MAX_PARTS]:
-        node = _n(part)
-        for r in _quads(store, _OWN, options, limits.max_rows, this=node):
-            own.append(ox.Triple(node, r["p"], r["o"]))
-            if r["g"] is not None:
-                graphs.add(r["g"].value)
-    return Description(iri, list(dict.fromkeys(own)), incoming, graphs, page, more, truncated)
 
 
 # -- documents ---------------------------------------------------------------------------------
@@ -172,8 +106,6 @@ def resource(store: ox.Store, job: Job) -> Answer:
         body = rdf_body(triples, fmt.name, limits)
         return Answer(200, body, fmt.content_type, "graph", fmt.name,
                       f"max-rows={limits.max_rows}" if found.truncated else "", headers=headers)
-    from kg.server.resource_html import resource_context
-
     context = resource_context(store, found, limits, pub)
     context["document"] = document_context(doc, found.graphs, limits, pub)
     return Answer(200, render("resource.html", limits, **context), HTML, headers=headers)
@@ -229,7 +161,7 @@ def graph_document(store: ox.Store, job: Job) -> Answer:
     served = info in pub.served
     count = 0
     if served:
-        rows = _quads(store, _GRAPH_COUNT, {}, 1, this=_n(graph))
+        rows = bounded_rows(store, _GRAPH_COUNT, {}, 1, this=_n(graph))
         count = int(rows[0]["n"].value) if rows else 0
     triples = subset_triples(info, count if served else None, limits)
     headers = link_headers(path, name, 1, False, conneg) + pub.headers()

@@ -1,5 +1,5 @@
 """The HTML view of a resource: evidence of events, an actor's events, memberships and network,
-the events at a place or from a source. Every list is capped at :data:`~kg.server.resource.PAGE`
+the events at a place or from a source. Every list is capped at :data:`~kg.server.lookup.PAGE`
 rows with a link to the whole list as a SPARQL query; no query sorts more than it shows."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from kg.base.namespaces import PREFIXES
+from kg.server.lookup import PAGE, Description
 from kg.server.published import Published
 from kg.server.render import iri_view, short, term_view, text_view
-from kg.server.resource import PAGE, Description
 from kg.server.work import Limits, take
 from kg.sparql.params import bind_parameters, substitutions
 

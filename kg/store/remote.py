@@ -397,12 +397,24 @@ class _NotSparql(Exception):
     """The answer's media type is no SPARQL result format."""
 
 
+#: Virtuoso names blank nodes ``nodeID://b10003`` in its XML results: not a blank node label
+#: (``[A-Za-z0-9_]`` and a few more), so a conforming parser refuses the whole answer.
+_VIRTUOSO_BNODE = b"<bnode>nodeID://"
+
+
+def _plain_blank_nodes(body: bytes) -> bytes:
+    """SPARQL XML results with Virtuoso's ``<bnode>nodeID://b1</bnode>`` labels made plain (``b1``):
+    labels only identify blank nodes within one answer, so dropping the common prefix keeps them apart."""
+    return body.replace(_VIRTUOSO_BNODE, b"<bnode>") if _VIRTUOSO_BNODE in body else body
+
+
 def _read_answer(kind: str, body: bytes) -> Result | list[ox.Triple]:
     """A SPARQL answer of media type ``kind``, parsed and read whole (a parser error surfaces
     here, not later while the caller iterates)."""
     if kind in ("application/sparql-results+json", "application/json", "application/sparql-results+xml"):
-        results = ox.QueryResultsFormat.XML if kind.endswith("xml") else ox.QueryResultsFormat.JSON
-        answer = ox.parse_query_results(body, format=results)
+        xml = kind.endswith("xml")
+        results = ox.QueryResultsFormat.XML if xml else ox.QueryResultsFormat.JSON
+        answer = ox.parse_query_results(_plain_blank_nodes(body) if xml else body, format=results)
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
         variables = [v.value for v in answer.variables]
