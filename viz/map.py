@@ -35,12 +35,30 @@ AREA_CLASSES = ("Country", "AdminRegion", "Region")
 TYPE_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                 "#bcbd22", "#17becf", "#393b79", "#ad494a", "#8ca252", "#bd9e39", "#637939", "#7b4173")
 BASEMAP = STATIC / "vendor" / "world-atlas" / "countries-50m.json"
+#: What ACLED's precision codes say (ACLED codebook; ``kg.ingest.acled`` keeps them raw). Time 3 is
+#: "only the month is known" (or a span of weeks), the mid-point coded: the rows of the 2022 sample
+#: say "(month of)"; the acledR codebook table's "Middle of week or weekend" does not match them.
+ACLED_TIME = {
+    "1": "the exact day (ACLED time precision 1)",
+    "2": "only the week, or the weekend, is known: the event is within a few days of this date (ACLED time precision 2)",
+    "3": "only the month (or a span of weeks) is known: the date coded is about its middle (ACLED time precision 3)",
+}
+ACLED_GEO = {
+    "1": "at this town or site (ACLED geo precision 1)",
+    "2": "near this town, or in a small part of the region around it (ACLED geo precision 2)",
+    "3": "only a larger part of the region is known: drawn at the point ACLED coded, the event happened somewhere "
+         "in the region around it (ACLED geo precision 3)",
+}
 
 _LOCATIONS = """
-SELECT ?event ?place ?wkt ?cls ?fatalities ?geo WHERE {
+SELECT ?event ?place ?wkt ?cls ?fatalities ?geo ?time ?earliest ?latest ?publisher WHERE {
   VALUES ?event { %(events)s }
   OPTIONAL { ?event ckg:fatalities ?fatalities }
   OPTIONAL { ?event ckg:rawGeoPrecision ?geo }
+  OPTIONAL { ?event ckg:rawDatePrecision ?time }
+  OPTIONAL { ?event ckg:earliestDate ?earliest }
+  OPTIONAL { ?event ckg:latestDate ?latest }
+  OPTIONAL { ?event dcterms:source ?publisher FILTER(isLiteral(?publisher)) }
   OPTIONAL {
     ?event ckg:place ?place . ?place geo:hasGeometry/geo:asWKT ?wkt .
     OPTIONAL { ?place a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/conflict-kg/ontology#")) }
@@ -66,7 +84,9 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
 
 def locations(kg: KnowledgeGraph, event_iris: list[str]) -> dict[str, dict[str, Any]]:
     """For each event: its ``place`` with a point (the first by IRI), ``lat``/``lon``, the place's
-    class ``cls``, ``fatalities`` (or None) and the dataset's location precision ``geo``."""
+    class ``cls``, ``fatalities`` (or None), the dataset's location and date precision codes ``geo``
+    and ``time``, the possible range of an approximate date ``earliest``/``latest`` (ISO, or None)
+    and the ``publishers`` the dataset names as its sources (``dcterms:source`` literals, sorted)."""
     found: dict[str, dict[str, Any]] = {}
     for i in range(0, len(event_iris), _BATCH):
         values = " ".join(f"<{iri}>" for iri in event_iris[i : i + _BATCH])
@@ -74,11 +94,17 @@ def locations(kg: KnowledgeGraph, event_iris: list[str]) -> dict[str, dict[str, 
                       key=lambda r: (r["event"], r.get("place") or "~", r.get("cls") or ""))
         for row in rows:
             rec = found.setdefault(row["event"], {"place": None, "lat": None, "lon": None, "cls": "", "fatalities": None,
-                                                  "geo": ""})
+                                                  "geo": "", "time": "", "earliest": None, "latest": None, "publishers": []})
             if row.get("fatalities") is not None and rec["fatalities"] is None:
                 rec["fatalities"] = int(row["fatalities"])
-            if row.get("geo") and not rec["geo"]:
-                rec["geo"] = str(row["geo"])
+            for key in ("geo", "time"):
+                if row.get(key) and not rec[key]:
+                    rec[key] = str(row[key])
+            for key in ("earliest", "latest"):
+                if row.get(key) and not rec[key]:
+                    rec[key] = str(row[key])
+            if row.get("publisher") and str(row["publisher"]) not in rec["publishers"]:
+                rec["publishers"] = sorted([*rec["publishers"], str(row["publisher"])])
             point = parse_point(str(row.get("wkt") or ""))
             if point and rec["place"] in (None, row["place"]):
                 rec.update(place=row["place"], lat=point[0], lon=point[1])
@@ -97,8 +123,11 @@ def _page_url(base: str | None, iri: str) -> str:
 def map_payload(kg: KnowledgeGraph, data: ViewData, *, base: str | None = None) -> dict[str, Any]:
     """The ``map`` part of a page's data: places, one point per located event, filters and colours.
 
-    Adds ``fatalities``, ``geo`` (location precision code) and ``page`` (linked-data page with
-    ``base``) to ``data.events``.
+    Adds to ``data.events``: ``fatalities``, ``geo`` (location precision code), ``geoNote`` and
+    ``dateNote`` (what an ACLED precision code means), ``geoArea`` (the place stands for a region
+    around it: drawn as a ring), ``earliest``/``latest`` (the possible range of an approximate date,
+    for the time slider), ``publishers`` (the sources the dataset names; the file stays ``source``)
+    and ``page`` (linked-data page with ``base``, which also takes the source's link).
     """
     where = locations(kg, [e["iri"] for e in data.events])
     places: list[dict[str, Any]] = []
@@ -108,7 +137,15 @@ def map_payload(kg: KnowledgeGraph, data: ViewData, *, base: str | None = None) 
         rec = where.get(event["iri"], {})
         event["fatalities"] = rec.get("fatalities")
         event["geo"] = rec.get("geo") or ""
+        acled = event["datasetType"].startswith("ACLED:")
+        event["geoNote"] = ACLED_GEO.get(event["geo"], "") if acled else ""
+        event["dateNote"] = ACLED_TIME.get(rec.get("time") or "", "") if acled else ""
+        event["geoArea"] = acled and event["geo"] == "3"
+        event["earliest"], event["latest"] = rec.get("earliest"), rec.get("latest")
+        event["publishers"] = rec.get("publishers") or []
         event["page"] = _page_url(base, event["iri"])
+        if base and event["source"].startswith(BASE):
+            event["source"] = _page_url(base, event["source"])
         if rec.get("place") is None:
             continue
         if rec["place"] not in place_index:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from kg.base.errors import DataError, StoreError, UsageError
 from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option
 from kg.cli.progress import bars, clear_bars
 from kg.store.graph import KnowledgeGraph
+
+F = Callable[..., Any]
 
 
 def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
@@ -44,6 +48,59 @@ def _network_options(f: Callable[..., Any]) -> Callable[..., Any]:
     ]):
         f = decorator(f)
     return f
+
+
+def _pass_existing_kg(f: F) -> F:
+    """:func:`pass_kg` for a view of a store that must exist: reading opens a missing store folder
+    by creating an empty one (``kg.open(read_only=True)``, for every reading command), so a mistyped
+    --store would draw an empty view; this refuses it first, in one line (exit 1)."""
+
+    @click.pass_context
+    def check(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        from kg.store.graph import MEMORY, default_location
+
+        where = ctx.obj["store"].location or default_location()
+        if where != MEMORY and "://" not in where and not (Path(where) / "CURRENT").exists():
+            raise StoreError(f"the store {where} does not exist: build it with `kg --store {where} build` "
+                             f"or import data with `kg --store {where} import acled FILE`")
+        return ctx.invoke(f, ctx.obj["store"].get(), *args, **kwargs)
+
+    return functools.update_wrapper(check, f)
+
+
+_RELATIONS = """
+SELECT DISTINCT ?c WHERE {
+  { ?c skos:inScheme ?scheme . VALUES ?scheme { %(schemes)s } }
+  UNION { [] ckg:eventType ?c } UNION { [] ckg:sourceEventType ?c }
+}
+"""
+
+
+def _check_relations(kg: KnowledgeGraph, relations: list[str]) -> None:
+    """Refuse a --relations name that is no event class, event type or dataset type of the store
+    (exit 2), listing the allowed values in one line."""
+    from kg.base.namespaces import resource_iri
+    from kg.contract.model import EVENT_CLASSES
+    from viz.data import STATE_RELATIONS
+
+    if not relations:
+        return
+    schemes = " ".join(f"<{resource_iri('concept', s)}>" for s in ("event-types", "acled", "ucdp", "cameo", "icews"))
+    prefix = resource_iri("concept", "x")[:-1]
+    concepts = {r["c"][len(prefix):] for r in kg.query(_RELATIONS % {"schemes": schemes}).records() if r["c"].startswith(prefix)}
+    allowed = set(EVENT_CLASSES) | set(STATE_RELATIONS) | concepts
+    unknown = [r for r in relations if r not in allowed]
+    if unknown:
+        types = sorted(c for c in concepts if "/" not in c)
+        schemes_used = sorted({c.split("/", 1)[0] for c in concepts if "/" in c})
+        raise UsageError(f"unknown --relations {', '.join(map(repr, unknown))}: use an event class "
+                         f"({', '.join(EVENT_CLASSES + STATE_RELATIONS)}), an event type ({', '.join(types) or 'none in the store'})"
+                         f" or a dataset type ({', '.join(s + '/...' for s in schemes_used) or 'none in the store'}, e.g. acled/battles)")
+
+
+def _nothing(what: str) -> DataError:
+    return DataError(f"no {what} in this selection: nothing to draw (widen --from/--to, or check --place, --actor, "
+                     "--relations and the store with `kg events`)")
 
 
 def _output(default: str) -> Callable[[Any], Any]:
@@ -162,7 +219,7 @@ def explore_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | No
 @click.option("--base", metavar="URL", help="Address of a kg serve (http://localhost:8000/): popups link to the events' pages there.")
 @_output("kg-map.html")
 @click.option("--title", help="Page title.")
-@pass_kg
+@_pass_existing_kg
 def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
                 relations: list[str], place: str | None, actors: tuple[str, ...], hops: int, color_by: str,
                 base: str | None, output: Path, title: str | None) -> None:
@@ -174,8 +231,13 @@ def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, 
     """
     from viz.map import map_view
 
+    if str(output) != "-" and output.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"the map is an HTML page: give -o FILE.html, not {output.name!r}")
+    _check_relations(kg, relations)
     view = map_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, place=place,
                     actors=actors, hops=hops, color_by=color_by, base=base, title=title)
+    if not view.stats["events"]:
+        raise _nothing("events")
     _emit(view, output)
 
 
@@ -183,42 +245,51 @@ def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, 
 @_window
 @click.option("--place", metavar="PLACE", help="Only events in this place or inside it: an id, a label or an ISO code (Syria, SY, Aleppo).")
 @click.option("--by", "by", type=click.Choice(["type", "actor", "country", "source"]), default="type", show_default=True,
-              help="One line per event type, actor (any role), country or source.")
+              help="One line per event type, actor (any role), country or source (the publishers a dataset names, "
+                   "such as ACLED's source column, else the imported file).")
 @click.option("--period", type=click.Choice(["week", "month"]), default="week", show_default=True, help="Count per ISO week or calendar month.")
 @click.option("--measure", type=click.Choice(["events", "fatalities"]), default="events", show_default=True,
               help="Count events, or sum their fatalities where known.")
-@click.option("--top", type=click.IntRange(min=1), default=8, show_default=True, help="Lines for the N largest groups; the rest sum as 'other'.")
+@click.option("--top", type=click.IntRange(min=1), default=8, show_default=True, help="Lines for the N largest groups; the rest sum in one line, 'all other <groups> (K)'.")
 @click.option("--no-surges", is_flag=True, help="Do not mark the surges of kg analyze escalation.")
-@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default=None,
-              help="html: the interactive page; svg or png: a static figure from the same specification (matplotlib). "
-                   "Default: from the output's extension, else html.")
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png", "pdf"]), default=None,
+              help="html: the interactive page; svg, png or pdf: a static figure from the same specification (matplotlib). "
+                   "Default: from the output's extension (.html, .svg, .png, .pdf; '-' is html).")
 @_output("kg-trends.html")
 @click.option("--title", help="Chart title.")
-@pass_kg
+@_pass_existing_kg
 def trends_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
                    relations: list[str], place: str | None, by: str, period: str, measure: str, top: int,
                    no_surges: bool, fmt: str | None, output: Path, title: str | None) -> None:
     """Event counts (or fatalities) per week or month by actor, type, country or source, with
-    escalation surges marked: an interactive offline chart, or an SVG/PNG figure.
+    escalation surges marked: an interactive offline chart, or an SVG/PNG/PDF figure.
 
     Example: kg viz trends --place Syria --by type --period week -o syria-trends.html
     """
-    from kg.base.errors import UsageError
-    from viz.trends import trends_view, write_figure
+    from viz.trends import FIGURE_FORMATS, trends_view, write_figure
 
-    suffix = output.suffix.lower().lstrip(".")
-    fmt = fmt or (suffix if suffix in ("svg", "png") else "html")
-    if fmt != "html" and str(output) == "-":
-        raise UsageError("--format svg|png needs a file: give -o FILE")
+    to_stdout = str(output) == "-"
+    if fmt is None:
+        suffix = "html" if to_stdout else output.suffix.lower().lstrip(".")
+        fmt = "html" if suffix == "htm" else suffix
+        if fmt not in ("html", *FIGURE_FORMATS):
+            raise UsageError(f"cannot tell the format of {output.name!r}: name it .html, .svg, .png or .pdf, or give --format")
+    if fmt != "html" and to_stdout:
+        raise UsageError("--format svg|png|pdf needs a file: give -o FILE")
+    _check_relations(kg, relations)
     view = trends_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, place=place,
                        by=by, period=period, measure=measure, lines=top, surges=not no_surges, title=title)
     s = view.stats
+    if not s["events"]:
+        raise _nothing("events")
     if fmt == "html":
-        if str(output) == "-":
+        if to_stdout:
             click.echo(view.to_string(), nl=False)
             return
         path = view.write(output)
     else:
         path = write_figure(s["spec"], output, fmt=fmt)
-    click.echo(f"Wrote {path.resolve()}  ({s['total']} {measure} per {period} in {len(s['groups'])} lines by {by}; "
-               f"{s['surges']} surges marked)")
+    lines = len(s["groups"])
+    what = f"{s['total']} events" if measure == "events" else f"{s['total']} fatalities in {s['events']} events"
+    click.echo(f"Wrote {path.resolve()}  ({what} per {period} in {lines} "
+               f"line{'s' if lines != 1 else ''} by {by}; {s['surges']} surge{'s' if s['surges'] != 1 else ''} marked)")
