@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
+from test_viz_trends import syria, syria_rows  # noqa: F401  (syria: a fixture)
 
 import kg
 from kg.base.errors import UsageError
@@ -142,3 +143,32 @@ def test_cli_map(runner, tmp_path):
     result = runner.invoke(main, ["--store", store, "viz", "map", "--place", "Atlantis", "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "unknown place" in result.output and not (tmp_path / "x.html").exists()
     assert runner.invoke(main, ["viz", "map", "--help"]).output.count("Example:") == 1
+
+
+def test_acled_precision_codes_say_what_they_mean(syria):  # noqa: F811
+    rows = {r["event_id_cnty"].lower(): r for r in syria_rows()}
+    data = collect(syria)
+    map_payload(syria, data)
+    notes: dict[tuple[str, str], set[str]] = {}
+    for event in data.events:
+        row = rows[event["iri"].rsplit("acled-", 1)[-1]]
+        assert event["geoArea"] == (row["geo_precision"] == "3")
+        assert f"ACLED geo precision {row['geo_precision']}" in event["geoNote"]
+        assert f"ACLED time precision {row['time_precision']}" in event["dateNote"]
+        notes.setdefault(("time", row["time_precision"]), set()).add(event["dateNote"])
+        notes.setdefault(("geo", row["geo_precision"]), set()).add(event["geoNote"])
+    assert {k for k in notes} == {("time", "1"), ("time", "2"), ("time", "3"), ("geo", "1"), ("geo", "2"), ("geo", "3")}
+    assert all(len(v) == 1 for v in notes.values())
+    assert "only the month" in next(iter(notes["time", "3"])) and "week" in next(iter(notes["time", "2"]))
+    assert "region" in next(iter(notes["geo", "3"]))
+
+
+def test_the_source_is_the_publisher_and_the_file_the_dataset(syria):  # noqa: F811
+    rows = {r["event_id_cnty"].lower(): r for r in syria_rows()}
+    data = collect(syria)
+    map_payload(syria, data, base="http://localhost:8000/")
+    for event in data.events:
+        row = rows[event["iri"].rsplit("acled-", 1)[-1]]
+        assert event["publishers"] == sorted(n.strip() for n in row["source"].split(";") if n.strip())
+        assert event["source"].startswith("http://localhost:8000/") and "w3id.org" not in event["source"]
+    assert any(e["publishers"] == ["SOHR"] for e in data.events)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_viz_browser import AHRAR_ATTACK, HOSTILE_LABEL, _day, browser, hostile_kg, open_page  # noqa: F401
+from test_viz_trends import syria, syria_rows  # noqa: F401
 
 from kg.contract.ontology import ensure_ontology
 from kg.store.graph import KnowledgeGraph
@@ -139,4 +140,68 @@ def test_trend_chart_draws_offline_with_surges(open_page, seed_kg, tmp_path):
     assert page.js(right % "#kg-chart svg") <= page.js(right % "#kg-chart") <= page.js("document.documentElement.clientWidth")
     assert page.js("typeof window.__xss") == "undefined" and page.js("document.querySelectorAll('img').length") == 0
     page.screenshot("trends")
+    page.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def syria_map(syria: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    return map_view(syria).write(tmp_path_factory.mktemp("map") / "syria.html")
+
+
+#: The row names and the text of the card of the event whose popup opens (the popup's first card)
+_FIRST_CARD = """i => {
+  kgMap.popup(i);
+  const popups = document.querySelectorAll('.leaflet-popup'), card = popups[popups.length - 1].querySelector('.kg-card');
+  return Array.from(card.querySelectorAll('.kg-key')).map(k => k.textContent).concat([card.textContent]);
+}"""
+
+
+def _acled(code: str) -> str:
+    return "https://w3id.org/conflict-kg/id/event/acled-" + code.lower()
+
+
+def test_acled_regions_are_rings_and_precisions_are_explained(open_page, syria_map):
+    rows = syria_rows()
+    page = open_page(syria_map)
+    assert page.js("kgMap.drawnMarkers()") == len(rows)
+    assert page.js("kgMap.areaMarkers()") == sum(r["geo_precision"] == "3" for r in rows) > 0
+    region = next(r for r in rows if r["geo_precision"] == "3")
+    text = page.js("i => kgMap.popup(i)", _acled(region["event_id_cnty"]))
+    assert "only a larger part of the region is known" in text and "ACLED geo precision 3" in text
+    month = next(r for r in rows if r["time_precision"] == "3")
+    week = next(r for r in rows if r["time_precision"] == "2")
+    month_text = page.js("i => kgMap.popup(i)", _acled(month["event_id_cnty"]))
+    week_text = page.js("i => kgMap.popup(i)", _acled(week["event_id_cnty"]))
+    assert "only the month" in month_text and "ACLED time precision 3" in month_text
+    assert "only the week" in week_text and "only the month" not in week_text
+    # one date row; the publisher as the source, the imported file as the dataset
+    *keys, card = page.js(_FIRST_CARD, _acled(week["event_id_cnty"]))
+    assert keys.count("Date: ") == 1 and "Source: " in keys and "Dataset: " in keys, keys
+    publishers = "; ".join(sorted(n.strip() for n in week["source"].split(";")))
+    assert f"Source: {publishers}Dataset: ACLED" in card and week["event_date"] in card
+    page.assert_clean()
+
+
+def test_a_window_draws_the_events_it_counts(open_page, syria, tmp_path):  # noqa: F811
+    import datetime as dt
+
+    from test_viz_trends import _possibly_in
+
+    first, last = dt.date(2022, 3, 1), dt.date(2022, 3, 31)
+    expected = sum(_possibly_in(r, first, last) for r in syria_rows())
+    view = map_view(syria, start=first, end=last)
+    assert view.stats["mapped"] == expected
+    page = open_page(view.write(tmp_path / "march.html"))
+    assert page.js("kgMap.drawnMarkers()") == expected
+    assert page.page.text_content("#kg-range-text") == "2022-03-01 – 2022-03-31"
+    page.assert_clean()
+
+
+def test_a_failed_search_clears_the_highlight(open_page, seed_map):
+    page = open_page(seed_map)
+    page.search("ahrar", 400)
+    assert AHRAR_ATTACK in page.js("kgMap.highlighted()")
+    page.search("no such actor zzz", 300)
+    assert page.js("kgMap.highlighted()") == [] and page.page.text_content("#kg-search-note") == "no actor matches"
+    assert page.page.get_attribute("#kg-details", "data-actor") is None
     page.assert_clean()

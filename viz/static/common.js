@@ -49,9 +49,11 @@
   KG.day = function (iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / 86400000); };
   KG.iso = function (day) { return new Date(day * 86400000).toISOString().slice(0, 10); };
 
-  /* Does the record (event or state: date..end inclusive, end null = still holding) overlap from..to? */
+  /* Does the record (event or state: date..end inclusive, end null = still holding) possibly overlap
+     from..to? An approximate date's possible range (earliest..latest, where the data gives it) counts,
+     as in the store's window (kg.read.timeview, loose). */
   KG.overlaps = function (rec, from, to) {
-    return rec.date <= to && (rec.end || OPEN_END) >= from;
+    return (rec.earliest || rec.date) <= to && (rec.latest || rec.end || OPEN_END) >= from;
   };
 
   KG.when = function (rec) {
@@ -94,13 +96,19 @@
     return KG.el("div", { class: "kg-row" }, [KG.el("span", { class: "kg-key", text: name + ": " }), KG.el("span", { text: value })]);
   }
 
+  /* The source: the publishers a dataset names (ACLED's "source"), then the document or dataset
+     file the record comes from ("Dataset:" when publishers are named, else "Source:"). */
   KG.sourceLink = function (rec) {
-    if (!rec.source) return null;
-    var title = rec.sourceTitle || rec.source;
-    return KG.el("div", { class: "kg-row" }, [
-      KG.el("span", { class: "kg-key", text: "Source: " }),
-      KG.safeUrl(rec.source) ? KG.el("a", { href: rec.source, text: title }) : KG.el("span", { text: title }),
-    ]);
+    var publishers = rec.publishers || [];
+    var rows = publishers.length ? [row("Source", publishers.join("; "))] : [];
+    if (rec.source) {
+      var title = rec.sourceTitle || rec.source;
+      rows.push(KG.el("div", { class: "kg-row" }, [
+        KG.el("span", { class: "kg-key", text: (publishers.length ? "Dataset" : "Source") + ": " }),
+        KG.safeUrl(rec.source) ? KG.el("a", { href: rec.source, text: title }) : KG.el("span", { text: title }),
+      ]));
+    }
+    return rows.length ? KG.el("div", {}, rows) : null;
   };
 
   /* The card shown in tooltips and panels for one event */
@@ -256,7 +264,8 @@
   };
 
   /* The actor search box (#kg-search, #kg-actor-list, #kg-search-note) over the actors at indices
-     (into KG.data.nodes): exact label or id, exact alias, then substrings; onFound(index). */
+     (into KG.data.nodes): exact label or id, exact alias, then substrings; onFound(index), or
+     onMiss() when nothing matches. */
   KG.findActor = function (text, indices) {
     var q = text.trim().toLowerCase(), actors = KG.data.nodes;
     if (!q) return null;
@@ -271,7 +280,7 @@
     }
     return null;
   };
-  KG.actorSearch = function (indices, onFound) {
+  KG.actorSearch = function (indices, onFound, onMiss) {
     var list = document.getElementById("kg-actor-list");
     indices.forEach(function (i) { list.appendChild(KG.el("option", { value: KG.data.nodes[i].label })); });
     var search = document.getElementById("kg-search"), note = document.getElementById("kg-search-note");
@@ -279,6 +288,7 @@
       var found = KG.findActor(search.value, indices);
       note.textContent = found === null ? (search.value.trim() ? "no actor matches" : "") : "";
       if (found !== null) onFound(found);
+      else if (onMiss) onMiss();
     }
     search.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); run(); } });
     search.addEventListener("change", run);

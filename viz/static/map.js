@@ -51,14 +51,16 @@
   function color(e) {
     return view.colorBy === "type" ? (M.eventColors[e.type] || M.colors.neutral) : M.colors[KG.signName(e.sign)];
   }
+  /* not a point: the place is a country or region, or the dataset says the event is somewhere in a region around it */
+  function isArea(k) { return places[points[k][1]].area || events[points[k][0]].geoArea; }
   function style(k) {
-    var e = events[points[k][0]], place = places[points[k][1]], c = color(e), hi = highlighted.has(points[k][0]);
+    var e = events[points[k][0]], area = isArea(k), c = color(e), hi = highlighted.has(points[k][0]);
     var faint = e.precision && e.precision !== "day";
     return {
-      renderer: renderer, radius: place.area ? Math.max(radius(e), 7) : radius(e),
-      color: hi ? "#000" : place.area ? c : "#37474f", weight: hi ? 3 : place.area ? 2 : 0.6,
-      dashArray: place.area ? "4 3" : null, fillColor: c,
-      fillOpacity: place.area ? (faint ? 0.08 : 0.18) : (faint ? 0.35 : 0.8),
+      renderer: renderer, radius: area ? Math.max(radius(e), 7) : radius(e),
+      color: hi ? "#000" : area ? c : "#37474f", weight: hi ? 3 : area ? 2 : 0.6,
+      dashArray: area ? "4 3" : null, fillColor: c,
+      fillOpacity: area ? (faint ? 0.08 : 0.18) : (faint ? 0.35 : 0.8),
     };
   }
   points.forEach(function (p, k) {
@@ -78,9 +80,11 @@
     var extra = [
       row("On the map at", place.label + " (" + place.cls + ")"),
       place.area ? row("Location", "only the " + place.cls.toLowerCase() + " is known: drawn at its centre, the event happened somewhere inside", "kg-note") : null,
-      e.precision !== "day" ? row("Date", "imprecise (" + e.precision + "): " + KG.when(e), "kg-note") : null,
+      e.geoNote ? row("Location", e.geoNote, e.geoArea ? "kg-note" : null)
+        : e.geo ? row("Location precision (dataset code)", e.geo) : null,
+      e.dateNote ? row("Date precision", e.dateNote, e.precision !== "day" ? "kg-note" : null)
+        : e.precision !== "day" ? row("Date precision", "imprecise (" + e.precision + "): " + KG.when(e), "kg-note") : null,
       row("Fatalities", e.fatalities === null || e.fatalities === undefined ? "unknown" : String(e.fatalities)),
-      e.geo ? row("Location precision (dataset code)", e.geo) : null,
       e.page ? KG.el("div", { class: "kg-row" }, [KG.el("a", { href: e.page, text: "linked-data page of this event" })]) : null,
     ];
     var title = card.firstChild;
@@ -164,22 +168,25 @@
   var searchable = actors.map(function (_, i) { return i; }).filter(function (i) {
     return Array.from(KG.actorEvents(i)).some(function (e) { return mapped.has(e); });
   });
+  /* actor null: a search that found no one clears the highlight */
   function highlight(actor, origin) {
-    highlighted = new Set(Array.from(KG.actorEvents(actor)).filter(function (e) { return mapped.has(e); }));
+    highlighted = actor === null ? new Set() : new Set(Array.from(KG.actorEvents(actor)).filter(function (e) { return mapped.has(e); }));
     restyle();
     var where = [];
     points.forEach(function (p, k) { if (highlighted.has(p[0])) { where.push([places[p[1]].lat, places[p[1]].lon]); if (shown[k]) markers[k].bringToFront(); } });
     if (where.length) map.fitBounds(L.latLngBounds(where).pad(0.3), { maxZoom: 8, animate: false });
     container.setAttribute("data-highlighted", String(highlighted.size));
     if (follower) return;  /* the network shows the actor's details */
-    var n = actors[actor], panel = $("kg-details");
+    var panel = $("kg-details");
     panel.textContent = "";
+    if (actor === null) { panel.removeAttribute("data-actor"); return; }
+    var n = actors[actor];
     panel.appendChild(KG.el("h3", { text: n.label }));
     panel.appendChild(KG.el("div", { class: "kg-row", text: highlighted.size + " of its events are on the map (outlined in black)." }));
     panel.setAttribute("data-actor", n.slug);
     if (origin !== "timeline" && origin !== "network") KG.emit("select-actor", actor, "map");
   }
-  if (!follower) KG.actorSearch(searchable, function (found) { highlight(found, "search"); });
+  if (!follower) KG.actorSearch(searchable, function (found) { highlight(found, "search"); }, function () { highlight(null, "search"); });
   KG.on("select-actor", function (actor, origin) { if (origin !== "map") highlight(actor, origin); });
 
   /* ---- an event selected elsewhere (timeline, network): its marker's popup, if it is shown ---- */
@@ -207,7 +214,7 @@
     range: function () { return { from: view.from, to: view.to }; },
     visibleEvents: function () { return points.filter(function (_, k) { return shown[k]; }).map(function (p) { return events[p[0]].iri; }).sort(); },
     drawnMarkers: function () { return layer.getLayers().length; },
-    areaMarkers: function () { return points.filter(function (p, k) { return shown[k] && places[p[1]].area; }).length; },
+    areaMarkers: function () { return points.filter(function (p, k) { return shown[k] && isArea(k); }).length; },
     popup: function (iri) {
       for (var k = 0; k < points.length; k++) if (events[points[k][0]].iri === iri) return openPopup(k).textContent;
       return null;
