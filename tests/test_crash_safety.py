@@ -63,13 +63,17 @@ graph.close()
 
 #: What queries see: a hash of the sorted N-Quads of every visible quad (through SPARQL), first
 #: through a read-only view (before any rollback), then through a writable open (which rolls back).
+#: Blank nodes (the ontology's OWL lists, labelled afresh by every build) are labelled canonically.
 CHECKER = r"""
 import hashlib, json, sys, logging
+import pyoxigraph as ox
 import kg
 
 def seen(graph):
     rows = graph.raw_query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-    lines = sorted(f"{r['s']} {r['p']} {r['o']} {r['g'] if r['g'] is not None else ''}" for r in rows)
+    visible = ox.Dataset(ox.Quad(r["s"], r["p"], r["o"], r["g"] if r["g"] is not None else ox.DefaultGraph()) for r in rows)
+    visible.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    lines = sorted(str(q) for q in visible)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16], len(lines)
 
 reader = kg.open(sys.argv[1], read_only=True)
