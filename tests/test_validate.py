@@ -190,6 +190,23 @@ def test_an_import_violating_the_core_shapes_is_refused(kind: str, tmp_path: Pat
     assert [v.focus for v in check_store(store)] == [BASE + "id/event/broken-2"]
 
 
+def test_kg_import_no_validate_skips_the_check(tmp_path: Path, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``kg import`` refuses records that break the core shapes in one line; ``--no-validate`` imports them."""
+    import kg.cli.import_cmd as import_cmd
+
+    monkeypatch.setattr(import_cmd, "get_format", lambda name, **options: TwoStartDates())
+    path = str(tmp_path / "store")
+    rows = tmp_path / "rows.txt"
+    rows.write_text("1\n2\n3\n", encoding="utf-8")
+    refused = runner.invoke(main, ["--store", path, "import", "icews", "--quiet", str(rows)])
+    assert refused.exit_code == 1 and "violate the core shapes" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    taken = runner.invoke(main, ["--store", path, "import", "icews", "--quiet", "--no-validate", str(rows)])
+    assert taken.exit_code == 0, taken.output
+    assert "3" in taken.output
+    assert runner.invoke(main, ["--store", path, "validate"]).exit_code == 1
+
+
 # -- kg validate ----------------------------------------------------------------------------------
 
 
