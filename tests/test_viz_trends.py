@@ -264,6 +264,9 @@ def test_cli_refuses_what_it_cannot_draw(runner, tmp_path):
         result = runner.invoke(main, ["--store", store, "viz", view, "--relations", "nonsense", "-o", str(out)])
         assert result.exit_code == 2 and "unknown --relations 'nonsense'" in result.output and "armed-clash" in result.output
         assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+    result = runner.invoke(main, ["--store", store, "viz", "map", "--actor", "isis", "--from", "2001-01-01", "--to", "2001-02-01",
+                                  "-o", str(tmp_path / "isis.html")])
+    assert result.exit_code == 1 and "no links of isis" in result.output and not (tmp_path / "isis.html").exists()
     result = runner.invoke(main, ["--store", store, "viz", "trends", "--relations", "Attack,suicide-bombing", "-o",
                                   str(tmp_path / "ok.html")])
     assert result.exit_code == 0, result.output

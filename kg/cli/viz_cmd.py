@@ -234,10 +234,17 @@ def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, 
     if str(output) != "-" and output.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"the map is an HTML page: give -o FILE.html, not {output.name!r}")
     _check_relations(kg, relations)
-    view = map_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, place=place,
-                    actors=actors, hops=hops, color_by=color_by, base=base, title=title)
+    try:
+        view = map_view(kg, start=start, end=end, known_on=known_on, relations=relations or None, place=place,
+                        actors=actors, hops=hops, color_by=color_by, base=base, title=title)
+    except UsageError as err:  # a known actor without events in the window: an empty selection, not bad usage
+        if str(err).startswith("no links of"):
+            raise DataError(str(err)) from None
+        raise
     if not view.stats["events"]:
         raise _nothing("events")
+    if not view.stats["mapped"]:
+        raise _nothing(f"events with coordinates (of its {view.stats['events']} events)")
     _emit(view, output)
 
 
