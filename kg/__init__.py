@@ -47,7 +47,7 @@ _EXPORTS = {
     "query": "kg.read.timeview",
     "snapshot": "kg.read.timeview",
     "events": "kg.read.lookups",
-    "actors": "kg.read.lookups",
+    "actors": "kg.index.actors",
     "timeline": "kg.read.timeline",
     "network_diff": "kg.read.diff",
     "summary": "kg.read.summary",
@@ -129,11 +129,12 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.export.network import export_network, write_network
     from kg.export.rdf import export_rdf, write_rdf
     from kg.forecast.store import forecasts
+    from kg.index.actors import actors
     from kg.index.frame import events_frame, write_events
     from kg.ingest import import_dataset
     from kg.ingest.reconcile import propose as propose_links
     from kg.read.diff import network_diff
-    from kg.read.lookups import actors, events
+    from kg.read.lookups import events
     from kg.read.summary import summary
     from kg.read.timeline import timeline
     from kg.read.timeview import query, snapshot

@@ -407,3 +407,31 @@ def test_betweenness_at_scale_is_networkx_betweenness():
     top = set(sorted(exact, key=exact.__getitem__)[-10:])
     assert len(top & set(sorted(sampled, key=sampled.__getitem__)[-10:])) >= 7
     assert betweenness(graph, engine="networkx") == exact  # below the exact limit
+
+
+def _actor_rows(graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, policy: str, **options: Any) -> list[dict[str, Any]]:
+    from kg.index.actors import actors
+
+    monkeypatch.setenv("KG_INDEX", policy)
+    return actors(graph, **options).records()
+
+
+def test_actors_counts_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_path):
+    """``kg actors``: the index's counts, the same rows in the same order as the SPARQL join (the
+    seed's campaigns and retracted events, ACLED's sides, an ICEWS14 slice's thousands of actors)."""
+    head = tmp_path / "train.txt"
+    with ICEWS14.open(encoding="utf-8") as source:
+        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
+    icews = kg.open(str(tmp_path / "icews"))
+    kg.import_dataset(icews, "icews", head)
+    build_index(acled_kg)
+    build_index(icews)
+    for graph, options in [(seed_index, {}), (seed_index, {"type": "Community"}), (seed_index, {"search": "isl"}),
+                           (acled_kg, {}), (acled_kg, {"place": "Syria"}), (icews, {})]:
+        reference = _actor_rows(graph, monkeypatch, "off", **options)
+        indexed = _actor_rows(graph, monkeypatch, "auto", **options)
+        assert event_index(graph) is not None
+        assert indexed == reference, options
+        assert reference and any(r["events"] > 1 for r in reference), options
+    icews.close()
+    shutil.rmtree(tmp_path / "icews.index", ignore_errors=True)

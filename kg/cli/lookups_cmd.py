@@ -18,7 +18,8 @@ from kg.cli.options import (
     precision_option,
 )
 from kg.contract.model import ACTOR_KINDS, EVENT_CLASSES
-from kg.read.lookups import actors, events
+from kg.index.actors import actors
+from kg.read.lookups import events
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 
