@@ -49,7 +49,7 @@ _EXPORTS = {
     "events": "kg.read.lookups",
     "actors": "kg.index.actors",
     "timeline": "kg.read.timeline",
-    "network_diff": "kg.read.diff",
+    "network_diff": "kg.index.diff",
     "summary": "kg.read.summary",
     # analysis
     "actor_graph": "kg.analysis.projection",
@@ -130,10 +130,10 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.export.rdf import export_rdf, write_rdf
     from kg.forecast.store import forecasts
     from kg.index.actors import actors
+    from kg.index.diff import network_diff
     from kg.index.frame import events_frame, write_events
     from kg.ingest import import_dataset
     from kg.ingest.reconcile import propose as propose_links
-    from kg.read.diff import network_diff
     from kg.read.lookups import events
     from kg.read.summary import summary
     from kg.read.timeline import timeline

@@ -435,3 +435,44 @@ def test_actors_counts_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_pat
         assert reference and any(r["events"] > 1 for r in reference), options
     icews.close()
     shutil.rmtree(tmp_path / "icews.index", ignore_errors=True)
+
+
+def _diff_rows(change: Any) -> dict[str, list[Any]]:
+    """A network diff's sections, comparable: dyads without their sample event, actors by label then IRI."""
+    by_actor = lambda rows: sorted(rows, key=lambda r: (r["label"], r["actor"]))  # noqa: E731
+    return {
+        "new": change.new_states, "ended": change.ended_states,
+        "dyads": [{k: v for k, v in r.items() if k != "event"} for r in change.first_hostile_dyads],
+        "appeared": by_actor(change.appeared), "quiet": by_actor(change.went_quiet),
+    }
+
+
+def test_network_diff_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_path):
+    """``kg diff``: first-ever hostile dyads and appeared / went-quiet actors from the index equal the
+    SPARQL path's, over periods of the seed (campaigns, retractions), ACLED and an ICEWS14 slice."""
+    from kg.index.diff import network_diff
+
+    head = tmp_path / "train.txt"
+    with ICEWS14.open(encoding="utf-8") as source:
+        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
+    icews = kg.open(str(tmp_path / "icews"))
+    kg.import_dataset(icews, "icews", head)
+    build_index(acled_kg)
+    build_index(icews)
+    cases = [(seed_index, D(2017, 5, 18), D(2017, 5, 24)), (seed_index, D(2017, 5, 25), D(2017, 5, 31)),
+             (seed_index, D(2017, 5, 22), D(2017, 5, 22)), (acled_kg, D(2022, 1, 1), D(2022, 3, 31)),
+             (icews, D(2014, 1, 3), D(2014, 1, 4))]
+    seen = set()
+    for graph, start, end in cases:
+        monkeypatch.setenv("KG_INDEX", "off")
+        reference = network_diff(graph, start=start, end=end)
+        monkeypatch.setenv("KG_INDEX", "auto")
+        assert event_index(graph) is not None
+        indexed = network_diff(graph, start=start, end=end)
+        assert _diff_rows(indexed) == _diff_rows(reference), (start, end)
+        days = dict(zip(event_index(graph).events.column("event").to_pylist(), event_index(graph).events.column("start").to_pylist()))
+        assert all(days[r["event"]] == r["first"] for r in indexed.first_hostile_dyads)
+        seen |= {name for name, rows in _diff_rows(reference).items() if rows}
+    assert {"dyads", "appeared", "quiet"} <= seen  # the comparison covered every section computed on the index
+    icews.close()
+    shutil.rmtree(tmp_path / "icews.index", ignore_errors=True)

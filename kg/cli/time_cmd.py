@@ -17,7 +17,8 @@ from kg.cli.options import (
     place_option,
     precision_option,
 )
-from kg.read.diff import NetworkDiff, network_diff
+from kg.index.diff import network_diff
+from kg.read.diff import NetworkDiff
 from kg.read.timeline import timeline
 from kg.store.graph import KnowledgeGraph
 

@@ -97,28 +97,52 @@ def network_diff(kg: KnowledgeGraph, *, start: dt.date, end: dt.date, place: str
 
     :raises UsageError: an unknown place, a period ending before it starts.
     """
-    Window(start, end)
-    events_at = states_at = ""
+    change = state_changes(kg, start=start, end=end, place=place)
+    events_at = ""
     if place:
         from kg.read.places import resolve_place
 
-        area = resolve_place(kg, place)
-        events_at, states_at = area.pattern("?e"), area.pattern("?state")
-    before = start - (end - start) - dt.timedelta(days=1)
-    params = {"from": start, "to": end, "before": before}
+        events_at = resolve_place(kg, place).pattern("?e")
+    change.first_hostile_dyads = [
+        row for row in kg.query(_FIRST_HOSTILE % {"place": events_at}).records() if start <= row["first"] <= end
+    ]
+    params = {"from": start, "to": end, "before": quiet_since(start, end)}
+    sort_activity(change, kg.query(_ACTIVITY % {"place": events_at}, params=params).records())
+    return change
+
+
+def quiet_since(start: dt.date, end: dt.date) -> dt.date:
+    """The first day of the period of equal length just before ``start..end``."""
+    return start - (end - start) - dt.timedelta(days=1)
+
+
+def state_changes(kg: KnowledgeGraph, *, start: dt.date, end: dt.date, place: str | None = None) -> NetworkDiff:
+    """A :class:`NetworkDiff` with the states that began or ended in ``start..end`` (there, with ``place``).
+
+    :raises UsageError: an unknown place, a period ending before it starts.
+    """
+    Window(start, end)
+    states_at = ""
+    if place:
+        from kg.read.places import resolve_place
+
+        states_at = resolve_place(kg, place).pattern("?state")
     change = NetworkDiff(start, end)
     states = one_of("?c", kg.subclasses("State"))
+    params = {"from": start, "to": end}
     for row in kg.query(_STATES % {"states": states, "place": states_at}, params=params).records():
         if start <= row["start"] <= end:
             change.new_states.append(row)
         if row.get("end") and start <= row["end"] <= end:
             change.ended_states.append(row)
-    change.first_hostile_dyads = [
-        row for row in kg.query(_FIRST_HOSTILE % {"place": events_at}).records() if start <= row["first"] <= end
-    ]
-    for row in kg.query(_ACTIVITY % {"place": events_at}, params=params).records():
-        if start <= row["first"] <= end:
+    return change
+
+
+def sort_activity(change: NetworkDiff, rows: list[dict[str, Any]]) -> None:
+    """Actors that appeared in the period (first activity in it) or went quiet (active in the period
+    just before, not in this one), from rows of ``actor, label, first, last, now, earlier``."""
+    for row in rows:
+        if change.start <= row["first"] <= change.end:
             change.appeared.append(row)
         elif row["earlier"] and not row["now"]:
             change.went_quiet.append(row)
-    return change
