@@ -148,15 +148,16 @@ def test_cli_map(runner, tmp_path):
 def test_acled_precision_codes_say_what_they_mean(syria):  # noqa: F811
     rows = {r["event_id_cnty"].lower(): r for r in syria_rows()}
     data = collect(syria)
-    map_payload(syria, data)
+    acled = map_payload(syria, data)["notes"]["acled"]
     notes: dict[tuple[str, str], set[str]] = {}
     for event in data.events:
         row = rows[event["iri"].rsplit("acled-", 1)[-1]]
-        assert event["geoArea"] == (row["geo_precision"] == "3")
-        assert f"ACLED geo precision {row['geo_precision']}" in event["geoNote"]
-        assert f"ACLED time precision {row['time_precision']}" in event["dateNote"]
-        notes.setdefault(("time", row["time_precision"]), set()).add(event["dateNote"])
-        notes.setdefault(("geo", row["geo_precision"]), set()).add(event["geoNote"])
+        assert event["geoArea"] == (row["geo_precision"] == "3") and event["dataset"] == "acled"
+        assert (event["geo"], event["time"]) == (row["geo_precision"], row["time_precision"])
+        geo, time = acled["geo"][event["geo"]], acled["time"][event["time"]]
+        assert f"ACLED geo precision {row['geo_precision']}" in geo and f"ACLED time precision {row['time_precision']}" in time
+        notes.setdefault(("time", row["time_precision"]), set()).add(time)
+        notes.setdefault(("geo", row["geo_precision"]), set()).add(geo)
     assert {k for k in notes} == {("time", "1"), ("time", "2"), ("time", "3"), ("geo", "1"), ("geo", "2"), ("geo", "3")}
     assert all(len(v) == 1 for v in notes.values())
     assert "only the month" in next(iter(notes["time", "3"])) and "week" in next(iter(notes["time", "2"]))

@@ -123,9 +123,9 @@ def _page_url(base: str | None, iri: str) -> str:
 def map_payload(kg: KnowledgeGraph, data: ViewData, *, base: str | None = None) -> dict[str, Any]:
     """The ``map`` part of a page's data: places, one point per located event, filters and colours.
 
-    Adds to ``data.events``: ``fatalities``, ``geo`` (location precision code), ``geoNote`` and
-    ``dateNote`` (what an ACLED precision code means), ``geoArea`` (the place stands for a region
-    around it: drawn as a ring), ``earliest``/``latest`` (the possible range of an approximate date,
+    Adds to ``data.events``: ``fatalities``, ``geo`` and ``time`` (the dataset's location and date
+    precision codes), ``dataset`` (``acled`` when the map's ``notes`` say what its codes mean),
+    ``geoArea`` (the place stands for a region around it: drawn as a ring), ``earliest``/``latest`` (the possible range of an approximate date,
     for the time slider), ``publishers`` (the sources the dataset names; the file stays ``source``)
     and ``page`` (linked-data page with ``base``, which also takes the source's link).
     """
@@ -137,10 +137,9 @@ def map_payload(kg: KnowledgeGraph, data: ViewData, *, base: str | None = None) 
         rec = where.get(event["iri"], {})
         event["fatalities"] = rec.get("fatalities")
         event["geo"] = rec.get("geo") or ""
-        acled = event["datasetType"].startswith("ACLED:")
-        event["geoNote"] = ACLED_GEO.get(event["geo"], "") if acled else ""
-        event["dateNote"] = ACLED_TIME.get(rec.get("time") or "", "") if acled else ""
-        event["geoArea"] = acled and event["geo"] == "3"
+        event["time"] = rec.get("time") or ""
+        event["dataset"] = "acled" if event["datasetType"].startswith("ACLED:") else ""
+        event["geoArea"] = event["dataset"] == "acled" and event["geo"] == "3"
         event["earliest"], event["latest"] = rec.get("earliest"), rec.get("latest")
         event["publishers"] = rec.get("publishers") or []
         event["page"] = _page_url(base, event["iri"])
@@ -167,6 +166,7 @@ def map_payload(kg: KnowledgeGraph, data: ViewData, *, base: str | None = None) 
         "typeColors": {g: group_colors.get(g, TYPE_COLORS["Actor"]) for g in groups},
         "eventColors": {t: TYPE_PALETTE[k % len(TYPE_PALETTE)] for k, t in enumerate(types)},
         "colors": SIGN_COLORS, "unmapped": len(data.events) - len(points),
+        "notes": {"acled": {"geo": ACLED_GEO, "time": ACLED_TIME}},
     }
 
 

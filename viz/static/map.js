@@ -74,15 +74,17 @@
     return KG.el("div", { class: "kg-row" + (cls ? " " + cls : "") }, [KG.el("span", { class: "kg-key", text: name + ": " }), KG.el("span", { text: value })]);
   }
   /* the event's card (common.js) with what the map adds: where exactly, how precise, fatalities, its page */
+  /* what the dataset's precision codes mean (M.notes: per dataset, per code), where the map knows */
+  function note(e, kind) { var n = M.notes[e.dataset]; return n ? n[kind][e[kind]] || "" : ""; }
   function mapCard(k) {
     var i = points[k][0], e = events[i], place = places[points[k][1]];
-    var card = KG.eventCard(i);
+    var card = KG.eventCard(i), geoNote = note(e, "geo"), dateNote = note(e, "time");
     var extra = [
       row("On the map at", place.label + " (" + place.cls + ")"),
       place.area ? row("Location", "only the " + place.cls.toLowerCase() + " is known: drawn at its centre, the event happened somewhere inside", "kg-note") : null,
-      e.geoNote ? row("Location", e.geoNote, e.geoArea ? "kg-note" : null)
+      geoNote ? row("Location", geoNote, e.geoArea ? "kg-note" : null)
         : e.geo ? row("Location precision (dataset code)", e.geo) : null,
-      e.dateNote ? row("Date precision", e.dateNote, e.precision !== "day" ? "kg-note" : null)
+      dateNote ? row("Date precision", dateNote, e.precision !== "day" ? "kg-note" : null)
         : e.precision !== "day" ? row("Date precision", "imprecise (" + e.precision + "): " + KG.when(e), "kg-note") : null,
       row("Fatalities", e.fatalities === null || e.fatalities === undefined ? "unknown" : String(e.fatalities)),
       e.page ? KG.el("div", { class: "kg-row" }, [KG.el("a", { href: e.page, text: "linked-data page of this event" })]) : null,
