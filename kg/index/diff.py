@@ -5,7 +5,8 @@ each actor's first and last activity); here the index answers both with the same
 means an event type with a negative ``ckg:sign``, campaigns with parts and retracted events are
 left out of the dyads, retracted events out of the activity, dates are start days, actors need a
 label. States come from the store (few). With ``place`` (an area's events), or without a fresh
-index, the SPARQL answers.
+index, the SPARQL answers. A dyad's ``event`` is an event of its first day (the SPARQL's
+``SAMPLE`` may name any of its events).
 
 >>> import kg, datetime as dt
 >>> graph = kg.open(":memory:"); _ = kg.build(graph)

@@ -282,7 +282,7 @@ def actors(
     result = kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor")), "events": events}, params=params)
     if counts is not None:
         result = _counted(result, counts)
-    return _narrowed(kg, result, place=place, search=search)
+    return narrowed(kg, result, place=place, search=search)
 
 
 def _counted(result: Result, counts: dict[str, int]) -> Result:
@@ -309,7 +309,7 @@ GROUP BY ?actor
 """
 
 
-def _narrowed(kg: KnowledgeGraph, result: Result, *, place: str | None, search: str | None) -> Result:
+def narrowed(kg: KnowledgeGraph, result: Result, *, place: str | None, search: str | None) -> Result:
     """:func:`actors` rows kept by ``search`` (id, label, aliases) and counted in ``place``."""
     rows = list(result.rows)
     column = {name: i for i, name in enumerate(result.variables)}
