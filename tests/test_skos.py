@@ -44,10 +44,27 @@ def test_cameo_145x_are_violent_protests_not_copies_of_144x(ontology: Graph) -> 
     ("interception", "acled/disrupted-weapons-use", SKOS.broadMatch),  # ACLED's includes seizures
     ("ground-attack", "acled/attack", SKOS.relatedMatch),  # ACLED's is violence against civilians
     ("vehicle-bomb-attack", "cameo/1832", SKOS.closeMatch),
+    # ACLED's is mostly landmines and roadside IEDs, and suicide car bombs are its "Suicide bomb": overlap only
+    ("vehicle-bomb-attack", "acled/remote-explosive-landmine-ied", SKOS.relatedMatch),
+    # the project's concept is made of several codes: each is narrower, not close
+    ("coercion", "acled/arrests", SKOS.narrowMatch),
+    ("coercion", "cameo/16", SKOS.narrowMatch),
+    ("verbal-conflict", "cameo/12", SKOS.narrowMatch),
 ])
 def test_mappings_are_no_stronger_than_the_codebooks(ontology: Graph, ours: str, theirs: str, relation: URIRef) -> None:
     links = set(ontology.predicates(c(ours), c(theirs)))
     assert links == {relation}
+
+
+def test_no_project_type_is_close_to_several_codes_of_one_scheme(ontology: Graph) -> None:
+    """A project event type exactMatch or closeMatch several codes of one dataset scheme is wider than
+    each of them: that is skos:narrowMatch (coercion is CAMEO 15, 16 and 17, not close to each)."""
+    project = set(ontology.subjects(SKOS.inScheme, c("event-types")))
+    for concept in project:
+        for relation in (SKOS.exactMatch, SKOS.closeMatch):
+            schemes = [ontology.value(code, SKOS.inScheme) for code in ontology.objects(concept, relation)]
+            several = {s for s in schemes if s is not None and schemes.count(s) > 1}
+            assert not several, (concept, relation, several)
 
 
 def test_exact_matches_never_join_two_project_types(ontology: Graph) -> None:
