@@ -48,6 +48,16 @@ def test_every_graph_states_a_licence(everything: kg.KnowledgeGraph) -> None:
     assert missing == []
 
 
+def test_every_graph_states_a_licence_iri_itself(everything: kg.KnowledgeGraph) -> None:
+    """Read as any client reads an export (not through graph_licences' fallback): each named graph
+    holds <G> dcterms:license <IRI>, the full-text graph its In Copyright statement (as VoID says)."""
+    stated = {r["g"]: r["l"] for r in everything.query(
+        "SELECT ?g ?l WHERE { GRAPH ?g { ?g dcterms:license ?l FILTER(isIRI(?l)) } }").records()}
+    assert set(stated) == set(everything.graphs())
+    assert stated[f"{BASE}source/{ISW}/text"] == IN_COPYRIGHT
+    assert everything.query("ASK { GRAPH ?g { ?g dcterms:rights ?r } }", params={"g": kg_iri(f"source/{ISW}/text")}).scalar()
+
+
 def test_licence_choices(everything: kg.KnowledgeGraph) -> None:
     rows = _rows(everything)
     for name in ("ontology", "registry", "derived", f"source/{ISW}", "derived/acled-fixture", "import/ucdp-fixture"):

@@ -2,8 +2,9 @@
 
 Every named graph ``G`` the project writes holds, inside ``G``, the statements a publisher needs:
 
-- ``<G> dcterms:license <licence IRI>`` (or, for text that is not licensed at all,
-  ``<G> dcterms:rights <http://rightsstatements.org/vocab/InC/1.0/>``, "In Copyright");
+- ``<G> dcterms:license <licence IRI>`` (for text that is not licensed at all, the rights
+  statement ``<http://rightsstatements.org/vocab/InC/1.0/>``, "In Copyright", given both as
+  ``dcterms:rights`` and as ``dcterms:license``, so that every graph has a ``dcterms:license``);
 - ``<G> ckg:redistributable true|false`` (``xsd:boolean``): whether ``kg export`` and ``kg serve``
   may republish the graph without being asked to;
 - ``dcterms:title``, and where known ``dcterms:rightsHolder`` and ``dcterms:source``.
@@ -98,8 +99,11 @@ def graph_statements(
     s = ox.NamedNode(graph)
     g = ox.NamedNode(into or graph)
     out: list[ox.Quad] = []
-    if terms.licence:
-        out.append(ox.Quad(s, _LICENSE, ox.NamedNode(terms.licence), g))
+    # a graph with a rights statement and no licence (the report's full text) names the statement as
+    # its dcterms:license too: harvesters (VoID, DCAT) read dcterms:license, and VoID says the same
+    licence = terms.licence or terms.rights
+    if licence:
+        out.append(ox.Quad(s, _LICENSE, ox.NamedNode(licence), g))
     out.append(ox.Quad(s, _REDISTRIBUTABLE, ox.Literal("true" if terms.redistributable else "false", datatype=_BOOLEAN), g))
     if terms.rights:
         out.append(ox.Quad(s, _RIGHTS, ox.NamedNode(terms.rights), g))
