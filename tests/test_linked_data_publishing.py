@@ -303,6 +303,19 @@ def test_graphs_ontology_version_shapes_and_context_resolve(client: TestClient, 
     assert "@version" not in context.json()["@context"]
 
 
+def test_vocabulary_files_are_readable_by_browser_processors(client: TestClient) -> None:
+    """A JSON-LD processor in a web page (the JSON-LD playground) must fetch the context cross-origin,
+    and ontology viewers the ontology: the packaged files carry Access-Control-Allow-Origin: *
+    without --cors (they hold no store data), while data pages and queries stay without it."""
+    origin = {"Origin": "https://json-ld.org"}
+    for path in ("/context.jsonld", "/ontology.ttl", "/shapes", "/shapes.jsonld"):
+        reply = client.get(path, headers=origin)
+        assert reply.status_code == 200 and reply.headers.get("access-control-allow-origin") == "*", path
+    assert client.get("/ontology", headers={"Accept": "text/turtle", **origin}).headers.get("access-control-allow-origin") == "*"
+    for path in ("/id/actor/isis.ttl", "/graph/registry.ttl", "/sparql?query=ASK%7B%7D"):
+        assert "access-control-allow-origin" not in client.get(path, headers=origin).headers, path
+
+
 def test_void_is_complete(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
     void = _void(client)
     public = "http://127.0.0.1:8000/"

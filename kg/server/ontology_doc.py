@@ -51,8 +51,14 @@ def version_path() -> str:
     return "/" + str(version)[len(BASE):] if version is not None and str(version).startswith(BASE) else ""
 
 
+#: The packaged vocabulary files (context, ontology, shapes) hold no store data: any web page may
+#: read them, as browser JSON-LD processors (the JSON-LD playground) and ontology viewers must to use
+#: them, whatever --cors says about queries and pages.
+PUBLIC_FILE = (("Access-Control-Allow-Origin", "*"),)
+
+
 def _rdf_document(data: bytes, path: str, name: str, job: Job) -> Answer:
-    headers = link_headers(path, name, 1, False, job.negotiated)
+    headers = link_headers(path, name, 1, False, job.negotiated) + PUBLIC_FILE
     if job.limits.modified:
         headers += (("Last-Modified", http_date(job.limits.modified)),)
     if name == "turtle":
@@ -72,7 +78,7 @@ def shapes(store: ox.Store, job: Job) -> Answer:
 def context(store: ox.Store, job: Job) -> Answer:
     """``/context.jsonld``: the JSON-LD context (``application/ld+json``)."""
     return Answer(200, _file("context.jsonld"), "application/ld+json",
-                  headers=(("Cache-Control", "public, max-age=3600"),))
+                  headers=(("Cache-Control", "public, max-age=3600"), *PUBLIC_FILE))
 
 
 def ontology(store: ox.Store, job: Job) -> Answer:
