@@ -316,6 +316,16 @@ def test_vocabulary_files_are_readable_by_browser_processors(client: TestClient)
         assert "access-control-allow-origin" not in client.get(path, headers=origin).headers, path
 
 
+def test_head_answers_the_length_of_the_get(client: TestClient) -> None:
+    """Link checkers and crawlers HEAD the IRIs: the same headers as GET, Content-Length included."""
+    for path, accept in (("/id/actor/isis", "text/turtle"), ("/id/actor/isis", "text/html"), ("/graph/registry.ttl", "*/*"),
+                         ("/ontology.ttl", "*/*"), ("/context.jsonld", "*/*")):
+        got, head = (client.request(m, path, headers={"Accept": accept}) for m in ("GET", "HEAD"))
+        assert head.status_code == got.status_code == 200 and head.content == b"", path
+        assert head.headers["content-length"] == str(len(got.content)) != "0", path
+        assert head.headers.get("content-location") == got.headers.get("content-location"), path
+
+
 def test_void_is_complete(client: TestClient, mixed_kg: KnowledgeGraph) -> None:
     void = _void(client)
     public = "http://127.0.0.1:8000/"

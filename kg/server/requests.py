@@ -197,5 +197,8 @@ def answer_response(answer: Answer, request: Request, headers: dict[str, str] | 
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
     if answer.truncated:
         sent["KG-Truncated"] = answer.truncated
-    body = b"" if request.method == "HEAD" else answer.body
+    body = answer.body
+    if request.method == "HEAD":  # the GET's headers, Content-Length included (not 0), without the body
+        sent["Content-Length"] = str(len(body))
+        body = b""
     return Response(body, status_code=answer.status, headers=sent, media_type=answer.content_type)
