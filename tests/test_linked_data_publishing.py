@@ -456,6 +456,13 @@ def test_incoming_links_come_fifty_a_page(crowded: TestClient) -> None:
         seen |= incoming
         links = _links(reply.headers["link"])
         assert (f"/id/source/many.ttl?incoming={page + 1}" in links) == (page < 3)
+        rels = {rel.split('rel="')[1].split('"')[0]: rel.split(">")[0].lstrip(" <")
+                for rel in reply.headers["link"].split(", ") if 'type="text/turtle"' in rel}
+        if page > 1:  # and back: prev and first
+            assert rels["prev"] == "/id/source/many.ttl" + (f"?incoming={page - 1}" if page > 2 else "")
+            assert rels["first"] == "/id/source/many.ttl"
+        else:
+            assert "prev" not in rels and "first" not in rels
     assert len(seen) == MANY
     assert crowded.get("/id/source/many?incoming=0").status_code == 400
     assert crowded.get("/id/source/many?incoming=x").status_code == 400

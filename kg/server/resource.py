@@ -75,6 +75,9 @@ def link_headers(path: str, fmt: str, page: int, more: bool, conneg: bool) -> tu
     links = [f'<{document_path(path, f, page)}>; rel="describedby"; type="{MEDIA[f]}"' for f in EXTENSIONS]
     if more:
         links.append(f'<{document_path(path, fmt, page + 1)}>; rel="next"; type="{MEDIA[fmt]}"')
+    if page > 1:  # a crawler that lands on a later page finds its way back (RFC 8288 paging relations)
+        links.append(f'<{document_path(path, fmt, page - 1)}>; rel="prev"; type="{MEDIA[fmt]}"')
+        links.append(f'<{document_path(path, fmt)}>; rel="first"; type="{MEDIA[fmt]}"')
     headers = [("Link", ", ".join(links))]
     if conneg:
         headers.append(("Content-Location", document_path(path, fmt, page)))
