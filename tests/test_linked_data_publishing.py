@@ -303,6 +303,20 @@ def test_graphs_ontology_version_shapes_and_context_resolve(client: TestClient, 
     assert "@version" not in context.json()["@context"]
 
 
+def test_every_document_a_link_header_names_exists_in_its_type(client: TestClient) -> None:
+    """Each Link rel="describedby" target answers 200 in the type the link says (the shapes have no
+    HTML form, so no link offers one and /shapes.html is not Turtle under an .html name)."""
+    for path in ("/id/actor/isis", "/graph/registry", "/ontology", "/shapes"):
+        for accept in ("text/turtle", "text/html"):
+            links = client.get(path, headers={"Accept": accept}).headers["link"]
+            for part in links.split(", "):
+                target, media = part.split(">")[0].lstrip("<"), part.split('type="')[1].split('"')[0]
+                got = client.get(target)
+                assert got.status_code == 200 and got.headers["content-type"].split(";")[0] == media, (path, target)
+    assert client.get("/shapes.html").status_code == 404
+    assert client.get("/shapes", headers={"Accept": "text/html"}).headers["content-type"].startswith("text/turtle")
+
+
 def test_vocabulary_files_are_readable_by_browser_processors(client: TestClient) -> None:
     """A JSON-LD processor in a web page (the JSON-LD playground) must fetch the context cross-origin,
     and ontology viewers the ontology: the packaged files carry Access-Control-Allow-Origin: *

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.base.namespaces import BASE, ONTOLOGY_IRI
 from kg.server.render import HTML, render, short
-from kg.server.resource import http_date, link_headers, rdf_body
+from kg.server.resource import EXTENSIONS, http_date, link_headers, rdf_body
 from kg.server.work import Answer, Failed, Job, Limits
 from kg.sparql.formats import rdf_format
 
@@ -57,8 +57,12 @@ def version_path() -> str:
 PUBLIC_FILE = (("Access-Control-Allow-Origin", "*"),)
 
 
-def _rdf_document(data: bytes, path: str, name: str, job: Job) -> Answer:
-    headers = link_headers(path, name, 1, False, job.negotiated) + PUBLIC_FILE
+#: The RDF formats of a document without an HTML form (the shapes).
+RDF_ONLY = tuple(f for f in EXTENSIONS if f != "html")
+
+
+def _rdf_document(data: bytes, path: str, name: str, job: Job, *, formats: tuple[str, ...] = tuple(EXTENSIONS)) -> Answer:
+    headers = link_headers(path, name, 1, False, job.negotiated, formats) + PUBLIC_FILE
     if job.limits.modified:
         headers += (("Last-Modified", http_date(job.limits.modified)),)
     if name == "turtle":
@@ -71,8 +75,10 @@ def _rdf_document(data: bytes, path: str, name: str, job: Job) -> Answer:
 
 def shapes(store: ox.Store, job: Job) -> Answer:
     """``/shapes``: the SHACL shapes (Turtle unless another RDF format is asked for)."""
+    if job.fmt == "html" and not job.negotiated:  # /shapes.html: there is no HTML form, and no Link says there is
+        raise Failed(404, "the shapes have no HTML form: /shapes.ttl (or /shapes with any Accept) is the Turtle")
     name = job.fmt if job.fmt and job.fmt != "html" else "turtle"
-    return _rdf_document(_file("shapes.ttl"), "/shapes", name, job)
+    return _rdf_document(_file("shapes.ttl"), "/shapes", name, job, formats=RDF_ONLY)
 
 
 def context(store: ox.Store, job: Job) -> Answer:

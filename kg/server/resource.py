@@ -70,9 +70,11 @@ def self_description(doc: str, topic: str, graphs: set[str], limits: Limits, pub
     return sorted(set(out), key=str)
 
 
-def link_headers(path: str, fmt: str, page: int, more: bool, conneg: bool) -> tuple[tuple[str, str], ...]:
-    """``Content-Location`` of the variant sent, ``Link`` to every document describing the resource."""
-    links = [f'<{document_path(path, f, page)}>; rel="describedby"; type="{MEDIA[f]}"' for f in EXTENSIONS]
+def link_headers(path: str, fmt: str, page: int, more: bool, conneg: bool,
+                 formats: tuple[str, ...] = tuple(EXTENSIONS)) -> tuple[tuple[str, str], ...]:
+    """``Content-Location`` of the variant sent, ``Link`` to every document describing the resource
+    (in ``formats``: the ones it has)."""
+    links = [f'<{document_path(path, f, page)}>; rel="describedby"; type="{MEDIA[f]}"' for f in formats]
     if more:
         links.append(f'<{document_path(path, fmt, page + 1)}>; rel="next"; type="{MEDIA[fmt]}"')
     if page > 1:  # a crawler that lands on a later page finds its way back (RFC 8288 paging relations)
