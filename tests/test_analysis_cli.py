@@ -9,6 +9,7 @@ import json
 import networkx as nx
 import pytest
 
+import kg
 from kg.cli import main
 
 from conftest import NETWORK_DATA as DATA  # noqa: E402
@@ -108,6 +109,9 @@ def test_empty_windows_and_store(runner, store, tmp_path):
     assert result.exit_code == 0 and "(0 rows)" in result.output
     result = run(runner, store, "analyze", "balance", "--from", "2016-01-01", "--to", "2016-01-31", "--format", "csv")
     assert result.output.splitlines()[1] == "2016-01-01,2016-01-30,0,0,0,0,0,"
+    missing = runner.invoke(main, ["--store", str(tmp_path / "empty"), "analyze", "centrality"])
+    assert missing.exit_code == 1 and "does not exist" in missing.output and not (tmp_path / "empty").exists()
+    kg.open(str(tmp_path / "empty")).close()
     empty = runner.invoke(main, ["--store", str(tmp_path / "empty"), "analyze", "centrality"])
     assert empty.exit_code == 2 and "the store has no events" in empty.output
 

@@ -526,6 +526,7 @@ def test_cli_unknown_extension_is_a_one_line_usage_error(runner, built_store: Pa
 @pytest.mark.parametrize("fmt", list(RdfExportFormat), ids=lambda f: f.label)
 def test_cli_export_of_an_empty_store(runner, tmp_path: Path, fmt: RdfExportFormat) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / f"empty{fmt.extension}"
+    kg.open(str(tmp_path / "store")).close()  # an empty store (a missing one is refused: tests/test_analysis_cli.py)
     result = invoke(runner, "--store", str(tmp_path / "store"), "export", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.is_file()

@@ -148,11 +148,26 @@ class StoreHandle:
         if self._kg is None:
             import kg
 
+            if not write:
+                self._refuse_missing()
             self._kg = kg.open(
                 self.location, update_url=self.update_url, graph_store_url=self.graph_store_url,
                 read_only=not write, wait=self.wait,
             )
         return self._kg
+
+    def _refuse_missing(self) -> None:
+        """A reading command on a folder without a store: one line, not a new empty store (a
+        mistyped --store would otherwise answer every question with nothing)."""
+        from pathlib import Path
+
+        from kg.base.errors import StoreError
+        from kg.store.graph import MEMORY, default_location
+
+        where = self.location or default_location()
+        if where != MEMORY and "://" not in where and not (Path(where) / "CURRENT").exists():
+            raise StoreError(f"the store {where} does not exist: build it with `kg --store {where} build` "
+                             f"or import data with `kg --store {where} import acled FILE`")
 
     def close(self) -> None:
         if self._kg is not None:

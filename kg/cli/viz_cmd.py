@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kg.base.errors import DataError, StoreError, UsageError
+from kg.base.errors import DataError, UsageError
 from kg.cli.base import pass_kg
 from kg.cli.options import date_option, known_on_option
 from kg.cli.progress import bars, clear_bars
@@ -50,22 +49,6 @@ def _network_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def _pass_existing_kg(f: F) -> F:
-    """:func:`pass_kg` for a view of a store that must exist: reading opens a missing store folder
-    by creating an empty one (``kg.open(read_only=True)``, for every reading command), so a mistyped
-    --store would draw an empty view; this refuses it first, in one line (exit 1)."""
-
-    @click.pass_context
-    def check(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-        from kg.store.graph import MEMORY, default_location
-
-        where = ctx.obj["store"].location or default_location()
-        if where != MEMORY and "://" not in where and not (Path(where) / "CURRENT").exists():
-            raise StoreError(f"the store {where} does not exist: build it with `kg --store {where} build` "
-                             f"or import data with `kg --store {where} import acled FILE`")
-        return ctx.invoke(f, ctx.obj["store"].get(), *args, **kwargs)
-
-    return functools.update_wrapper(check, f)
 
 
 _RELATIONS = """
@@ -219,7 +202,7 @@ def explore_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | No
 @click.option("--base", metavar="URL", help="Address of a kg serve (http://localhost:8000/): popups link to the events' pages there.")
 @_output("kg-map.html")
 @click.option("--title", help="Page title.")
-@_pass_existing_kg
+@pass_kg
 def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
                 relations: list[str], place: str | None, actors: tuple[str, ...], hops: int, color_by: str,
                 base: str | None, output: Path, title: str | None) -> None:
@@ -264,7 +247,7 @@ def map_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, 
                    "Default: from the output's extension (.html, .svg, .png, .pdf; '-' is html).")
 @_output("kg-trends.html")
 @click.option("--title", help="Chart title.")
-@_pass_existing_kg
+@pass_kg
 def trends_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
                    relations: list[str], place: str | None, by: str, period: str, measure: str, top: int,
                    no_surges: bool, fmt: str | None, output: Path, title: str | None) -> None:
