@@ -419,16 +419,24 @@ def _actor_rows(graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, policy: 
     return rows
 
 
-def test_actors_counts_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_path):
-    """``kg actors``: the index's counts, the same rows in the same order as the SPARQL join (the
-    seed's campaigns and retracted events, ACLED's sides, an ICEWS14 slice's thousands of actors)."""
-    head = tmp_path / "train.txt"
+@pytest.fixture(scope="module")
+def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """The first 3,000 facts of ICEWS14's training file in a store on disk, with its index."""
+    folder = tmp_path_factory.mktemp("icews")
+    head = folder / "train.txt"
     with ICEWS14.open(encoding="utf-8") as source:
         head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
-    icews = kg.open(str(tmp_path / "icews"))
-    kg.import_dataset(icews, "icews", head)
+    graph = kg.open(str(folder / "store"))
+    kg.import_dataset(graph, "icews", head)
+    build_index(graph)
+    yield graph
+    graph.close()
+
+
+def test_actors_counts_same_as_sparql(seed_index, acled_kg, icews, monkeypatch):
+    """``kg actors``: the index's counts, the same rows in the same order as the SPARQL join (the
+    seed's campaigns and retracted events, ACLED's sides, an ICEWS14 slice's thousands of actors)."""
     build_index(acled_kg)
-    build_index(icews)
     for graph, options in [(seed_index, {}), (seed_index, {"type": "Community"}), (seed_index, {"search": "isl"}),
                            (seed_index, {"search": "Daesh"}), (seed_index, {"place": "Syria"}),
                            (acled_kg, {}), (acled_kg, {"place": "Syria"}), (icews, {})]:
@@ -437,8 +445,6 @@ def test_actors_counts_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_pat
         assert event_index(graph) is not None
         assert indexed == reference, options
         assert reference and any(r["events"] > 1 for r in reference), options
-    icews.close()
-    shutil.rmtree(tmp_path / "icews.index", ignore_errors=True)
 
 
 def _diff_rows(change: Any) -> dict[str, list[Any]]:
@@ -451,18 +457,12 @@ def _diff_rows(change: Any) -> dict[str, list[Any]]:
     }
 
 
-def test_network_diff_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_path):
+def test_network_diff_same_as_sparql(seed_index, acled_kg, icews, monkeypatch):
     """``kg diff``: first-ever hostile dyads and appeared / went-quiet actors from the index equal the
     SPARQL path's, over periods of the seed (campaigns, retractions), ACLED and an ICEWS14 slice."""
     from kg.index.diff import network_diff
 
-    head = tmp_path / "train.txt"
-    with ICEWS14.open(encoding="utf-8") as source:
-        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
-    icews = kg.open(str(tmp_path / "icews"))
-    kg.import_dataset(icews, "icews", head)
     build_index(acled_kg)
-    build_index(icews)
     cases = [(seed_index, D(2017, 5, 18), D(2017, 5, 24)), (seed_index, D(2017, 5, 25), D(2017, 5, 31)),
              (seed_index, D(2017, 5, 22), D(2017, 5, 22)), (acled_kg, D(2022, 1, 1), D(2022, 3, 31)),
              (icews, D(2014, 1, 3), D(2014, 1, 4))]
@@ -478,5 +478,3 @@ def test_network_diff_same_as_sparql(seed_index, acled_kg, monkeypatch, tmp_path
         assert all(days[r["event"]] == r["first"] for r in indexed.first_hostile_dyads)
         seen |= {name for name, rows in _diff_rows(reference).items() if rows}
     assert {"dyads", "appeared", "quiet"} <= seen  # the comparison covered every section computed on the index
-    icews.close()
-    shutil.rmtree(tmp_path / "icews.index", ignore_errors=True)
