@@ -15,8 +15,6 @@ from kg.cli.options import date_option, known_on_option
 from kg.cli.progress import bars, clear_bars
 from kg.store.graph import KnowledgeGraph
 
-F = Callable[..., Any]
-
 
 def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
     """``--relations Attack,Joining --relations Plan`` -> ``["Attack", "Joining", "Plan"]``."""
@@ -47,8 +45,6 @@ def _network_options(f: Callable[..., Any]) -> Callable[..., Any]:
     ]):
         f = decorator(f)
     return f
-
-
 
 
 _RELATIONS = """
