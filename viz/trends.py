@@ -18,7 +18,7 @@ takes in (possibly in it: an approximate date whose range overlaps it, see
 :func:`kg.read.timeview.window_expr`) but dated outside it counts in the window's first or last
 period, so no period lies outside ``start..end``. Periods without events count 0.
 
-Surges are those of the plotted series: :func:`kg.analysis.escalation.escalation` (the rule of
+Surges are those of the plotted series: :func:`kg.analysis.escalation.series_surges` (the rule of
 ``kg analyze escalation``) run on each series' own counts (or fatalities), each mark naming its series.
 
 >>> import kg
@@ -36,9 +36,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Unpack, cast
 
-import networkx as nx
-
-from kg.analysis.escalation import escalation, period_start, periods
+from kg.analysis.escalation import period_start, periods, series_surges
 from kg.base.errors import UsageError
 from kg.read.places import country_and_admin1
 from kg.store.graph import KnowledgeGraph
@@ -161,23 +159,19 @@ def trend_rows(
     return _table(counted, shown, period, *_span(counted, selection)) if counted else []
 
 
-def surge_rows(counted: list[tuple[dt.date, list[str], int]], rows: list[dict[str, Any]], *, period: str,
-               start: dt.date | None = None, end: dt.date | None = None) -> list[dict[str, Any]]:
-    """The surges of the plotted series: :func:`kg.analysis.escalation.escalation` (the rule of
-    ``kg analyze escalation``) on each series' own counts, one unit per event or per fatality;
-    ``period``, ``group``, ``value`` (as plotted) and ``baseline`` (mean of the periods before)."""
-    graph = nx.MultiDiGraph()
-    for n, (day, names, weight) in enumerate(counted):
-        for name in names:
-            graph.add_node(name, label=name)
-            for unit in range(weight):
-                graph.add_edge(name, name, event=f"{n}#{unit}", date=day, sign=0)
+def surge_rows(rows: list[dict[str, Any]], *, data_first: dt.date) -> list[dict[str, Any]]:
+    """The surges of the plotted series: the rule of ``kg analyze escalation``
+    (:func:`kg.analysis.escalation.series_surges`) on each series' own values per period (events
+    or fatalities); a first period starting before the first event is no baseline. ``period``,
+    ``group``, ``value`` (as plotted) and ``baseline`` (mean of the periods before)."""
+    starts = sorted({r["period"] for r in rows})
     plotted = {(r["period"], r["group"]): r["value"] for r in rows}
+    whole_from = 1 if starts and dt.date.fromisoformat(starts[0]) < data_first else 0
     out = []
-    for r in escalation(graph, start=start, end=end, period=period, kinds=("surge",)):
-        key = (r["period_start"].isoformat(), r["actor"])
-        if r["counterpart"] is None and key in plotted:
-            out.append({"period": key[0], "group": r["actor"], "value": plotted[key], "baseline": round(float(r["baseline"]), 2)})
+    for group in dict.fromkeys(r["group"] for r in rows):
+        counts = [plotted.get((p, group), 0) for p in starts]
+        for i, baseline in series_surges(counts, whole_from=whole_from):
+            out.append({"period": starts[i], "group": group, "value": counts[i], "baseline": round(float(baseline), 2)})
     return sorted(out, key=lambda m: (m["period"], m["group"]))
 
 
@@ -248,7 +242,7 @@ def trends_view(
     _check(by, period, measure, lines)
     counted, shown, total = _series(kg, by, measure, lines, selection)
     rows = _table(counted, shown, period, *_span(counted, selection)) if counted else []
-    marks = surge_rows(counted, rows, period=period, start=selection.get("start"), end=selection.get("end")) if surges and rows else []
+    marks = surge_rows(rows, data_first=min(day for day, _, _ in counted)) if surges and rows else []
     what = "Events" if measure == "events" else "Fatalities"
     title = title or f"conflict-kg: {what.lower()} per {period} by {by}"
     spec = trend_spec(rows, marks, by=by, period=period, measure=measure, title=title)

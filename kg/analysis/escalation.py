@@ -30,7 +30,7 @@ Alert rows (keys :data:`COLUMNS`) come in time order; ``strength`` = count - bas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -159,6 +159,39 @@ def _tally(table: dict[Any, list[int]], key: Any, signs: list[int]) -> None:
     cell[0] += 1
     cell[1] += any(s < 0 for s in signs)
     cell[2] += any(s > 0 for s in signs) and not any(s < 0 for s in signs)
+
+
+def surge_baseline(count: float, past: Sequence[float], *, factor: float = 2.0, min_count: float = 3,
+                   min_history: int = 1) -> float | None:
+    """The baseline (mean of ``past``) when ``count`` is a surge over it, else None: at least
+    ``min_count``, at least ``factor`` x the baseline, with at least ``min_history`` past periods.
+
+    >>> surge_baseline(6, [1, 3]), surge_baseline(3, [2, 2]), surge_baseline(2, [0, 0])
+    (2.0, None, None)
+    """
+    if count < min_count or len(past) < min_history:
+        return None
+    baseline = sum(past) / len(past)
+    return baseline if count >= factor * baseline else None
+
+
+def series_surges(counts: Sequence[float], *, whole_from: int = 0, factor: float = 2.0, min_count: float = 3,
+                  history: int | None = None, min_history: int = 1) -> list[tuple[int, float]]:
+    """``(i, baseline)`` for each period ``i`` of one series of counts (or sums) that is a surge over
+    the periods before it, from ``whole_from`` on (a first period cut by the data's start is no
+    baseline), the last ``history`` only when given: :func:`escalation`'s rule on a plain series.
+
+    >>> series_surges([1, 1, 1, 5, 2])
+    [(3, 1.0)]
+    """
+    out = []
+    for i, count in enumerate(counts):
+        before = list(range(whole_from, i))
+        past = [counts[j] for j in (before[-history:] if history else before)]
+        baseline = surge_baseline(count, past, factor=factor, min_count=min_count, min_history=min_history)
+        if baseline is not None:
+            out.append((i, baseline))
+    return out
 
 
 def escalation(
@@ -292,10 +325,8 @@ def escalation(
                         before = [j for j in usable if whole_from <= j < i]
                     before = before[-history:] if history else before
                     past = [len(by_period.get(j, [])) for j in before]
-                    if count < min_count or len(past) < min_history:
-                        continue
-                    baseline = sum(past) / len(past)
-                    if count >= factor * baseline:
+                    baseline = surge_baseline(count, past, factor=factor, min_count=min_count, min_history=min_history)
+                    if baseline is not None:
                         a, b = key if pairwise else (key, None)
                         rows.append(row("surge", i, a, b, count, round(baseline, 4),
                                         f"{count} events vs {baseline:.2f} per {period} over {len(past)} {period}s", by_period[i]))
