@@ -29,6 +29,7 @@ from conftest import SHARED
 
 DATA = Path(__file__).parent / "data"
 ACLED = DATA / "acled" / "acled-sample-30.csv"
+UCDP = DATA / "ucdp" / "ucdp-ged-25.csv"
 ICEWS14 = SHARED / "datasets" / "icews14" / "derived-named" / "train.txt"
 D = dt.date
 
@@ -361,7 +362,8 @@ def test_events_export_round_trip(acled_kg, runner, tmp_path, fmt):
 
     acled_kg.close()
     out = tmp_path / f"events.{fmt}"
-    result = runner.invoke(main, ["--store", acled_kg.location, "export", "--format", fmt, "-o", str(out)])
+    result = runner.invoke(main, ["--store", acled_kg.location, "export", "--format", fmt, "-o", str(out),
+                                  "--include-restricted"])
     assert result.exit_code == 0, result.output
     table = pq.read_table(out).to_pandas() if fmt == "parquet" else pd.read_csv(out, keep_default_na=False)
     graph = kg.open(acled_kg.location, read_only=True)
@@ -379,6 +381,37 @@ def test_events_export_round_trip(acled_kg, runner, tmp_path, fmt):
         assert str(row["start"])[:10] == str(ref["start"]) and row["type"] == ref["type"]
         labels = row["agent_labels"] if fmt == "parquet" else [x for x in row["agent_labels"].split("; ") if x]
         assert sorted(labels) == sorted(filter(None, ref.get("agents", "").split("|")))
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_events_export_leaves_out_what_may_not_be_redistributed(acled_kg, runner, tmp_path, fmt):
+    """ACLED's terms forbid passing its rows on: like the RDF formats, the table leaves its events
+    out (one line says so) unless --include-restricted; UCDP's (CC BY) and the seed's stay."""
+    import csv
+
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from kg.cli import main
+
+    kg.import_dataset(acled_kg, "ucdp", UCDP)
+    acled_kg.close()
+    with ACLED.open(encoding="utf-8") as f:
+        acled_ids = {row["event_id_cnty"] for row in csv.DictReader(f)}
+    with UCDP.open(encoding="utf-8") as f:
+        ucdp_ids = {row["id"] for row in csv.DictReader(f)}
+    read = lambda path: pq.read_table(path).to_pandas() if fmt == "parquet" else pd.read_csv(path, keep_default_na=False)  # noqa: E731
+    counts = {}
+    for flag in ([], ["--include-restricted"]):
+        out = tmp_path / f"events{len(flag)}.{fmt}"
+        result = runner.invoke(main, ["--store", acled_kg.location, "export", "--format", fmt, "-o", str(out), *flag])
+        assert result.exit_code == 0, result.output
+        assert ("not marked redistributable" in result.stderr) == (not flag)
+        events = set(read(out)["event"])
+        counts[bool(flag)] = {kind: sum(1 for e in events if f"/event/{kind}-" in e) for kind in ("acled", "ucdp")}
+        counts[bool(flag)]["seed"] = len(events) - sum(counts[bool(flag)].values())
+    assert counts[False] == {"acled": 0, "ucdp": len(ucdp_ids), "seed": 19}
+    assert counts[True] == {"acled": len(acled_ids), "ucdp": len(ucdp_ids), "seed": 19}
 
 
 def test_events_frame_pandas_and_polars(seed_kg):

@@ -59,7 +59,8 @@ def export_command(
     or the actor network of a period: graphml, gexf (dynamic: plays on Gephi's timeline).
 
     parquet and csv write the events, one row per event (columns in docs/analytics.md; actors
-    as IRIs and labels), from the analytic event index when it is fresh.
+    as IRIs and labels), from the analytic event index when it is fresh; like the RDF formats,
+    they leave out the events of graphs not marked redistributable unless --include-restricted.
 
     The network formats hold one edge per ordered pair of actors (agent -> target) with
     event counts by sign, first/last dates and, in GEXF, spells from the event dates.
@@ -78,18 +79,15 @@ def export_command(
             raise UsageError("--format parquet|csv writes a file: give -o FILE")
         if start or end or relations or known_on or place:
             raise UsageError("--from, --to, --relations, --place and --known-on apply to --format graphml or gexf only")
-        click.echo(f"wrote {write_events(kg, output, fmt)}", err=True)
+        _say_withheld(kg, include_restricted)
+        click.echo(f"wrote {write_events(kg, output, fmt, include_restricted=include_restricted)}", err=True)
         return
     network = _network_format(fmt, output)
     if network is None:
         if start or end or relations or known_on or place:
             raise UsageError("--from, --to, --relations, --place and --known-on apply to --format graphml or gexf only")
         chosen = RdfExportFormat.parse(fmt) if fmt else RdfExportFormat.from_extension(output) if output else None
-        withheld = [] if include_restricted else withheld_graphs(kg)
-        if withheld:
-            listed = ", ".join(f"<{g.graph}>" for g in withheld)
-            click.echo(f"Left out {len(withheld)} graph{'s' if len(withheld) != 1 else ''} not marked redistributable "
-                       f"({listed}): --include-restricted exports them", err=True)
+        _say_withheld(kg, include_restricted)
         with bars(quiet=quiet, unit=" quads")("reading quads", kg.count_quads() if shown(quiet) else None) as tick:
             if output:
                 path = write_rdf(kg, output, chosen, include_restricted=include_restricted, progress=tick)
@@ -107,3 +105,12 @@ def export_command(
         click.echo(f"Wrote {path}", err=True)
     else:
         click.echo(export_network(kg, network, **options).decode("utf-8"), nl=False)
+
+
+def _say_withheld(kg: KnowledgeGraph, include_restricted: bool) -> None:
+    """One line on stderr naming the graphs an export leaves out (not marked redistributable)."""
+    withheld = [] if include_restricted else withheld_graphs(kg)
+    if withheld:
+        listed = ", ".join(f"<{g.graph}>" for g in withheld)
+        click.echo(f"Left out {len(withheld)} graph{'s' if len(withheld) != 1 else ''} not marked redistributable "
+                   f"({listed}): --include-restricted exports them", err=True)

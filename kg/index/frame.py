@@ -28,6 +28,7 @@ from kg.base.errors import UsageError
 from kg.index.cache import event_index
 from kg.index.columns import ROLES
 from kg.index.scan import scan
+from kg.read.licences import graph_licences
 from kg.store.graph import KnowledgeGraph
 
 #: File formats of :func:`write_events`.
@@ -73,9 +74,23 @@ def events_frame(kg: KnowledgeGraph, *, engine: str = "pandas") -> Any:
     return table.to_pandas(types_mapper=None)
 
 
-def write_events(kg: KnowledgeGraph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+_GRAPH_SOURCES = "SELECT ?g ?source WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }"
+
+
+def restricted_sources(kg: KnowledgeGraph) -> set[str]:
+    """The sources whose facts are in a named graph not marked redistributable (an ACLED import):
+    their events stay out of an export unless it is asked for them (:mod:`kg.read.licences`)."""
+    withheld = {g.graph for g in graph_licences(kg) if not g.redistributable}
+    if not withheld:
+        return set()
+    return {row["source"] for row in kg.query(_GRAPH_SOURCES).records() if row["g"] in withheld}
+
+
+def write_events(kg: KnowledgeGraph, path: str | os.PathLike[str], fmt: str | None = None, *,
+                 include_restricted: bool = False) -> Path:
     """Write the events to ``path`` as Parquet or CSV (``fmt``, else from the extension); CSV joins
-    each list of IRIs or labels with ``"; "``.
+    each list of IRIs or labels with ``"; "``. Events from graphs not marked redistributable are
+    left out unless ``include_restricted`` (as in ``kg export``'s RDF formats).
 
     :raises UsageError: an unknown format.
     """
@@ -84,6 +99,9 @@ def write_events(kg: KnowledgeGraph, path: str | os.PathLike[str], fmt: str | No
     if fmt not in FORMATS:
         raise UsageError(f"unknown events format {fmt!r}: use {' or '.join(FORMATS)}")
     table = events_table(kg)
+    hidden = set() if include_restricted else restricted_sources(kg)
+    if hidden:
+        table = table.filter(pc.invert(pc.is_in(table.column("source"), value_set=pa.array(sorted(hidden)))))
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
