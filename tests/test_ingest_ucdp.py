@@ -330,7 +330,9 @@ def test_places_skip_repeated_levels_and_keep_raw_precision(imported: KnowledgeG
 
 def test_provenance_and_licence(imported: KnowledgeGraph) -> None:
     src = "https://w3id.org/conflict-kg/id/source/ucdp-ucdp-ged-25"
-    assert one(imported, src, "http://purl.org/dc/terms/publisher") == "UCDP GED"
+    publisher = one(imported, src, "http://purl.org/dc/terms/publisher")
+    assert publisher == "https://w3id.org/conflict-kg/id/publisher/ucdp-ged"  # an agent, as DCMI expects
+    assert one(imported, publisher, "http://www.w3.org/2000/01/rdf-schema#label") == "UCDP GED"
     assert one(imported, src, CKG + "rowCount") == "25"
     rights = one(imported, src, "http://purl.org/dc/terms/rights")
     assert "Sundberg" in rights and "Melander" in rights and "Davies" in rights

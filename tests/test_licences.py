@@ -139,3 +139,19 @@ def test_each_dataset_sample_is_licensed(fmt: str, path: Path, tmp_path: Path) -
     assert rows and all(row.licence for row in rows)
     imported = [row for row in rows if "/import/" in row.graph]
     assert len(imported) == 1 and imported[0].redistributable is (fmt in ("ucdp", "gdelt"))
+
+
+def test_an_imported_file_names_its_publisher_as_an_agent(everything: kg.KnowledgeGraph) -> None:
+    """``dcterms:publisher`` of an imported file is an organisation IRI (with its name and homepage),
+    as DCMI expects of that property, not the dataset's name as a literal."""
+    rows = everything.query("""
+        SELECT ?source ?publisher ?label ?name ?home WHERE {
+          ?source a ckg:Source ; ckg:checksum ?sum ; dcterms:publisher ?publisher .
+          OPTIONAL { ?publisher a ?kind ; rdfs:label ?label ; <http://xmlns.com/foaf/0.1/name> ?name
+                     OPTIONAL { ?publisher <http://xmlns.com/foaf/0.1/homepage> ?home } }
+        }""").records()
+    by_dataset = {r.get("label"): r for r in rows}
+    assert rows and all(r["publisher"].startswith("https://w3id.org/conflict-kg/id/publisher/") for r in rows), rows
+    assert by_dataset["UCDP GED"]["name"].startswith("Uppsala Conflict Data Program")
+    assert by_dataset["UCDP GED"]["home"] == "https://ucdp.uu.se/downloads/"
+    assert by_dataset["ACLED"]["home"] == "https://acleddata.com/"

@@ -20,6 +20,7 @@ import re
 from rdflib import Namespace, URIRef
 from rdflib.namespace import (
     DCTERMS,
+    FOAF,
     GEO,
     ORG,
     OWL,
@@ -186,7 +187,7 @@ PREFIXES: dict[str, str] = {
     "concept": BASE + "id/concept/",
 }
 
-RESOURCE_KINDS = ("actor", "event", "place", "source", "state", "concept", "time")
+RESOURCE_KINDS = ("actor", "event", "place", "source", "state", "concept", "time", "publisher")
 GRAPH_KINDS = ("source", "import", "derived", "staging")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 DERIVED_GRAPH = URIRef(BASE + "graph/derived")
@@ -315,6 +316,7 @@ __all__ = [
     "BASE",
     "CKG",
     "DCTERMS",
+    "FOAF",
     "DERIVED_GRAPH",
     "GEO",
     "ONTOLOGY_GRAPH",

@@ -32,6 +32,7 @@ from kg.base.geo import wkt_point
 from kg.base.namespaces import (
     CKG,
     DCTERMS,
+    FOAF,
     GEO,
     ORG,
     PROV,
@@ -124,6 +125,7 @@ P = {name: node(iri) for name, iri in {
     "hasDateTimeDescription": TIME.hasDateTimeDescription, "unitType": TIME.unitType, "year": TIME.year,
     "month": TIME.month, "day": TIME.day, "accordingTo": SEM.accordingTo,
     "earliestBegin": SEM.hasEarliestBeginTimeStamp, "latestEnd": SEM.hasLatestEndTimeStamp,
+    "name": FOAF.name, "homepage": FOAF.homepage,
 }.items()}
 #: Every ``ckg:`` term, by local name.
 C = {name: node(CKG[name]) for name in CKG.__annotations__}
@@ -133,6 +135,12 @@ ORG_MEMBERSHIP = node(ORG.Membership)
 GEOMETRY = node(GEO.Geometry)
 INSTANT = node(TIME.Instant)
 INTERVAL = node(TIME.Interval)
+FOAF_ORGANIZATION = node(FOAF.Organization)
+
+
+def _slug_of_name(name: str) -> str:
+    """``UCDP GED`` -> ``ucdp-ged``: a publisher's slug from its dataset's name."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "dataset"
 PROPER_INTERVAL = node(TIME.ProperInterval)
 DESCRIPTION = node(TIME.DateTimeDescription)
 UNITS = {name: node(TIME[f"unit{name.title()}"]) for name in ("day", "month", "year")}
@@ -352,11 +360,24 @@ class Writer:
 
     def dataset_file(
         self, subject: ox.NamedNode, graph: ox.NamedNode, *, dataset: str, file_name: str, licence: str,
-        checksum: str, rows: int, now: dt.datetime,
+        checksum: str, rows: int, now: dt.datetime, publisher: tuple[str, str | None] | None = None,
     ) -> None:
-        """An imported file as the source of its graph: checksum, row count, import time."""
+        """An imported file as the source of its graph: checksum, row count, import time, and its
+        publisher (``(full name, homepage IRI)``) as a ``foaf:Organization`` at
+        ``id/publisher/<dataset slug>`` labelled with the dataset's short name (an agent, as
+        ``dcterms:publisher`` expects; without a publisher, the dataset's name as a literal)."""
         title = f"{dataset}: {file_name}"
-        self.document(subject, title=title, publishers=[lit(dataset)], issued=now.date(), licence=licence)
+        publishers: list[ox.NamedNode | ox.Literal] = [lit(dataset)]
+        if publisher is not None:
+            name, homepage = publisher
+            agent = resource_node("publisher", _slug_of_name(dataset))
+            self.add(agent, P["type"], FOAF_ORGANIZATION)
+            self.add(agent, P["label"], lit(dataset))  # the short name lists show (ACLED, UCDP GED)
+            self.add(agent, P["name"], lit(name))
+            if homepage:
+                self.add(agent, P["homepage"], node(homepage))
+            publishers = [agent]
+        self.document(subject, title=title, publishers=publishers, issued=now.date(), licence=licence)
         self.add(subject, P["source"], lit(file_name))
         self.add(subject, P["generated"], lit(now.strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime"))
         self.add(subject, C["checksum"], lit(checksum))

@@ -347,11 +347,12 @@ def _provenance(
 ) -> list[ox.Quad]:
     """The file's provenance, written into ``graph`` (maybe staging), about the ``final`` import graph."""
     writer = Writer(graph)
+    terms = DATASET_TERMS.get(fmt.title, UNKNOWN)  # a dataset of unknown terms is not redistributable
+    publisher = (terms.rights_holder, terms.source) if terms.rights_holder else None
     writer.dataset_file(
         source, final, dataset=fmt.title, file_name=path.name, licence=fmt.licence,
-        checksum=checksum, rows=rows, now=now,
+        checksum=checksum, rows=rows, now=now, publisher=publisher,
     )
-    terms = DATASET_TERMS.get(fmt.title, UNKNOWN)  # a dataset of unknown terms is not redistributable
     title = f"{fmt.title} records imported from {path.name}"
     return writer.quads + graph_statements(final.value, terms, title=title, into=graph.value)
 
