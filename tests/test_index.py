@@ -10,7 +10,6 @@ when the shared data are absent) a real dataset's month.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -266,21 +265,28 @@ def test_dropped_stamp_rebuilds(acled_kg):
     assert ix is not None and ix.events.num_rows == 0 and acled_kg.generation()
 
 
-@pytest.mark.skipif(not ICEWS14.exists(), reason="ICEWS14 is not in the shared folder")
-def test_icews14_slice_same_as_sparql(tmp_path, monkeypatch):
-    head = tmp_path / "train.txt"
+@pytest.fixture(scope="module")
+def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """The first 3,000 facts of ICEWS14's training file in a store on disk, with its index."""
+    if not ICEWS14.exists():
+        pytest.skip("ICEWS14 is not in the shared folder")
+    folder = tmp_path_factory.mktemp("icews")
+    head = folder / "train.txt"
     with ICEWS14.open(encoding="utf-8") as source:
-        head.write_text("".join(line for _, line in zip(range(4000), source)), encoding="utf-8")
-    graph = kg.open(str(tmp_path / "store"))
+        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
+    graph = kg.open(str(folder / "store"))
     kg.import_dataset(graph, "icews", head)
     build_index(graph)
+    yield graph
+    graph.close()
+
+
+def test_icews14_slice_same_as_sparql(icews, monkeypatch):
     for window in [(D(2014, 1, 1), D(2014, 1, 7)), (D(2014, 1, 1), D(2014, 1, 31)), (None, None)]:
         for relations in ([], ["cameo/19"], ["Attack"]):
-            reference, indexed = both(monkeypatch, graph, start=window[0], end=window[1], relations=relations)
+            reference, indexed = both(monkeypatch, icews, start=window[0], end=window[1], relations=relations)
             assert signature(indexed) == signature(reference)
             assert window[0] is None or reference.number_of_edges() > 0 or relations
-    graph.close()
-    shutil.rmtree(tmp_path / "store.index", ignore_errors=True)
 
 
 def _saved(graph: KnowledgeGraph, name: str) -> list[dict[str, Any]]:
@@ -450,20 +456,6 @@ def _actor_rows(graph: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, policy: 
     for row in rows:  # GROUP_CONCAT joins the aliases in the engine's order
         row["aliases"] = sorted(row["aliases"].split("; ")) if row.get("aliases") else []
     return rows
-
-
-@pytest.fixture(scope="module")
-def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The first 3,000 facts of ICEWS14's training file in a store on disk, with its index."""
-    folder = tmp_path_factory.mktemp("icews")
-    head = folder / "train.txt"
-    with ICEWS14.open(encoding="utf-8") as source:
-        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
-    graph = kg.open(str(folder / "store"))
-    kg.import_dataset(graph, "icews", head)
-    build_index(graph)
-    yield graph
-    graph.close()
 
 
 def test_actors_counts_same_as_sparql(seed_index, acled_kg, icews, monkeypatch):
