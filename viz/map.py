@@ -209,6 +209,11 @@ def map_view(
     mapped = len(payload["map"]["points"])
     subtitle = window_subtitle(data, selection.get("known_on")).split(" · ", 1)
     subtitle[0] = f"{mapped} events on the map ({payload['map']['unmapped']} without coordinates)"
+    start, end = selection.get("start"), selection.get("end")
+    outside = sum(1 for i, _ in payload["map"]["points"] if (start and (data.events[i]["end"] or data.events[i]["date"]) < start.isoformat())
+                  or (end and data.events[i]["date"] > end.isoformat()))
+    if outside:
+        subtitle[0] += f", {outside} of them dated outside the window (approximate dates possibly in it)"
     if selection.get("place"):
         subtitle.append(f"in {selection['place']}")
     html = render_page(
@@ -217,5 +222,5 @@ def map_view(
         context={"colors": SIGN_COLORS, "legend_types": [], "event_colors": payload["map"]["eventColors"]},
     )
     stats = {"events": len(data.events), "mapped": mapped, "unmapped": payload["map"]["unmapped"],
-             "places": len(payload["map"]["places"]), "start": data.start, "end": data.end}
+             "places": len(payload["map"]["places"]), "start": data.start, "end": data.end, "outside": outside}
     return View(html, "map", stats)

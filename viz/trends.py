@@ -104,16 +104,19 @@ def _in_window(day: str, start: dt.date | None, end: dt.date | None) -> dt.date:
 
 def _series(
     kg: KnowledgeGraph, by: str, measure: str, lines: int, selection: Selection,
-) -> tuple[list[tuple[dt.date, list[str], int]], list[str], int]:
-    """Each event as (day counted, series it is on, weight), the series shown (in order) and the
-    total (distinct events, or their fatalities)."""
+) -> tuple[list[tuple[dt.date, list[str], int]], list[str], int, int]:
+    """Each event as (day counted, series it is on, weight), the series shown (in order), the
+    total (distinct events, or their fatalities) and how many events are dated outside the window
+    (an approximate date possibly in it, counted in its first or last period)."""
     data = collect(kg, **selection)
     if not data.events:
-        return [], [], 0
+        return [], [], 0, 0
     where = locations(kg, [e["iri"] for e in data.events]) if measure == "fatalities" or by in ("country", "source") else {}
     groups = _groups(kg, data, by, where)
     totals: Counter[str] = Counter()
     counted = []
+    start, end = selection.get("start"), selection.get("end")
+    moved = sum(1 for e in data.events if (start and (e["end"] or e["date"]) < start.isoformat()) or (end and e["date"] > end.isoformat()))
     for event, names in zip(data.events, groups, strict=True):
         weight = (where.get(event["iri"], {}).get("fatalities") or 0) if measure == "fatalities" else 1
         counted.append((_in_window(event["date"], selection.get("start"), selection.get("end")), names, weight))
@@ -125,7 +128,7 @@ def _series(
         rest, keep = remainder_name(by, len(ranked) - lines), set(shown)
         counted = [(day, [n for n in names if n in keep] or [rest], w) for day, names, w in counted]
         shown.append(rest)
-    return counted, shown, sum(w for _, _, w in counted)
+    return counted, shown, sum(w for _, _, w in counted), moved
 
 
 def _table(counted: list[tuple[dt.date, list[str], int]], shown: list[str], period: str, first: dt.date,
@@ -155,7 +158,7 @@ def trend_rows(
     :raises UsageError: an unknown ``by``, ``period`` or ``measure``, or as :func:`viz.data.collect`.
     """
     _check(by, period, measure, lines)
-    counted, shown, _ = _series(kg, by, measure, lines, selection)
+    counted, shown, _, _ = _series(kg, by, measure, lines, selection)
     return _table(counted, shown, period, *_span(counted, selection)) if counted else []
 
 
@@ -235,24 +238,28 @@ def trends_view(
     in ``stats["spec"]`` is its Vega-Lite specification, for :func:`write_figure`).
 
     ``stats``: ``total`` (distinct events, or their fatalities), ``events`` (distinct events),
-    ``groups`` (the series), ``surges`` (marks), ``rows``.
+    ``groups`` (the series), ``surges`` (marks), ``rows``, ``outside`` (events dated outside the window
+    that it takes in for an approximate date possibly in it: why a count can exceed the dataset's rows
+    dated in the window).
 
     :raises UsageError: as :func:`trend_rows`.
     """
     _check(by, period, measure, lines)
-    counted, shown, total = _series(kg, by, measure, lines, selection)
+    counted, shown, total, moved = _series(kg, by, measure, lines, selection)
     rows = _table(counted, shown, period, *_span(counted, selection)) if counted else []
     marks = surge_rows(rows, data_first=min(day for day, _, _ in counted)) if surges and rows else []
     what = "Events" if measure == "events" else "Fatalities"
     title = title or f"conflict-kg: {what.lower()} per {period} by {by}"
     spec = trend_spec(rows, marks, by=by, period=period, measure=measure, title=title)
-    subtitle = (f"{total} {measure} in {len({r['period'] for r in rows})} {period}s"
+    n_periods = len({r["period"] for r in rows})
+    subtitle = (f"{total} {measure} in {n_periods} {period}{'s' if n_periods != 1 else ''}"
                 f"{f' · {len(marks)} surges of the plotted series marked (kg analyze escalation)' if marks else ''}"
-                f"{' · in ' + str(selection['place']) if selection.get('place') else ''}")
+                f"{' · in ' + str(selection['place']) if selection.get('place') else ''}"
+                f"{f' · {moved} of them dated outside the window (approximate dates possibly in it), counted in its first or last {period}' if moved else ''}")
     html = render_page(title=title, subtitle=subtitle, data={"spec": spec, "empty": not rows}, network=False,
                        timeline=False, chart=True)
     return View(html, "trends", {"spec": spec, "rows": len(rows), "total": total, "events": len(counted),
-                                 "surges": len(marks), "groups": shown})
+                                 "surges": len(marks), "groups": shown, "outside": moved})
 
 
 def _plain(text: Any) -> str:

@@ -99,8 +99,9 @@ def _report(view: Any, output: Path) -> None:
     path = view.write(output)
     s = view.stats
     if view.kind == "map":
+        outside = f", {s['outside']} dated outside the window (approximate dates possibly in it)" if s.get("outside") else ""
         click.echo(f"Wrote {path.resolve()}  ({s['mapped']} events on the map at {s['places']} places, "
-                   f"{s['unmapped']} without coordinates; {s['start'] or '?'} .. {s['end'] or '?'})")
+                   f"{s['unmapped']} without coordinates{outside}; {s['start'] or '?'} .. {s['end'] or '?'})")
         return
     what = (f"{s['items']} items in {len(s['lanes'])} lanes" if view.kind == "timeline"
             else f"{s['actors']} actors, {s['links']} links")
@@ -277,5 +278,6 @@ def trends_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | Non
         path = write_figure(s["spec"], output, fmt=fmt)
     lines = len(s["groups"])
     what = f"{s['total']} events" if measure == "events" else f"{s['total']} fatalities in {s['events']} events"
+    outside = f"; {s['outside']} dated outside the window (approximate dates possibly in it)" if s.get("outside") else ""
     click.echo(f"Wrote {path.resolve()}  ({what} per {period} in {lines} "
-               f"line{'s' if lines != 1 else ''} by {by}; {s['surges']} surge{'s' if s['surges'] != 1 else ''} marked)")
+               f"line{'s' if lines != 1 else ''} by {by}; {s['surges']} surge{'s' if s['surges'] != 1 else ''} marked{outside})")
