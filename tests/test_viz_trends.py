@@ -228,6 +228,28 @@ def test_dollars_in_titles_and_labels_are_drawn_as_text(tmp_path):
     assert "cost $x^{$ of war" in (tmp_path / "f.svg").read_text(encoding="utf-8")
 
 
+def test_the_surge_note_and_labels_of_the_figure_do_not_overprint(syria, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    figures: list = []
+    monkeypatch.setattr(plt, "close", figures.append)
+    spec = trends_view(syria, by="type", period="week").stats["spec"]
+    assert len(spec["layer"]) == 2  # surges marked
+    write_figure(spec, tmp_path / "f.png")
+    fig = figures[-1]
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    note = [t for t in [*fig.texts, *ax.texts] if t.get_text().startswith("red triangles")]
+    assert len(note) == 1
+    box = note[0].get_window_extent(renderer)
+    for other in [ax.xaxis.label, *ax.get_xticklabels()]:
+        assert not box.overlaps(other.get_window_extent(renderer)), other.get_text()
+    assert box.y0 >= 0 and box.x1 <= fig.bbox.x1
+    # series surging in the same period at the same value share one label, not two drawn over each other
+    points = [a.xy for a in ax.texts if a.get_text() and hasattr(a, "xy")]
+    assert len(points) == len(set(points)) == len({(m["period"], m["value"]) for m in spec["layer"][1]["data"]["values"]})
+
+
 def test_place_filter_and_errors(acled):
     country = Counter(r["country"] for r in _rows()).most_common(1)[0][0]
     rows = trend_rows(acled, by="type", period="month", place=country)

@@ -299,10 +299,13 @@ def write_figure(spec: dict[str, Any], path: str | Path, *, fmt: str | None = No
         ax.plot(cast(Any, [p[0] for p in points]), [p[1] for p in points], marker="o", markersize=3, linewidth=1.4,
                 label=_plain(name))
     marks = [row for layer in rest for row in layer["data"]["values"]]
+    named: dict[tuple[str, Any], list[str]] = defaultdict(list)  # one label per point: series surging together share it
     for row in marks:
-        day = cast(Any, dt.date.fromisoformat(row["period"]))
-        ax.plot(day, row["value"], marker="^", markersize=8, color="#b71c1c", linestyle="none", alpha=0.9)
-        ax.annotate(_plain(row["group"][:40]), (day, row["value"]), xytext=(5, 5), textcoords="offset points", fontsize=6.5,
+        named[row["period"], row["value"]].append(row["group"][:40])
+    for (period_first, value), names in named.items():
+        day = cast(Any, dt.date.fromisoformat(period_first))
+        ax.plot(day, value, marker="^", markersize=8, color="#b71c1c", linestyle="none", alpha=0.9)
+        ax.annotate(_plain(", ".join(names)), (day, value), xytext=(5, 5), textcoords="offset points", fontsize=6.5,
                     color="#b71c1c")
     ticks = enc["x"].get("axis", {}).get("values") or []
     if ticks:
@@ -316,11 +319,11 @@ def write_figure(spec: dict[str, Any], path: str | Path, *, fmt: str | None = No
     if series:
         legend = ax.legend(title=_plain(enc["color"]["title"]), fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         legend.get_title().set_fontsize(7)
-    if marks:
-        ax.text(0.0, -0.2, "red triangles: surges of the series named beside them (kg analyze escalation's rule: at least "
-                "double the mean of the periods before)", transform=ax.transAxes, fontsize=7, color="#b71c1c")
     fig.autofmt_xdate()
-    fig.tight_layout()
+    if marks:  # at the foot of the figure, below the axis title (not over it)
+        fig.text(0.01, 0.01, "red triangles: surges of the series named beside them (kg analyze escalation's rule: at least "
+                 "double the mean of the periods before)", fontsize=7, color="#b71c1c", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04 if marks else 0, 1, 1))
     target.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"svg": {"Date": None}, "png": {"Software": None}, "pdf": {"CreationDate": None}}[fmt]
     fig.savefig(target, format=fmt, metadata=metadata)
