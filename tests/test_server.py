@@ -204,6 +204,21 @@ def test_cli_token_from_env(runner, monkeypatch: pytest.MonkeyPatch) -> None:  #
     assert short.exit_code == 2 and "at least 16 characters" in short.output
 
 
+def test_cli_serve_a_missing_store_only_with_updates(runner, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+    """A read-only server on a folder without a store is a mistyped --store (one line, exit 1, nothing
+    created); with an update token it starts on a new, empty store to be loaded through SPARQL Update."""
+    from kg.cli import main
+
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: None)
+    missing = tmp_path / "new-store"
+    refused = runner.invoke(main, ["--store", str(missing), "serve"])
+    assert refused.exit_code == 1 and "does not exist" in refused.output and len(refused.output.strip().splitlines()) == 1
+    assert not missing.exists()
+    started = runner.invoke(main, ["--store", str(missing), "serve"], env={"KG_UPDATE_TOKEN": "s3cret-s3cret-s3cret"})
+    assert started.exit_code == 0, started.output
+    assert (missing / "CURRENT").exists()
+
+
 def test_app_without_lifespan_still_answers() -> None:
     graph = kg.open(":memory:")
     build(graph)

@@ -142,13 +142,14 @@ class StoreHandle:
         self.wait = wait
         self._kg: KnowledgeGraph | None = None
 
-    def get(self, *, write: bool = False) -> KnowledgeGraph:
+    def get(self, *, write: bool = False, create: bool = False) -> KnowledgeGraph:
         """The store: a read-only view beside any writer, or (``write``) opened for writing,
-        waiting up to ``--wait`` seconds for another writer to finish."""
+        waiting up to ``--wait`` seconds for another writer to finish. A read-only view of a
+        folder without a store is refused unless ``create`` (then it starts empty)."""
         if self._kg is None:
             import kg
 
-            if not write:
+            if not write and not create:
                 self._refuse_missing()
             self._kg = kg.open(
                 self.location, update_url=self.update_url, graph_store_url=self.graph_store_url,

@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from kg.base.errors import UsageError
-from kg.cli.base import pass_kg
 from kg.server.settings import UPDATE_TOKEN_ENV, Settings, is_loopback
 from kg.store.graph import KnowledgeGraph
 
@@ -110,14 +109,15 @@ class _HeaderTimeout:
 
 @click.command("serve")
 @settings_options
-@pass_kg
-def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
+@click.pass_context
+def serve_command(ctx: click.Context, **options: Any) -> None:
     """Serve the store: SPARQL 1.1 endpoint at /sparql, resource pages at /id/..., a query page at /.
 
     Read-only and on 127.0.0.1 unless told otherwise. SERVICE, LOAD and remote or
     file: graphs are refused; every request's work runs in worker processes without network,
     stopped at --timeout, capped at --max-rows, --max-result-bytes and --max-memory.
-    Updates need KG_UPDATE_TOKEN (16+ characters) and 'Authorization: Bearer TOKEN'.
+    Updates need KG_UPDATE_TOKEN (16+ characters) and 'Authorization: Bearer TOKEN'; with it, a
+    --store folder that holds no store yet starts empty (without it, that is an error).
 
     Example: kg serve --port 8000
     """
@@ -129,6 +129,9 @@ def serve_command(kg: KnowledgeGraph, **options: Any) -> None:
         settings = Settings(**options)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    # a server that takes updates may start on a new, empty store (loaded through SPARQL Update);
+    # a read-only one on a folder without a store is a mistyped --store
+    kg: KnowledgeGraph = ctx.obj["store"].get(create=settings.updates_enabled)
     if settings.update_token and _token_from_command_line():
         click.echo(f"Warning: --update-token on the command line is visible to other users (ps); set {UPDATE_TOKEN_ENV} instead", err=True)
     if settings.updates_enabled:
