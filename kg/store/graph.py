@@ -87,8 +87,7 @@ def open(  # noqa: A001
     if read_only:
         if not (path / "CURRENT").exists():  # no store yet: create an empty one, as a writer would
             open(path, wait=wait).close()
-        view = _open_read_only(path)
-        _note_leftovers(view, path)
+        view = _open_view(path)
         return KnowledgeGraph(view, location=str(path), read_only=True, auto_refresh=auto_refresh)
     writer = lock.WriterLock.acquire(path, wait=wait)
     try:
@@ -116,6 +115,23 @@ def _recover(store: ox.Store, path: Path) -> str | None:
     if message:
         log.warning("%s: %s", path, message)
     return message
+
+
+def _open_view(path: Path) -> ox.Store:
+    """A read-only view that has read the journal once: a view opened just before a writer's
+    compaction deletes a file it lists fails on its first read (``No such file``), so it is opened
+    again, as :func:`_open_read_only` retries the open itself."""
+    for attempt in range(20):
+        view = _open_read_only(path)
+        try:
+            _note_leftovers(view, path)
+            return view
+        except OSError as err:
+            del view
+            if attempt == 19:
+                raise StoreError(f"cannot read the store: {_one_line(err)}", path=str(path)) from None
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 def _note_leftovers(store: ox.Store, path: Path) -> None:
