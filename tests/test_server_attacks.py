@@ -185,7 +185,7 @@ def test_quadratic_input_does_not_freeze_other_clients(live: Live) -> None:
 def test_memory_cap_stops_the_worker_not_the_server(live: Live) -> None:
     started = time.monotonic()
     reply = ask(live, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1", timeout=30)
-    assert reply.status in (500, 503) and time.monotonic() - started < 20
+    assert reply.status == 503 and time.monotonic() - started < 20
     assert ask(live, "ASK { ?s ?p ?o }").status == 200
 
 

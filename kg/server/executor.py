@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -215,6 +216,11 @@ class ProcessExecutor:
             answer = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as err:
             worker.kill()
+            if self.max_memory and worker.process.exitcode == -signal.SIGABRT:
+                # an allocation refused by the RLIMIT_AS cap aborts the engine: the query's limit, not a fault
+                return _error(503, f"the query needed more memory than this server allows a query "
+                                   f"({self.max_memory // 2**20} MiB, --max-memory) and was stopped; narrow it "
+                                   "(a LIMIT, fewer unbound patterns) or ask the server's operator")
             return _error(500, f"the query worker died ({err or 'no answer'}); it has been restarted")
         with self._lock:
             if self._closed or worker.generation != self.generation:
