@@ -6,7 +6,7 @@ gives each actor's label, class and Wikidata id, the store its aliases (one scan
 ``skos:altLabel``), and the index counts the events: distinct events with the actor as ``agent``,
 ``target`` or ``participant`` (sides are participants too), campaigns and retracted events
 included, as the SPARQL counts them. Without a fresh index, or with ``place`` (an area's events,
-resolved in the store), the SPARQL lists the actors (with the index's counts when it can).
+resolved in the store), the SPARQL answers.
 
 >>> import kg
 >>> graph = kg.open(":memory:"); _ = kg.build(graph)
@@ -49,9 +49,8 @@ def actors(
 ) -> Result:
     """:func:`kg.read.lookups.actors` (the same columns and rows), from the index when the store has a fresh one."""
     ix = event_index(kg)
-    if ix is None or place is not None:
-        counts = actor_event_counts(ix) if ix is not None else None
-        return sparql_actors(kg, type=type, place=place, search=search, counts=counts)
+    if ix is None or place is not None:  # a place's events are counted by the store (kg.read.places)
+        return sparql_actors(kg, type=type, place=place, search=search)
     if type and type not in ACTOR_KINDS:
         raise UsageError(f"unknown actor type {type!r}: use one of {', '.join(ACTOR_KINDS)}")
     counts = actor_event_counts(ix)

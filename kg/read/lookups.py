@@ -266,38 +266,19 @@ def _unknown_type(kg: KnowledgeGraph, text: str) -> str:
 
 def actors(
     kg: KnowledgeGraph, *, type: str | None = None, place: str | None = None, search: str | None = None,  # noqa: A002
-    counts: dict[str, int] | None = None,
 ) -> Result:
     """Actors with their class, Wikidata id, aliases and number of events (in any role; sides are
     participants too), busiest first; with ``place``, only actors of events there (an id, label or
     ISO code, :func:`kg.read.places.resolve_place`) and only those events counted; with ``search``,
-    only actors whose id, label or an alias contains the text (any case). ``counts`` (actor IRI ->
-    events, e.g. from the analytic event index: :mod:`kg.index.actors`) replaces the count's join."""
+    only actors whose id, label or an alias contains the text (any case)."""
     params = {}
     if type:
         if type not in ACTOR_KINDS:
             raise UsageError(f"unknown actor type {type!r}: use one of {', '.join(ACTOR_KINDS)}")
         params["wantClass"] = CKG[type]
-    events = _ACTOR_EVENTS if counts is None else ""
+    events = "" if place else _ACTOR_EVENTS  # with a place, narrowed() counts the events there instead
     result = kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor")), "events": events}, params=params)
-    if counts is not None:
-        result = _counted(result, counts)
     return narrowed(kg, result, place=place, search=search)
-
-
-def _counted(result: Result, counts: dict[str, int]) -> Result:
-    """Rows with the ``events`` column from ``counts``, busiest first, then by label (as the SPARQL orders)."""
-    column = {name: i for i, name in enumerate(result.variables)}
-    index, label = column["events"], column["label"]
-    rows = [tuple(ox.Literal(str(counts.get(r[0].value, 0)), datatype=ox.NamedNode(_XSD_INTEGER)) if i == index else t
-                  for i, t in enumerate(r)) for r in result.rows if isinstance(r[0], ox.NamedNode)]
-    rows.sort(key=lambda r: (-int(r[index].value), _sort_key(r[label])))  # type: ignore[union-attr]
-    return Result("select", variables=list(result.variables), rows=rows)
-
-
-def _sort_key(term: object) -> tuple[int, str]:
-    """SPARQL's ORDER BY of a label: unbound first, then by the literal's text."""
-    return (0, "") if term is None else (1, str(getattr(term, "value", term)))
 
 
 _PLACE_COUNTS = """
