@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 POLICY_ENV = "KG_INDEX"
 CACHE_ENV = "KG_INDEX_CACHE"
 #: Bumped when the tables change shape: an index of another format is rebuilt.
-FORMAT = 1
+FORMAT = 2
 _TABLES = ("events", "pairs", "actors", "concepts")
 
 _memory: weakref.WeakKeyDictionary[KnowledgeGraph, EventIndex] = weakref.WeakKeyDictionary()
@@ -130,13 +130,16 @@ def build_index(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> EventI
     A store without a generation stamp gets one first (a write: the store must be writable).
 
     :raises StoreError: the store has no stamp yet and was opened read-only, or the index folder
-        cannot be written.
+        cannot be written (checked before the scan, which takes minutes on a large store).
     """
     folder = index_folder(kg)
-    if folder is not None and not kg.generation():
-        if kg.read_only:
-            raise StoreError("the store has no generation stamp yet: run 'kg index' once (it writes one) "
-                             "to build the analytic index", path=kg.location)
+    unstamped = folder is not None and not kg.generation()
+    if unstamped and kg.read_only:
+        raise StoreError("the store has no generation stamp yet: run 'kg index' once (it writes one) "
+                         "to build the analytic index", path=kg.location)
+    if folder is not None:
+        _check_writable(folder, kg)
+    if unstamped:
         kg.update(generation.create_update())
     started = time.perf_counter()
     tables = scan(kg, progress=progress)
@@ -148,6 +151,18 @@ def build_index(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> EventI
     _save(folder, tables, seconds)
     _loaded[folder] = ix
     return ix
+
+
+def _check_writable(folder: Path, kg: KnowledgeGraph) -> None:
+    """Create ``folder`` (and check it can be written), or one line saying how to go on."""
+    fix = f"set {CACHE_ENV} to a writable folder" if kg.is_remote else "make the folder beside the store writable"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(folder))
+    except OSError as err:
+        raise StoreError(f"cannot write the analytic index ({err.strerror or err}): {fix}, or set "
+                         f"{POLICY_ENV}=off to analyse with SPARQL", path=str(err.filename or folder)) from None
 
 
 def _save(folder: Path, tables: Tables, seconds: float) -> None:
@@ -182,6 +197,9 @@ def event_index(kg: KnowledgeGraph, *, build: bool = False) -> EventIndex | None
     A stale index is rebuilt first (drawn by the progress bars of :func:`show_progress`). With
     ``build`` (or ``$KG_INDEX=on``) a missing one is built too. A read-only store that has no
     stamp yet cannot be indexed: ``None``, and a log line saying to run ``kg index``.
+
+    :raises StoreError: an index must be (re)built and its folder cannot be written (one line
+        naming it and saying to set ``$KG_INDEX_CACHE``, or ``$KG_INDEX=off`` for SPARQL).
     """
     mode = policy()
     if mode == "off":
@@ -205,7 +223,7 @@ def event_index(kg: KnowledgeGraph, *, build: bool = False) -> EventIndex | None
     if not stamp and kg.read_only:
         log.warning("%s: the analytic index cannot follow this store yet: run 'kg index' once", kg.location)
         return None
-    log.info("%s: the analytic index is out of date: rebuilding it", kg.location)
+    log.info("%s: the analytic index is %s", kg.location, "out of date: rebuilding it" if current else "missing: building it")
     return build_index(kg, progress=_progress[0])
 
 
