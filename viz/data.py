@@ -26,12 +26,18 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack
 
 import networkx as nx
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from kg.analysis.projection import actor_graph, dataset_type, relation_filter
+from kg.analysis.projection import actor_graph, dataset_type, relation_filter, resolve_relations
 from kg.base.errors import UsageError
 from kg.base.namespaces import slug_of
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
+from kg.index.cache import event_index
+from kg.index.columns import ROLES
+from kg.index.table import EventIndex
 from kg.read.lookups import actor_iri
 from kg.read.places import events_in_place, resolve_place
 from kg.read.timeview import fact_dates, window_filters, window_join
@@ -213,8 +219,11 @@ def collect(
         if graph.number_of_nodes() > top:
             graph = _busiest(graph, top, keep=set(centre))
     lane_filter = {str(actor_iri(kg, slug)) for slug in timeline_actors}
+    ix = event_index(kg)
     if network_only:  # the links already say who did what in each event drawn
         roles = sorted(_roles_of_links(graph))
+    elif (event_relations is None or event_relations) and ix is not None:
+        roles = _indexed_roles(ix, start, end, known_on, event_relations if relations else None, mode)
     elif event_relations is None or event_relations:
         roles = _roles(kg, start, end, known_on, event_relations if relations else None, mode)
     else:
@@ -229,7 +238,7 @@ def collect(
     states = [s for s in states if graph.has_edge(s["member"], s["org"], key=f"{s['state']}|member")]
     if start or end:
         states = _inside(states, graph, start, end)
-    return _assemble(kg, graph, states, roles)
+    return _assemble(kg, graph, states, roles, ix)
 
 
 #: An edge's role -> (the role of its first actor, the role of its second).
@@ -301,6 +310,28 @@ def _roles(kg: KnowledgeGraph, start: dt.date | None, end: dt.date | None, known
     return [(r["event"], r["actor"], r["role"]) for r in kg.query(query, params=params).records()]
 
 
+def _indexed_roles(ix: EventIndex, start: dt.date | None, end: dt.date | None, known_on: dt.date | None,
+                   relations: list[str] | None, mode: Match | str) -> list[tuple[str, str, str]]:
+    """:func:`_roles` answered from the analytic event index: the same rows (a campaign with parts
+    keeps its roles here, unlike in the projection; retracted events are left out)."""
+    keep = ix.in_window(start, end, mode) & ix.known_on(known_on) & np.isnat(ix.array("invalidated"))
+    if relations:
+        keep &= ix.of_relations(resolve_relations(relations))
+    picked = ix.events.select(["event", *ROLES]).take(pa.array(np.flatnonzero(keep)))
+    actors = ix.actors.filter(pc.not_equal(ix.actors.column("type"), "")).column("actor")
+    events = picked.column("event").combine_chunks()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for role in ROLES:
+        members = picked.column(role).combine_chunks()
+        flat = pc.list_flatten(members)
+        mask = pc.is_in(flat, value_set=actors)
+        owners = events.take(pc.filter(pc.list_parent_indices(members), mask))
+        found[role] = list(zip(owners.to_pylist(), pc.filter(flat, mask).to_pylist()))
+    sides = set(found["sideA"]) | set(found["sideB"])
+    found["participant"] = [pair for pair in found["participant"] if pair not in sides]
+    return [(event, actor, role) for role in ROLES for event, actor in found[role]]
+
+
 def dataset_label(iri: str | None, label: str | None) -> str:
     """A dataset's own type for filters and legends: ``ACLED: Armed clash``, ``UCDP: state-based conflict``.
 
@@ -327,44 +358,104 @@ def _batched(items: Sequence[str]) -> Iterable[str]:
         yield " ".join(f"<{x}>" for x in items[i : i + _BATCH])
 
 
-def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str, Any]], roles: list[tuple[str, str, str]]) -> ViewData:
-    actor_iris = sorted(set(graph.nodes) | {a for _, a, _ in roles})
+def _nodes(kg: KnowledgeGraph, actor_iris: list[str], graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The actors' records, their details read by SPARQL (the reference)."""
     actors: dict[str, dict[str, Any]] = {}
     actor_classes = one_of("?c", kg.subclasses("Actor"))
     for values in _batched(actor_iris):
         for row in kg.query(_ACTOR_DETAILS % {"actors": values, "classes": actor_classes}).records():
             actors[row["actor"]] = row
-    data = ViewData(graph=graph)
+    nodes = []
     for iri in actor_iris:
         row = actors.get(iri, {})
         aliases = sorted({a for a in (row.get("aliases") or "").split("|") if a and a != row.get("label")})
-        data.nodes.append({
+        nodes.append({
             "iri": iri, "slug": slug_of(iri), "label": row.get("label") or slug_of(iri),
             "type": _local(row["type"]) if row.get("type") else "Actor", "wikidata": row.get("wikidata") or "",
             "description": row.get("description") or "", "aliases": aliases, "inNetwork": iri in graph,
             "kind": row.get("kind") or "",
         })
-    index = data.node_index()
-    event_iris = sorted({d["event"] for _, _, d in graph.edges(data=True) if "event" in d} | {e for e, _, _ in roles})
+    return nodes
+
+
+def _indexed_nodes(ix: EventIndex, actor_iris: list[str], graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """:func:`_nodes` from the index's actor table (a resource of no actor class has no details there either)."""
+    table = ix.actors
+    table = table.filter(pc.is_in(table.column("actor"), value_set=pa.array(actor_iris, pa.string())))
+    columns = table.select(["actor", "label", "type", "wikidata", "description", "aliases", "kind"]).to_pydict()
+    actors = {row[0]: row for row in zip(*columns.values()) if row[2]}
+    nodes = []
+    for iri in actor_iris:
+        _, label, kind, qid, description, aliases, actor_kind = actors.get(iri) or (iri, None, "", "", "", [], "")
+        nodes.append({
+            "iri": iri, "slug": slug_of(iri), "label": label or slug_of(iri), "type": kind or "Actor", "wikidata": qid or "",
+            "description": description or "", "inNetwork": iri in graph, "kind": actor_kind or "",
+            "aliases": sorted({a for a in "|".join(aliases).split("|") if a and a != label}),
+        })
+    return nodes
+
+
+def _events(kg: KnowledgeGraph, event_iris: list[str]) -> list[dict[str, Any]]:
+    """The events' records in date order, their details read by SPARQL (the reference)."""
     event_classes = one_of("?c", kg.subclasses("Event"))
     details: dict[str, dict[str, Any]] = {}
     for values in _batched(event_iris):
         for row in kg.query(_EVENT_DETAILS % {"events": values, "classes": event_classes}).records():
             details[row["event"]] = row
     rows = sorted((details[e] for e in event_iris if e in details), key=lambda r: (r["date"], r["end"], r["event"]))
-    event_index: dict[str, int] = {}
-    for row in rows:
-        event_index[row["event"]] = len(data.events)
-        data.events.append({
-            "iri": row["event"], "label": row.get("label") or slug_of(row["event"]), "cls": _local(row["cls"]),
-            "type": slug_of(row["type"]) if row.get("type") else "", "sign": int(row.get("sign") or 0),
-            "date": _iso(row["date"]), "end": _iso(row["end"]), "precision": _local(row["precision"]).lower(),
-            "places": sorted(p for p in (row.get("places") or "").split("|") if p),
-            "quote": row.get("quote") or row.get("description") or "", "quoted": bool(row.get("quote")),
-            "source": row.get("source") or "", "sourceTitle": row.get("sourceTitle") or "",
-            "parent": row.get("parent") or "",
-            "datasetType": dataset_label(row.get("datasetType"), row.get("datasetLabel")),
-        })
+    return [{
+        "iri": row["event"], "label": row.get("label") or slug_of(row["event"]), "cls": _local(row["cls"]),
+        "type": slug_of(row["type"]) if row.get("type") else "", "sign": int(row.get("sign") or 0),
+        "date": _iso(row["date"]), "end": _iso(row["end"]), "precision": _local(row["precision"]).lower(),
+        "places": sorted(p for p in (row.get("places") or "").split("|") if p),
+        "quote": row.get("quote") or row.get("description") or "", "quoted": bool(row.get("quote")),
+        "source": row.get("source") or "", "sourceTitle": row.get("sourceTitle") or "",
+        "parent": row.get("parent") or "",
+        "datasetType": dataset_label(row.get("datasetType"), row.get("datasetLabel")),
+    } for row in rows]
+
+
+_EVENT_COLUMNS = ("event", "label", "class", "type", "sign", "start", "end", "precision", "place_labels", "quote",
+                  "description", "source", "source_title", "parent", "dataset_type", "dataset_type_label")
+
+
+def _indexed_events(ix: EventIndex, event_iris: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """:func:`_events` from the index's events table, and the IRIs it does not hold."""
+    wanted = pa.array(event_iris, pa.string())
+    table = ix.events.filter(pc.is_in(ix.events.column("event"), value_set=wanted)).select(list(_EVENT_COLUMNS))
+    table = table.sort_by([("start", "ascending"), ("end", "ascending"), ("event", "ascending")])
+    columns = {name: table.column(name).to_pylist() for name in _EVENT_COLUMNS}
+    for name in ("start", "end"):  # ISO text, one string per distinct day
+        days = {day: day.isoformat() for day in set(columns[name])}
+        columns[name] = [days[day] for day in columns[name]]
+    slugs = {iri: slug_of(iri) if iri else "" for iri in set(columns["type"])}
+    owns = {(iri, label): dataset_label(iri or None, label or None)
+            for iri, label in set(zip(columns["dataset_type"], columns["dataset_type_label"]))}
+    events = [{
+        "iri": event, "label": label or slug_of(event), "cls": cls, "type": slugs[kind], "sign": int(sign or 0),
+        "date": start, "end": end, "precision": precision, "places": places,
+        "quote": quote or description or "", "quoted": bool(quote), "source": source or "",
+        "sourceTitle": title or "", "parent": parent or "", "datasetType": owns[(own, own_label)],
+    } for event, label, cls, kind, sign, start, end, precision, places, quote, description, source, title, parent, own,
+        own_label in zip(*columns.values())]
+    held = set(columns["event"])
+    return events, [e for e in event_iris if e not in held]
+
+
+def _assemble(kg: KnowledgeGraph, graph: nx.MultiDiGraph, states: list[dict[str, Any]], roles: list[tuple[str, str, str]],
+              ix: EventIndex | None = None) -> ViewData:
+    actor_iris = sorted(set(graph.nodes) | {a for _, a, _ in roles})
+    data = ViewData(graph=graph)
+    data.nodes = _indexed_nodes(ix, actor_iris, graph) if ix is not None else _nodes(kg, actor_iris, graph)
+    index = data.node_index()
+    event_iris = sorted({d["event"] for _, _, d in graph.edges(data=True) if "event" in d} | {e for e, _, _ in roles})
+    if ix is not None:
+        data.events, missing = _indexed_events(ix, event_iris)
+        if missing:  # an event the index does not hold (no event type): its details from the store
+            data.events = sorted(data.events + _events(kg, missing), key=lambda e: (e["date"], e["end"], e["iri"]))
+    else:
+        data.events = _events(kg, event_iris)
+    event_index = {e["iri"]: i for i, e in enumerate(data.events)}
     state_index: dict[str, int] = {}
     for row in states:
         state_index[row["state"]] = len(data.states)

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 POLICY_ENV = "KG_INDEX"
 CACHE_ENV = "KG_INDEX_CACHE"
 #: Bumped when the tables change shape: an index of another format is rebuilt.
-FORMAT = 2
+FORMAT = 3
 _TABLES = ("events", "pairs", "actors", "concepts")
 
 _memory: weakref.WeakKeyDictionary[KnowledgeGraph, EventIndex] = weakref.WeakKeyDictionary()

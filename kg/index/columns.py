@@ -22,11 +22,21 @@ all kept, with the columns that let a reader leave them out):
 | ``place`` / ``country`` | string | the place's IRI and the label of its country |
 | ``fatalities`` | int64 | fatalities where the dataset gives them (null: not given) |
 | ``agent`` ``target`` ``participant`` ``sideA`` ``sideB`` ``about`` | list of strings | actor IRIs by role |
+| ``place_labels`` | list of strings | the labels of all its places, sorted (a place's IRI where it has no label) |
+| ``quote`` | string | the quote from its source (``ckg:quote``; ``""``) |
+| ``description`` | string | its description (``dcterms:description``, e.g. ACLED's notes; ``""``) |
+| ``source_title`` | string | the title of its source (``dcterms:title``; ``""``) |
+| ``parent`` | string | the campaign it is a part of (``sem:hasSubEvent``; ``""``) |
+| ``dataset_type_label`` | string | the label of ``dataset_type`` (``skos:prefLabel``; ``""``) |
+
+Where a property has several values, the text columns keep the least (as the views' SPARQL,
+``MIN``).
 
 ``pairs``: the projection's actor pairs (``eid`` = row of ``events``, ``a``, ``b``, ``role``);
 ``actors``: ``actor``, ``label``, ``type`` (class; ``""`` for a resource in an event role that is
-no actor, e.g. a place acted upon), ``wikidata``; ``concepts``: ``skos:broader``
-pairs (for dataset-type relations).
+no actor, e.g. a place acted upon), ``wikidata``, ``description`` (``dcterms:description``),
+``aliases`` (its ``skos:altLabel`` values, sorted), ``kind`` (the label of its ``ckg:actorKind``);
+``concepts``: ``skos:broader`` pairs (for dataset-type relations).
 """
 
 from __future__ import annotations
@@ -45,7 +55,10 @@ EVENT_SCHEMA = pa.schema([
     ("issued", pa.date32()), ("recorded", pa.string()), ("invalidated", pa.string()), ("has_parts", pa.bool_()),
     ("place", pa.string()), ("country", pa.string()), ("fatalities", pa.int64()),
     *[(role, _LIST) for role in ROLES],
+    ("place_labels", _LIST), ("quote", pa.string()), ("description", pa.string()), ("source_title", pa.string()),
+    ("parent", pa.string()), ("dataset_type_label", pa.string()),
 ])
 PAIR_SCHEMA = pa.schema([("eid", pa.int32()), ("a", pa.string()), ("b", pa.string()), ("role", pa.string())])
-ACTOR_SCHEMA = pa.schema([("actor", pa.string()), ("label", pa.string()), ("type", pa.string()), ("wikidata", pa.string())])
+ACTOR_SCHEMA = pa.schema([("actor", pa.string()), ("label", pa.string()), ("type", pa.string()), ("wikidata", pa.string()),
+                          ("description", pa.string()), ("aliases", _LIST), ("kind", pa.string())])
 CONCEPT_SCHEMA = pa.schema([("concept", pa.string()), ("broader", pa.string())])

@@ -95,6 +95,28 @@ def _days(kg: KnowledgeGraph, predicate: str, keep: Collection[str], pick: Any) 
     return out
 
 
+def _least(kg: KnowledgeGraph, predicate: str, keep: Collection[str]) -> dict[str, str]:
+    """subject -> the least of its values (text order, as SPARQL's ``MIN(STR(?o))``), for subjects in ``keep``."""
+    out: dict[str, str] = {}
+    for s, o in _triples(kg, predicate):
+        if s in keep:
+            seen = out.get(s)
+            if seen is None or o < seen:
+                out[s] = o
+    return out
+
+
+def _all(kg: KnowledgeGraph, predicate: str, keep: Collection[str]) -> dict[str, list[str]]:
+    """subject -> its distinct values in store order, for subjects in ``keep``."""
+    out: dict[str, list[str]] = {}
+    for s, o in _triples(kg, predicate):
+        if s in keep:
+            found = out.setdefault(s, [])
+            if o not in found:
+                found.append(o)
+    return out
+
+
 def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
     """Read the store into the index's tables, one property at a time.
 
@@ -129,7 +151,12 @@ def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
         earliest = _dates(kg, str(CKG.earliestDate), keep, min)
         latest = _dates(kg, str(CKG.latestDate), keep, max)
         tick(3)
-        parents = {s for s, _ in _triples(kg, str(SEM.hasSubEvent))}
+        parents: set[str] = set()
+        parent_of: dict[str, str] = {}  # a part -> its campaign (the least, as the views' MIN)
+        for s, o in _triples(kg, str(SEM.hasSubEvent)):
+            parents.add(s)
+            if o in keep and (o not in parent_of or s < parent_of[o]):
+                parent_of[o] = s
         invalidated = _days(kg, str(PROV.invalidatedAtTime), keep, min)
         recorded = _days(kg, str(PROV.generatedAtTime), keep, max)
         tick(3)
@@ -137,16 +164,32 @@ def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
         for s, o in _triples(kg, str(PROV.wasDerivedFrom)):
             if s in keep:
                 sources.setdefault(s, []).append(o)
-        issued = _dates(kg, str(DCTERMS.issued), {src for srcs in sources.values() for src in srcs}, min)
+        all_sources = {src for srcs in sources.values() for src in srcs}
+        issued = _dates(kg, str(DCTERMS.issued), all_sources, min)
+        titles = _least(kg, str(DCTERMS.title), all_sources)
         tick(2)
+        event_places = _all(kg, str(CKG.place), keep)
+        places = {e: found[0] for e, found in event_places.items()}
+        place_set = {p for found in event_places.values() for p in found}
         labels: dict[str, str] = {}
+        place_labels: dict[str, list[str]] = {}
         for s, o in _triples(kg, str(RDFS.label)):
             labels.setdefault(s, o)
+            if s in place_set:
+                named = place_labels.setdefault(s, [])
+                if o not in named:
+                    named.append(o)
         tick(2)
         own_type = _first(kg, str(CKG.sourceEventType), keep)
         signs = _first(kg, str(CKG.sign), set(etype.values()))
         fatalities = _first(kg, str(CKG.fatalities), keep)
         wikidata = _first(kg, str(CKG.wikidataId), actor_cls)
+        quotes = _least(kg, str(CKG.quote), keep)
+        described = _least(kg, str(DCTERMS.description), keep.keys() | actor_cls.keys())
+        aliases = _all(kg, str(SKOS.altLabel), actor_cls)
+        kinds = _all(kg, str(CKG.actorKind), actor_cls)
+        concepts = set(own_type.values()) | {k for found in kinds.values() for k in found}
+        pref: dict[str, list[str]] = _all(kg, str(SKOS.prefLabel), concepts)
         tick(2)
         roles: dict[str, dict[str, list[str]]] = {role: {} for role in ROLES}
         for role in ROLES:
@@ -156,10 +199,6 @@ def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
                     if o not in found:
                         found.append(o)
         tick(4)
-        places: dict[str, str] = {}
-        for s, o in _triples(kg, str(CKG.place)):
-            if s in keep:
-                places.setdefault(s, o)
         within = _first(kg, str(CKG.within))
         broader = list(_triples(kg, str(SKOS.broader)))
         tick(3)
@@ -167,9 +206,11 @@ def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
     with progress("index: assemble the tables", 1) as tick:
         tables = Tables(
             events=_event_table(events, cls, etype, precision, starts, ends, earliest, latest, parents, invalidated,
-                                recorded, sources, issued, labels, own_type, signs, fatalities, roles, places, country_of),
+                                recorded, sources, issued, labels, own_type, signs, fatalities, roles, places, country_of,
+                                _event_details(events, event_places, place_labels, quotes, described, sources, titles,
+                                               parent_of, own_type, pref)),
             pairs=_pair_table(events, roles, actor_cls),
-            actors=_actor_table(actor_cls, roles, labels, wikidata),
+            actors=_actor_table(actor_cls, roles, labels, wikidata, described, aliases, kinds, pref),
             concepts=pa.table({"concept": [n for n, _ in broader], "broader": [b for _, b in broader]}, schema=CONCEPT_SCHEMA),
             stamp=stamp,
         )
@@ -178,17 +219,58 @@ def scan(kg: KnowledgeGraph, *, progress: Stages = no_progress) -> Tables:
 
 
 def _actor_table(actor_cls: dict[str, str], roles: dict[str, dict[str, list[str]]], labels: dict[str, str],
-                 wikidata: dict[str, str]) -> pa.Table:
+                 wikidata: dict[str, str], described: dict[str, str], aliases: dict[str, list[str]],
+                 kinds: dict[str, list[str]], pref: dict[str, list[str]]) -> pa.Table:
     """Every actor, and every other resource in an event role (a place acted upon, an event a
     statement is about) with an empty ``type``, so reports can name them."""
     others = {iri for by_event in roles.values() for members in by_event.values() for iri in members} - actor_cls.keys()
     names = [*actor_cls, *sorted(others)]
+
+    def kind(actor: str) -> str:
+        found = [label for k in kinds.get(actor, []) for label in pref.get(k, [])]
+        return min(found) if found and actor in actor_cls else ""
+
     return pa.table({
         "actor": names,
         "label": [labels.get(a) for a in names],
         "type": [actor_cls[a].rsplit("#", 1)[-1] if a in actor_cls else "" for a in names],
         "wikidata": [wikidata.get(a, "") for a in names],
+        "description": [described.get(a, "") if a in actor_cls else "" for a in names],
+        "aliases": [sorted(aliases.get(a, [])) for a in names],
+        "kind": [kind(a) for a in names],
     }, schema=ACTOR_SCHEMA)
+
+
+def _event_details(events: list[str], event_places: dict[str, list[str]], place_labels: dict[str, list[str]],
+                   quotes: dict[str, str], described: dict[str, str], sources: dict[str, list[str]],
+                   titles: dict[str, str], parent_of: dict[str, str], own_type: dict[str, str],
+                   pref: dict[str, list[str]]) -> dict[str, list[Any]]:
+    """The columns the views show beside the analyses' (:mod:`viz.data`): every place's labels,
+    the quote and description, the source's title, the campaign, the dataset type's label."""
+    memo: dict[tuple[str, ...], list[str]] = {}
+
+    def names(found: list[str]) -> list[str]:
+        key = tuple(found)
+        if key not in memo:  # GROUP_CONCAT(DISTINCT label-or-IRI) split on "|", as viz.data's SPARQL
+            distinct = dict.fromkeys(label for p in found for label in (place_labels.get(p) or [p]))
+            memo[key] = sorted(part for label in distinct for part in label.split("|") if part)
+        return memo[key]
+
+    def title(event: str) -> str:
+        found = [titles[s] for s in sources.get(event, []) if s in titles]
+        return min(found) if found else ""
+
+    def least(values: list[str] | None) -> str:
+        return min(values) if values else ""
+
+    return {
+        "place_labels": [names(event_places.get(e, [])) for e in events],
+        "quote": [quotes.get(e, "") for e in events],
+        "description": [described.get(e, "") for e in events],
+        "source_title": [title(e) for e in events],
+        "parent": [parent_of.get(e, "") for e in events],
+        "dataset_type_label": [least(pref.get(own_type.get(e, ""))) for e in events],
+    }
 
 
 def _country_lookup(within: dict[str, str], countries: set[str], labels: dict[str, str]) -> dict[str, str]:
@@ -220,7 +302,7 @@ def _event_table(events: list[str], cls: dict[str, str], etype: dict[str, str], 
                  parents: set[str], invalidated: dict[str, str], recorded: dict[str, str], sources: dict[str, list[str]],
                  issued: dict[str, dt.date], labels: dict[str, str], own_type: dict[str, str], signs: dict[str, str],
                  fatalities: dict[str, str], roles: dict[str, dict[str, list[str]]], places: dict[str, str],
-                 country_of: dict[str, str]) -> pa.Table:
+                 country_of: dict[str, str], details: dict[str, list[Any]]) -> pa.Table:
     def sign_of(event: str) -> int:
         try:
             return int(signs.get(etype[event], 0))
@@ -263,6 +345,7 @@ def _event_table(events: list[str], cls: dict[str, str], etype: dict[str, str], 
     }
     for role in ROLES:
         columns[role] = [roles[role].get(e, []) for e in events]
+    columns.update(details)
     return pa.table(columns, schema=EVENT_SCHEMA)
 
 
