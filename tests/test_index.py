@@ -503,3 +503,51 @@ def test_network_diff_same_as_sparql(seed_index, acled_kg, icews, monkeypatch):
         assert all(days[r["event"]] == r["first"] for r in indexed.first_hostile_dyads)
         seen |= {name for name, rows in _diff_rows(reference).items() if rows}
     assert {"dyads", "appeared", "quiet"} <= seen  # the comparison covered every section computed on the index
+
+
+def test_centrality_at_scale_is_networkx_on_the_sparql_projection(icews, monkeypatch):
+    """Windows of hundreds of actors go from the index's arrays to igraph (no networkx graph in
+    between): the rows equal networkx's own betweenness and PageRank of the collapsed SPARQL
+    projection, and the degrees its distinct neighbours."""
+    from kg.analysis.centrality import IGRAPH_ABOVE, centrality_series
+    from kg.analysis.projection import actor_graph, collapse
+
+    monkeypatch.setenv("KG_INDEX", "on")
+    rows = centrality_series(icews, start=D(2014, 1, 1), end=D(2014, 1, 6), size="3d")
+    monkeypatch.setenv("KG_INDEX", "off")
+    windows = sorted({(r["window_start"], r["window_end"]) for r in rows})
+    assert len(windows) == 2
+    for first, last in windows:
+        graph = collapse(actor_graph(icews, start=first, end=last))
+        assert graph.number_of_nodes() > IGRAPH_ABOVE  # the igraph path
+        between = nx.betweenness_centrality(graph, normalized=True)
+        ranks = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
+        mine = {r["actor"]: r for r in rows if r["window_start"] == first}
+        assert mine.keys() == set(graph.nodes)
+        for actor, row in mine.items():
+            assert row["degree_in"] == graph.in_degree(actor) and row["degree_out"] == graph.out_degree(actor)
+            assert row["betweenness"] == pytest.approx(between[actor], rel=1e-9, abs=1e-12)
+            assert row["pagerank"] == pytest.approx(ranks[actor], rel=1e-6, abs=1e-12)
+            assert row["label"] == graph.nodes[actor]["label"]
+
+
+def test_windows_scored_in_worker_processes_give_the_same_rows(icews, monkeypatch):
+    """Several large windows go to worker processes ($KG_WORKERS, default the CPUs): the same rows
+    as one process; a bad $KG_WORKERS is a usage error."""
+    from kg.analysis import centrality as module
+    from kg.base.errors import UsageError
+
+    monkeypatch.setenv("KG_INDEX", "on")
+    monkeypatch.setattr(module, "PARALLEL_ABOVE", 10)
+    monkeypatch.setenv("KG_WORKERS", "1")
+    alone = module.centrality_series(icews, start=D(2014, 1, 1), end=D(2014, 1, 6), size="2d")
+    monkeypatch.setenv("KG_WORKERS", "2")
+    spawned: list[int] = []
+    real = module.ProcessPoolExecutor
+    monkeypatch.setattr(module, "ProcessPoolExecutor", lambda n, **kw: spawned.append(n) or real(n, **kw))
+    assert module.centrality_series(icews, start=D(2014, 1, 1), end=D(2014, 1, 6), size="2d") == alone
+    assert spawned == [2] and len({r["window_start"] for r in alone}) == 3
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("KG_WORKERS", bad)
+        with pytest.raises(UsageError, match="KG_WORKERS"):
+            module.centrality_series(icews, start=D(2014, 1, 1), end=D(2014, 1, 6), size="2d")

@@ -30,7 +30,7 @@ from typing import NamedTuple, TypedDict, Unpack
 
 import networkx as nx
 
-from kg.analysis.projection import actor_graph
+from kg.analysis.projection import PairCounts, actor_graph, indexed_pair_counts
 from kg.base.errors import UsageError
 from kg.base.temporal import sliding_windows
 from kg.contract.classes import is_a
@@ -112,6 +112,20 @@ def windows(kg: KnowledgeGraph, **options: Unpack[Series]) -> Iterator[WindowGra
     for a, b in sliding_windows(first, last, options.get("size", "30d"), options.get("step")):
         graph = actor_graph(kg, start=a, end=b, relations=relations, known_on=known_on)
         yield WindowGraph(a, b, graph if kept is None else in_place(graph, kept))
+
+
+def pair_windows(kg: KnowledgeGraph, **options: Unpack[Series]) -> Iterator[tuple[dt.date, dt.date, PairCounts]]:
+    """:func:`windows` collapsed to :class:`~kg.analysis.projection.PairCounts`: straight from the
+    analytic index's arrays when it is fresh (no networkx graph in between), else from each
+    window's projection; the same counts either way."""
+    ix = event_index(kg) if not options.get("place") else None
+    if ix is None:
+        for first, last, graph in windows(kg, **options):
+            yield first, last, PairCounts.of_graph(graph)
+        return
+    first, last = analysed_window(kg, start=options.get("start"), end=options.get("end"))
+    for a, b in sliding_windows(first, last, options.get("size", "30d"), options.get("step")):
+        yield a, b, indexed_pair_counts(ix, start=a, end=b, relations=options.get("relations"), known_on=options.get("known_on"))
 
 
 def analysis_graph(kg: KnowledgeGraph, **scope: Unpack[Scope]) -> nx.MultiDiGraph:
