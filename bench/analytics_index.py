@@ -111,6 +111,7 @@ STEPS: dict[str, str] = {
     "12 windows x 30 days: degree, PageRank, betweenness": (
         "from kg.analysis.centrality import centrality_series; "
         "N = len(centrality_series(G, start=A0, end=A0 + dt.timedelta(days=359), size='30d'))"),
+    "kg actors with counts": "from kg.index.actors import actors; N = len(actors(G).rows)",
     "viz network --top 300 of a month, file written": (
         "from viz.network import network_view; import tempfile, pathlib; "
         "p = pathlib.Path(tempfile.mkdtemp()) / 'v.html'; network_view(G, start=A, end=B, top=300).write(p); "

@@ -93,6 +93,10 @@ def test_paths_and_ego(runner, store):
     (["analyze", "centrality", "--from", "2017-03-30", "--to", "2017-03-01"], "before it starts"),
     (["analyze", "centrality", "--from", "30/03/2017"], "is not a date"),
     (["analyze", "balance", "--relations", "Bogus!"], "unknown relation"),
+    # a well-formed name the store does not have: a typo must not answer with nothing
+    (["analyze", "centrality", "--relations", "armed-clsh"], "unknown relation 'armed-clsh'"),
+    (["analyze", "escalation", "--relations", "acled/batles"], "unknown relation 'acled/batles'"),
+    (["analyze", "balance", "--relations", "Attack,cameo/999"], "unknown relation 'cameo/999'"),
     (["analyze", "centrality", "--top", "0"], "at least 1"),
     (["analyze", "factions", "--window", "7d"], "No such option"),
     (["analyze", "escalation", "--period", "day"], "Invalid value for '--period'"),

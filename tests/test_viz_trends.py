@@ -301,7 +301,7 @@ def test_cli_refuses_what_it_cannot_draw(runner, tmp_path):
         result = runner.invoke(main, ["--store", store, "viz", view, "--from", "2001-01-01", "--to", "2001-02-01", "-o", str(out)])
         assert result.exit_code == 1 and "no events in this selection" in result.output and not out.exists()
         result = runner.invoke(main, ["--store", store, "viz", view, "--relations", "nonsense", "-o", str(out)])
-        assert result.exit_code == 2 and "unknown --relations 'nonsense'" in result.output and "armed-clash" in result.output
+        assert result.exit_code == 2 and "unknown relation 'nonsense'" in result.output and "armed-clash" in result.output
         assert len(result.output.strip().splitlines()) == 1 and not out.exists()
     result = runner.invoke(main, ["--store", store, "viz", "map", "--actor", "isis", "--from", "2001-01-01", "--to", "2001-02-01",
                                   "-o", str(tmp_path / "isis.html")])

@@ -149,6 +149,7 @@ def actor_graph(
     params, filters = window_filters(start, end, known_on=known_on, mode=mode)
     relations = list(relations or [])
     if relations:
+        check_relations(kg, relations)
         filters.append(relation_filter(relations))
     ix = event_index(kg)
     if ix is not None:
@@ -265,6 +266,54 @@ def _add_edges(graph: nx.MultiDiGraph, sources: list[str], targets: list[str], k
 
 #: Schemes of the datasets' own types, accepted as relations (``acled/armed-clash``, ``ucdp/state-based``).
 DATASET_SCHEMES = ("acled", "ucdp", "cameo", "icews")
+
+
+_SCHEMES = ("event-types", "acled", "ucdp", "cameo", "icews")
+_RELATION_CONCEPTS = """
+SELECT DISTINCT ?c WHERE {
+  { ?c skos:inScheme ?scheme . VALUES ?scheme { %(schemes)s } }
+  UNION { [] ckg:eventType ?c } UNION { [] ckg:sourceEventType ?c }
+}
+"""
+_known: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def relation_names(kg: KnowledgeGraph) -> frozenset[str]:
+    """The concept names ``relations`` accepts in this store (besides the event classes): the
+    short names of the concepts in the project's and the datasets' schemes and of every event's
+    type and dataset type (``armed-clash``, ``acled/battles``, ``cameo/190``). Read once per
+    store generation (a scan of the events' types: about a second on ICEWS18)."""
+    stamp = kg.generation()
+    key = (kg.location if not kg.in_memory else f"memory:{id(kg)}", stamp)
+    if stamp and key in _known:
+        return _known[key]
+    schemes = " ".join(f"<{resource_iri('concept', s)}>" for s in _SCHEMES)
+    found = frozenset(row["c"][len(_CONCEPT_PREFIX):] for row in kg.query(_RELATION_CONCEPTS % {"schemes": schemes}).records()
+                      if row["c"].startswith(_CONCEPT_PREFIX))
+    if stamp:
+        _known[key] = found
+    return found
+
+
+def check_relations(kg: KnowledgeGraph, relations: Iterable[str], *, also: Iterable[str] = ()) -> None:
+    """Refuse a relation name that is no event class, no concept of this store (and none of
+    ``also``), in one line listing what the store has: a typo must not answer with nothing.
+
+    :raises UsageError: an unknown name.
+    """
+    names = list(relations)
+    if not names:
+        return
+    relation_filter(names)  # the syntax first
+    concepts = relation_names(kg)
+    unknown = [name for name in names if name not in EVENT_CLASSES and name not in concepts and name not in also]
+    if unknown:
+        types = sorted(c for c in concepts if "/" not in c)
+        schemes = sorted({c.split("/", 1)[0] for c in concepts if "/" in c})
+        raise UsageError(
+            f"unknown relation {', '.join(map(repr, unknown))}: use an event class ({', '.join([*EVENT_CLASSES, *also])}), "
+            f"an event type ({', '.join(types) or 'none in the store'}) or a dataset type "
+            f"({', '.join(s + '/...' for s in schemes) or 'none in the store'}, e.g. acled/battles)")
 
 
 def relation_filter(relations: Iterable[str], *, cls: str = "?cls", event: str = "?event") -> str:

@@ -30,7 +30,7 @@ from typing import NamedTuple, TypedDict, Unpack
 
 import networkx as nx
 
-from kg.analysis.projection import PairCounts, actor_graph, indexed_pair_counts
+from kg.analysis.projection import PairCounts, actor_graph, check_relations, indexed_pair_counts
 from kg.base.errors import UsageError
 from kg.base.temporal import sliding_windows
 from kg.contract.classes import is_a
@@ -123,6 +123,7 @@ def pair_windows(kg: KnowledgeGraph, **options: Unpack[Series]) -> Iterator[tupl
         for first, last, graph in windows(kg, **options):
             yield first, last, PairCounts.of_graph(graph)
         return
+    check_relations(kg, options.get("relations") or [])
     first, last = analysed_window(kg, start=options.get("start"), end=options.get("end"))
     for a, b in sliding_windows(first, last, options.get("size", "30d"), options.get("step")):
         yield a, b, indexed_pair_counts(ix, start=a, end=b, relations=options.get("relations"), known_on=options.get("known_on"))

@@ -47,34 +47,13 @@ def _network_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-_RELATIONS = """
-SELECT DISTINCT ?c WHERE {
-  { ?c skos:inScheme ?scheme . VALUES ?scheme { %(schemes)s } }
-  UNION { [] ckg:eventType ?c } UNION { [] ckg:sourceEventType ?c }
-}
-"""
-
-
 def _check_relations(kg: KnowledgeGraph, relations: list[str]) -> None:
-    """Refuse a --relations name that is no event class, event type or dataset type of the store
-    (exit 2), listing the allowed values in one line."""
-    from kg.base.namespaces import resource_iri
-    from kg.contract.model import EVENT_CLASSES
+    """Refuse a --relations name that is no event class, state, event type or dataset type of the
+    store (exit 2), listing the allowed values in one line."""
+    from kg.analysis.projection import check_relations
     from viz.data import STATE_RELATIONS
 
-    if not relations:
-        return
-    schemes = " ".join(f"<{resource_iri('concept', s)}>" for s in ("event-types", "acled", "ucdp", "cameo", "icews"))
-    prefix = resource_iri("concept", "x")[:-1]
-    concepts = {r["c"][len(prefix):] for r in kg.query(_RELATIONS % {"schemes": schemes}).records() if r["c"].startswith(prefix)}
-    allowed = set(EVENT_CLASSES) | set(STATE_RELATIONS) | concepts
-    unknown = [r for r in relations if r not in allowed]
-    if unknown:
-        types = sorted(c for c in concepts if "/" not in c)
-        schemes_used = sorted({c.split("/", 1)[0] for c in concepts if "/" in c})
-        raise UsageError(f"unknown --relations {', '.join(map(repr, unknown))}: use an event class "
-                         f"({', '.join(EVENT_CLASSES + STATE_RELATIONS)}), an event type ({', '.join(types) or 'none in the store'})"
-                         f" or a dataset type ({', '.join(s + '/...' for s in schemes_used) or 'none in the store'}, e.g. acled/battles)")
+    check_relations(kg, relations, also=STATE_RELATIONS)
 
 
 def _nothing(what: str) -> DataError:
