@@ -135,7 +135,7 @@ def _rows(pairs: PairCounts, scores: tuple[list[float], list[float]], window_sta
     degree_in = np.bincount(pairs.target, minlength=n)
     degree_out = np.bincount(pairs.source, minlength=n)
     between, ranks = scores
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "window_start": window_start, "window_end": window_end, "actor": node, "label": pairs.labels[i],
             "degree_in": int(degree_in[i]), "degree_out": int(degree_out[i]),

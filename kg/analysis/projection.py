@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 import networkx as nx
 import numpy as np
@@ -190,23 +191,32 @@ def resolve_relations(relations: Iterable[str]) -> list[Relation]:
     return out
 
 
-def indexed_graph(
-    ix: EventIndex,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    mode: Match | str = Match.LOOSE,
-) -> nx.MultiDiGraph:
-    """:func:`actor_graph` answered from the analytic event index ``ix`` (same edges, attributes, nodes)."""
-    names = list(relations or [])
+class Window(TypedDict, total=False):
+    """What a projection selects: the window ``start..end`` (``mode``: how imprecise dates fall in
+    it), as known on ``known_on``, of ``relations`` (names as :func:`relation_filter` reads them)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    known_on: dt.date | None
+    relations: Iterable[str] | None
+    mode: Match | str
+
+
+def _chosen_pairs(ix: EventIndex, window: Window) -> np.ndarray:
+    """Rows of the index's pairs table whose event the ``window`` selects."""
+    names = list(window.get("relations") or [])
     if names:
-        relation_filter(names)  # the same errors for unknown names
-    keep = ix.select(start=start, end=end, known_on=known_on, relations=resolve_relations(names), mode=mode)
+        relation_filter(names)  # the same errors for malformed names
+    keep = ix.select(start=window.get("start"), end=window.get("end"), known_on=window.get("known_on"),
+                     relations=resolve_relations(names), mode=window.get("mode", Match.LOOSE))
+    return np.flatnonzero(keep[ix.pair_array("eid")])
+
+
+def indexed_graph(ix: EventIndex, **window: Unpack[Window]) -> nx.MultiDiGraph:
+    """:func:`actor_graph` answered from the analytic event index ``ix`` (same edges, attributes, nodes)."""
+    chosen = _chosen_pairs(ix, window)
     eids = ix.pair_array("eid")
-    chosen = np.flatnonzero(keep[eids])
-    graph = nx.MultiDiGraph(start=start, end=end, known_on=known_on)
+    graph = nx.MultiDiGraph(start=window.get("start"), end=window.get("end"), known_on=window.get("known_on"))
     if len(chosen) == 0:
         return graph
     picked = eids[chosen]
@@ -430,22 +440,10 @@ class PairCounts:
         return cls(nodes, labels, pairs // max(len(nodes), 1), pairs % max(len(nodes), 1), count)
 
 
-def indexed_pair_counts(
-    ix: EventIndex,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    relations: Iterable[str] | None = None,
-    mode: Match | str = Match.LOOSE,
-) -> PairCounts:
+def indexed_pair_counts(ix: EventIndex, **window: Unpack[Window]) -> PairCounts:
     """``PairCounts.of_graph(indexed_graph(ix, ...))`` straight from the index's arrays, without the
     networkx graph (a month of ICEWS18 in milliseconds)."""
-    names = list(relations or [])
-    if names:
-        relation_filter(names)
-    keep = ix.select(start=start, end=end, known_on=known_on, relations=resolve_relations(names), mode=mode)
-    chosen = np.flatnonzero(keep[ix.pair_array("eid")])
+    chosen = _chosen_pairs(ix, window)
     actors, a_codes, b_codes = ix.pair_codes()
     a, b = a_codes[chosen], b_codes[chosen]
     used, local = np.unique(np.r_[a, b], return_inverse=True)
