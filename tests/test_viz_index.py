@@ -11,6 +11,7 @@ an ICEWS14 slice (skipped when the shared data are absent).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ def same(monkeypatch: pytest.MonkeyPatch, graph: KnowledgeGraph, **selection: An
     reference, indexed = both(monkeypatch, graph, **selection)
     for name in reference:
         assert indexed[name] == reference[name], (name, selection)
+        assert json.dumps(indexed[name]) == json.dumps(reference[name]), (name, selection)  # the page's bytes, key order too
     return reference
 
 
@@ -189,3 +191,32 @@ def test_every_index_column_is_documented():
     doc = columns.__doc__ or ""
     for name in [*columns.EVENT_SCHEMA.names, *columns.ACTOR_SCHEMA.names]:
         assert f"``{name}``" in doc, name
+
+
+def _busiest_by_views(graph: Any, top: int, keep: set[str]) -> Any:
+    """viz.data._busiest as it was written with networkx subgraph views (slow on a large month)."""
+    ranked = sorted(graph.nodes, key=lambda n: (n not in keep, -graph.degree(n), n))
+    chosen, rest = ranked[:top], ranked[top:]
+    for _ in range(10):
+        sub = graph.subgraph(chosen)
+        lonely = [n for n in chosen if sub.degree(n) == 0 and n not in keep]
+        if not lonely or not rest:
+            break
+        chosen = [n for n in chosen if n not in set(lonely)] + rest[: len(lonely)]
+        rest = rest[len(lonely):]
+    sub = graph.subgraph(chosen)
+    return sub.subgraph([n for n in chosen if sub.degree(n) > 0 or n in keep]).copy()
+
+
+def test_busiest_same_as_subgraph_views(icews, monkeypatch):
+    from kg.analysis.projection import actor_graph
+    from viz.data import _busiest
+
+    monkeypatch.setenv("KG_INDEX", "on")
+    graph = actor_graph(icews, start=D(2014, 1, 1), end=D(2014, 1, 31))
+    nodes = sorted(graph.nodes)
+    for top, keep in [(1, set()), (5, set()), (30, set()), (300, set()), (4, {nodes[0], nodes[-1]}), (10 ** 6, set())]:
+        fast, slow = _busiest(graph, top, keep=keep), _busiest_by_views(graph, top, keep)
+        assert sorted(fast.nodes(data=True)) == sorted(slow.nodes(data=True)), top
+        assert sorted(map(repr, fast.edges(keys=True, data=True))) == sorted(map(repr, slow.edges(keys=True, data=True))), top
+        assert fast.graph == slow.graph
