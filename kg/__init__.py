@@ -46,9 +46,9 @@ _EXPORTS = {
     # reading
     "query": "kg.read.timeview",
     "snapshot": "kg.read.timeview",
-    "events": "kg.read.lookups",
+    "events": "kg.index.events",
     "actors": "kg.index.actors",
-    "timeline": "kg.read.timeline",
+    "timeline": "kg.index.events",
     "network_diff": "kg.index.diff",
     "summary": "kg.read.summary",
     # analysis
@@ -131,12 +131,11 @@ if TYPE_CHECKING:  # what IDEs and mypy see; at run time each name is imported o
     from kg.forecast.store import forecasts
     from kg.index.actors import actors
     from kg.index.diff import network_diff
+    from kg.index.events import events, timeline
     from kg.index.frame import events_frame, write_events
     from kg.ingest import import_dataset
     from kg.ingest.reconcile import propose as propose_links
-    from kg.read.lookups import events
     from kg.read.summary import summary
-    from kg.read.timeline import timeline
     from kg.read.timeview import query, snapshot
     from kg.sparql.results import Result
     from kg.sparql.saved import saved_queries, saved_query

@@ -19,7 +19,7 @@ from kg.cli.options import (
 )
 from kg.contract.model import ACTOR_KINDS, EVENT_CLASSES
 from kg.index.actors import actors
-from kg.read.lookups import events
+from kg.index.events import events
 from kg.sparql.results import Result
 from kg.store.graph import KnowledgeGraph
 

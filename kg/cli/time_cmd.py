@@ -18,8 +18,8 @@ from kg.cli.options import (
     precision_option,
 )
 from kg.index.diff import network_diff
+from kg.index.events import timeline
 from kg.read.diff import NetworkDiff
-from kg.read.timeline import timeline
 from kg.store.graph import KnowledgeGraph
 
 #: The keys of :meth:`kg.read.timeline.Entry.as_dict` (the header of an empty timeline too).

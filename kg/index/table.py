@@ -165,3 +165,28 @@ class EventIndex:
         picked = np.flatnonzero(mask)
         table = self.events.take(pa.array(picked))
         return {name: table.column(name).to_pylist() for name in columns}
+
+    def as_of(self, day: dt.date | None, mode: Match | str = Match.LOOSE) -> np.ndarray:
+        """Events that happened or held on ``day`` (:func:`kg.read.timeview.as_of_expr`): the window
+        ``day..day`` on the dates alone (a dataset's possible range does not count there); strict
+        keeps an imprecise event only if it lies wholly on that day."""
+        n = self.events.num_rows
+        if day is None:
+            return np.ones(n, dtype=bool)
+        d = _day(day)
+        first, last = self.array("start"), self.array("end")
+        loose = (last >= d) & (first <= d)  # NaT (a malformed date) fails, as the SPARQL comparison does
+        if Match(mode) is Match.LOOSE:
+            return loose
+        inside = (first >= d) & (last <= d)
+        return np.where(self.array("precision") == "day", loose, inside)
+
+    def with_actor(self, actor: str, roles: Iterable[str]) -> np.ndarray:
+        """Events where ``actor`` (an IRI) has any of ``roles`` (columns of :data:`kg.index.columns.ROLES`)."""
+        keep = np.zeros(self.events.num_rows, dtype=bool)
+        for role in roles:
+            column = self.events.column(role).combine_chunks()  # parent indices count from the array's start
+            hits = pc.equal(pc.list_flatten(column), actor)
+            rows = pc.filter(pc.list_parent_indices(column), hits)
+            keep[rows.to_numpy(zero_copy_only=False)] = True
+        return keep

@@ -74,6 +74,8 @@ SELECT ?event ?column ?value WHERE {
 
 _EVENT_BATCH = 500
 
+_Found = dict[str, dict[str, set[ox.NamedNode | ox.Literal]]]
+
 #: Every role that ties an actor to an event (``--actor`` finds the event through any of them).
 ACTOR_ROLES = "ckg:agent|ckg:target|ckg:participant|ckg:sideA|ckg:sideB"
 
@@ -156,12 +158,11 @@ def events(
             anchors.append(window_join(as_of, as_of))
     if type_pattern:  # the type narrows what the anchors found; alone, it is the anchor
         anchors.append(type_pattern)
-    if (relation is None) != (to_event is None):
-        raise UsageError("--relation and --to-event go together: e.g. --relation during --to-event IRI")
-    if relation is not None and to_event is not None:
+    allen = relation_of(relation, to_event)
+    if allen is not None and to_event is not None:
         params["other"] = fact_iri(kg, to_event)
         filters.append(fact_dates(kg, "?other", "?otherStart", "?otherEnd"))
-        filters.append(f"FILTER({Allen.parse(str(getattr(relation, 'value', relation))).sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
+        filters.append(f"FILTER({allen.sparql_filter(('?date', '?end'), ('?otherStart', '?otherEnd'))})")
         filters.append("FILTER(?event != ?other)")
     query = _EVENTS % {
         "anchor": "\n  ".join(anchors), "events": one_of("?class", kg.subclasses("Event")),
@@ -170,19 +171,69 @@ def events(
     return _with_columns(kg, kg.query(query, params=params))
 
 
-def _with_columns(kg: KnowledgeGraph, result: Result) -> Result:
-    """The events of ``result`` with every column of :data:`EVENT_COLUMNS`: names joined by "; ",
-    ``country`` and ``admin1`` from their places' ``ckg:within`` chains."""
-    from kg.read.places import country_and_admin1
+def relation_of(relation: Allen | str | None, to_event: str | None) -> Allen | None:
+    """The Allen relation of ``--relation`` (``None``: none asked).
 
-    events = [row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)]
-    found: dict[str, dict[str, set[ox.NamedNode | ox.Literal]]] = {}
-    branches = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?column) }}' for name, pattern in _COLUMNS.items())
+    :raises UsageError: a relation without its ``to_event`` or the reverse, or an unknown relation.
+    """
+    if (relation is None) != (to_event is None):
+        raise UsageError("--relation and --to-event go together: e.g. --relation during --to-event IRI")
+    return None if relation is None else Allen.parse(str(getattr(relation, "value", relation)))
+
+
+def event_rows(kg: KnowledgeGraph, facts: list[tuple[str, dt.date, dt.date, str, str, str]]) -> Result:
+    """The rows of :func:`events` for events chosen elsewhere (by the analytic index), in the same
+    order (``ORDER BY ?date ?event``) with every column of :data:`EVENT_COLUMNS`.
+
+    ``facts`` gives each event's IRI, start and end day, precision (``day``...), class IRI and
+    project type IRI, of events the query would find but for their label: of an event class, with a
+    type, a precision, a start date and a source (``prov:wasDerivedFrom``), as the index's events
+    with a source are. The store gives their labels (a row each, the term as stored: an event
+    without one has no row) and the rest of their columns, in one pass.
+    """
+    found = _column_values(kg, [fact[0] for fact in facts], {**_COLUMNS, "label": "?event rdfs:label ?value ."})
+    rows: list[tuple[Any, ...]] = []
+    for iri, start, end, precision, cls, kind in facts:
+        for label in sorted(found.get(iri, {}).get("label", ()), key=str):
+            rows.append((ox.NamedNode(iri), _date(start), _date(end), ox.Literal(precision), ox.NamedNode(cls),
+                         ox.NamedNode(kind), label))
+    rows.sort(key=_event_order)
+    return _with_columns(kg, Result("select", variables=list(_EVENT_VARIABLES), rows=rows), found)
+
+
+_EVENT_VARIABLES = ("event", "date", "end", "precision", "class", "type", "label")
+_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+
+
+def _date(day: dt.date) -> ox.Literal:
+    return ox.Literal(day.isoformat(), datatype=_XSD_DATE)
+
+
+def _event_order(row: tuple[Any, ...]) -> tuple[str, str]:
+    """``ORDER BY ?date ?event`` of :data:`_EVENTS` rows: ISO days sort as text, IRIs by code point."""
+    return (getattr(row[1], "value", ""), getattr(row[0], "value", ""))
+
+
+def _column_values(kg: KnowledgeGraph, events: list[str], patterns: dict[str, str]) -> _Found:
+    """event IRI -> column -> the values ``patterns`` bind, in batches of :data:`_EVENT_BATCH` events."""
+    found: _Found = {}
+    branches = " UNION ".join(f'{{ {pattern} BIND("{name}" AS ?column) }}' for name, pattern in patterns.items())
     for i in range(0, len(events), _EVENT_BATCH):
         batch = " ".join(f"<{iri}>" for iri in events[i : i + _EVENT_BATCH])
         raw = kg.query(_ATTRIBUTES % {"events": batch, "branches": branches})
         for event, column, value in raw.rows:
             found.setdefault(event.value, {}).setdefault(column.value, set()).add(value)  # type: ignore[union-attr, arg-type]
+    return found
+
+
+def _with_columns(kg: KnowledgeGraph, result: Result, found: _Found | None = None) -> Result:
+    """The events of ``result`` with every column of :data:`EVENT_COLUMNS`: names joined by "; ",
+    ``country`` and ``admin1`` from their places' ``ckg:within`` chains (``found``: the columns of
+    :data:`_COLUMNS` already read)."""
+    from kg.read.places import country_and_admin1
+
+    if found is None:
+        found = _column_values(kg, [row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode)], _COLUMNS)
     places = {v.value for cols in found.values() for v in cols.get("place_iris", ())}
     chains = country_and_admin1(kg, places)
     rows = []
@@ -216,15 +267,28 @@ def event_type_pattern(kg: KnowledgeGraph, name: str) -> str:
 
     :raises UsageError: a name that is none of these (the message suggests near ones).
     """
-    text = " ".join(name.split())
-    if text in EVENT_CLASSES:
-        return f"?event a <{CKG[text]}> ."
-    concepts = _concepts_named(kg, text)
-    if not concepts:
-        raise UsageError(_unknown_type(kg, text))
+    kind, concepts = event_type_of(kg, name)
+    if kind == "class":
+        return f"?event a <{concepts[0]}> ."
     values = " ".join(f"<{iri}>" for iri in concepts)
     return (f"{{ SELECT DISTINCT ?event WHERE {{ VALUES ?_wantType {{ {values} }} "
             f"?_type skos:broader* ?_wantType . ?event ckg:sourceEventType|ckg:eventType ?_type }} }}")
+
+
+def event_type_of(kg: KnowledgeGraph, name: str) -> tuple[str, list[str]]:
+    """What :func:`event_type_pattern` keeps: ``("class", [class IRI])`` (the events of that class) or
+    ``("concepts", [concept IRIs])`` (the events whose ``ckg:eventType`` or ``ckg:sourceEventType``
+    is one of them or a concept below one).
+
+    :raises UsageError: a name that is none of these (the message suggests near ones).
+    """
+    text = " ".join(name.split())
+    if text in EVENT_CLASSES:
+        return "class", [str(CKG[text])]
+    concepts = _concepts_named(kg, text)
+    if not concepts:
+        raise UsageError(_unknown_type(kg, text))
+    return "concepts", concepts
 
 
 def _concept_index(kg: KnowledgeGraph) -> list[tuple[str, str, set[str]]]:

@@ -72,6 +72,11 @@ _STATE_CHANGES = """
 
 _HAS_STATES = "ASK { VALUES ?class { %(states)s } ?fact a ?class }"
 
+#: The roles that tie an actor to a state (a membership's member and organisation, an agreement's parties).
+STATE_ROLES = "org:member|org:organization|ckg:party"
+
+_BATCH = 500
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -132,20 +137,68 @@ def timeline(
     with a place there are kept)."""
     params, filters = window_filters(start, end, known_on=known_on, mode=mode, fact="?fact")
     window = window_join(start, end, fact="?fact")  # events; states are few
+    anchor = _anchor(kg, actor, place)
+    events = one_of("?class", kg.subclasses("Event"))
+    rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window, "events": events}, filters, params)
+    rows += state_rows(kg, anchor=anchor, filters=filters, params=params)
+    return entries(rows)
+
+
+def _anchor(kg: KnowledgeGraph, actor: str | None, place: str | None) -> str:
+    """The pattern starting from the actor's facts (any role, what is said about it, its
+    memberships and agreements) and the place's, resolved in that order."""
     anchor = ""
     if actor:
         # Joined first, so the engine starts from the actor's facts; the IRI is written in (as
         # an N-Triples term) so the planner sees a constant.
         who = to_term(actor_iri(kg, actor))
-        anchor = f"?fact {ACTOR_ROLES}|ckg:about|org:member|org:organization|ckg:party {who} ."
+        anchor = f"?fact {ACTOR_ROLES}|ckg:about|{STATE_ROLES} {who} ."
     if place:
         anchor = resolve_place(kg, place).pattern("?fact") + "\n  " + anchor
-    events = one_of("?class", kg.subclasses("Event"))
+    return anchor
+
+
+def state_rows(
+    kg: KnowledgeGraph,
+    *,
+    actor: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    known_on: dt.date | None = None,
+    mode: Match | str = Match.LOOSE,
+    place: str | None = None,
+    anchor: str | None = None,
+    filters: list[str] | None = None,
+    params: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The state changes of :func:`timeline` (the rows :func:`entries` reads); ``anchor``,
+    ``filters`` and ``params`` when the caller has them already."""
+    if filters is None or params is None:
+        params, filters = window_filters(start, end, known_on=known_on, mode=mode, fact="?fact")
+    if anchor is None:
+        anchor = _anchor(kg, actor, place)
     states = iri_values(kg.subclasses("State"))
-    rows = _rows(kg, _EVENTS % {"anchor": anchor, "window": window, "events": events}, filters, params)
-    if kg.query(_HAS_STATES % {"states": states}).boolean:
-        rows += _rows(kg, _STATE_CHANGES % {"anchor": anchor, "states": states}, filters, params)
-    rows.sort(key=lambda r: (r["date"], r["end"], r["kind"], r["fact"]))
+    if not kg.query(_HAS_STATES % {"states": states}).boolean:
+        return []
+    return _rows(kg, _STATE_CHANGES % {"anchor": anchor, "states": states}, filters, params)
+
+
+def event_rows(kg: KnowledgeGraph, iris: list[str]) -> list[dict[str, Any]]:
+    """The event rows of :func:`timeline` for the events ``iris`` (chosen elsewhere, e.g. by the
+    analytic index): the same query, its requirements (an event class, a label, a start date, a
+    precision) and columns, read in batches of :data:`_BATCH` events (``VALUES``)."""
+    events = one_of("?class", kg.subclasses("Event"))
+    rows: list[dict[str, Any]] = []
+    for i in range(0, len(iris), _BATCH):
+        values = " ".join(f"<{iri}>" for iri in iris[i : i + _BATCH])
+        body = _EVENTS % {"anchor": f"VALUES ?fact {{ {values} }}", "window": "", "events": events}
+        rows += _rows(kg, body, [], {})
+    return rows
+
+
+def entries(rows: list[dict[str, Any]]) -> list[Entry]:
+    """The story's entries from event and state rows, in date order."""
+    rows = sorted(rows, key=lambda r: (r["date"], r["end"], r["kind"], r["fact"]))
     return [
         Entry(
             fact=r["fact"], kind=r["kind"], change=r["change"], start=r["date"], end=r["end"],
