@@ -23,12 +23,44 @@ from kg.base.temporal import Match, Window
 Relation = tuple[str, str]
 
 
+def _buffer(column: pa.ChunkedArray | pa.Array, kind: pa.DataType, dtype: type) -> tuple[np.ndarray, np.ndarray | None]:
+    """``column`` cast to ``kind`` as numpy ``dtype`` read from its buffer, and where it is null
+    (``None``: nowhere). Arrow's own ``to_numpy``, and any compute call taking a scalar, import
+    pandas: 0.2-0.3 s a process."""
+    values = pc.cast(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column, kind)
+    raw: np.ndarray = np.frombuffer(values.buffers()[1], dtype=dtype, count=len(values) + values.offset)[values.offset:].copy()
+    if not values.null_count:
+        return raw, None
+    bits = np.unpackbits(np.frombuffer(values.buffers()[0], dtype=np.uint8), bitorder="little")  # least significant bit first
+    return raw, ~bits[values.offset : values.offset + len(values)].astype(bool)
+
+
 def _days(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """A date or ISO-day text column as ``datetime64[D]`` (NaT for null or malformed)."""
+    """A date or ISO-day text column as ``datetime64[D]`` (NaT for null or malformed).
+
+    >>> _days(pa.chunked_array([["2017-05-01", None], ["May 2017"]])).tolist()
+    [datetime.date(2017, 5, 1), None, None]
+    """
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         good = pc.match_substring_regex(column, r"^\d{4}-\d{2}-\d{2}$")
-        column = pc.cast(pc.if_else(good, column, pa.scalar(None, pa.string())), pa.date32())
-    return np.asarray(column.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+        column = pc.cast(pc.if_else(good, column, pa.nulls(1, pa.string())[0]), pa.date32())  # pa.scalar imports pandas
+    raw, null = _buffer(column, pa.int32(), np.int32)  # days since 1970
+    out = raw.astype("int64").astype("datetime64[D]")
+    if null is not None:  # the value under a null is arbitrary
+        out[null] = np.datetime64("NaT")
+    return out
+
+
+def _small_ints(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A boolean or int8 column as int8 numpy, null as 0.
+
+    >>> _small_ints(pa.chunked_array([[True, None], [False]])).tolist()
+    [1, 0, 0]
+    """
+    raw, null = _buffer(column, pa.int8(), np.int8)
+    if null is not None:
+        raw[null] = 0
+    return raw
 
 
 def _day(value: dt.date) -> np.datetime64:
@@ -55,7 +87,7 @@ class EventIndex:
             if name in ("start", "end", "earliest", "latest", "issued", "recorded", "invalidated"):
                 self._arrays[name] = _days(column)
             elif name in ("sign", "has_parts"):
-                self._arrays[name] = column.to_numpy(zero_copy_only=False)
+                self._arrays[name] = _small_ints(column).astype(bool if name == "has_parts" else np.int8)
             else:
                 self._arrays[name] = np.asarray(column.to_pylist(), dtype=object)
         return self._arrays[name]
@@ -190,3 +222,15 @@ class EventIndex:
             rows = pc.filter(pc.list_parent_indices(column), hits)
             keep[rows.to_numpy(zero_copy_only=False)] = True
         return keep
+
+    def pair_codes(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The pairs' actors as integer codes, computed once: (actor IRIs, code of ``a``, code of ``b``)
+        per pair row, for graph libraries that number their vertices (igraph, scipy)."""
+        if "pairs.codes" not in self._arrays:
+            both = pa.chunked_array(self.pairs.column("a").chunks + self.pairs.column("b").chunks, pa.string())
+            encoded = both.combine_chunks().dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            self._arrays["pairs.codes"] = codes
+            self._arrays["pairs.actors"] = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+        codes, n = self._arrays["pairs.codes"], self.pairs.num_rows
+        return list(self._arrays["pairs.actors"]), codes[:n], codes[n:]
