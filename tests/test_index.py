@@ -164,6 +164,29 @@ def test_index_lives_beside_the_store(acled_kg):
     assert acled_kg.generation() and acled_kg.generation() == state["index_stamp"]
 
 
+def test_a_build_clears_earlier_builds_but_not_one_being_written(acled_kg):
+    """Each build removes the earlier complete ones and those a dead build left long ago, never the
+    folder of a build another process is still writing (no meta.json yet)."""
+    import os
+    import time
+
+    build_index(acled_kg)
+    folder = index_folder(acled_kg)
+    assert folder is not None
+    earlier = next(p for p in folder.iterdir() if p.is_dir())
+    writing = folder / "stamp-123-456"
+    writing.mkdir()
+    (writing / "events.arrow").write_bytes(b"half")
+    dead = folder / "stamp-789-012"
+    dead.mkdir()
+    long_ago = time.time() - 7 * 3600
+    os.utime(dead, (long_ago, long_ago))
+    build_index(acled_kg)
+    left = {p.name for p in folder.iterdir() if p.is_dir()}
+    assert writing.name in left and dead.name not in left and earlier.name not in left and len(left) == 2
+    assert status(acled_kg)["fresh"]
+
+
 def _stale_then_fresh(graph: KnowledgeGraph, write: Any) -> None:
     before = status(graph)
     assert before["fresh"]

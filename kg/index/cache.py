@@ -171,7 +171,9 @@ def _save(folder: Path, tables: Tables, seconds: float) -> None:
     try:
         build.mkdir(parents=True)
         for table in _TABLES:
-            feather.write_feather(getattr(tables, table), build / f"{table}.arrow", compression="lz4")
+            # uncompressed: a reader maps the files and touches only the columns it reads (ICEWS18:
+            # opened in milliseconds, 343 MB on disk, 17 % of the store; LZ4 took 1.5 s and 430 MB of RAM)
+            feather.write_feather(getattr(tables, table), build / f"{table}.arrow", compression="uncompressed")
         meta = {"format": FORMAT, "stamp": tables.stamp, "events": tables.events.num_rows,
                 "pairs": tables.pairs.num_rows, "actors": tables.actors.num_rows, "seconds": round(seconds, 3)}
         (build / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -181,9 +183,21 @@ def _save(folder: Path, tables: Tables, seconds: float) -> None:
     except OSError as err:
         raise StoreError(f"cannot write the analytic index: {err}", path=str(folder)) from None
     for old in folder.iterdir():  # earlier builds (a reader still mapping one keeps its open files)
-        if old.is_dir() and old.name != name:
+        if old.is_dir() and old.name != name and _finished_or_abandoned(old):
             with contextlib.suppress(OSError):
                 shutil.rmtree(old)
+
+
+#: A build folder without its meta.json for this long was left by a build that died.
+_ABANDONED_AFTER = 6 * 3600
+
+
+def _finished_or_abandoned(build: Path) -> bool:
+    """A complete earlier build, or one that stopped long ago; not one another process is writing."""
+    try:
+        return (build / "meta.json").exists() or time.time() - build.stat().st_mtime > _ABANDONED_AFTER
+    except OSError:
+        return False
 
 
 def _load(build: Path, stamp: str) -> EventIndex:
