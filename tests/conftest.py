@@ -76,6 +76,29 @@ def dump(graph: KnowledgeGraph) -> list[str]:
     return sorted(str(q) for q in graph.quads())
 
 
+#: ICEWS14's named training facts (the first 3,000 make the index tests' slice)
+ICEWS14_TRAIN = SHARED / "datasets" / "icews14" / "derived-named" / "train.txt"
+
+
+@pytest.fixture(scope="session")
+def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """The first 3,000 facts of ICEWS14's training file in a store on disk, with its analytic index
+    (skipped when the shared data are absent). Read it only: the session shares it."""
+    from kg.index.cache import build_index
+
+    if not ICEWS14_TRAIN.exists():
+        pytest.skip("ICEWS14 is not in the shared folder")
+    folder = tmp_path_factory.mktemp("icews")
+    head = folder / "train.txt"
+    with ICEWS14_TRAIN.open(encoding="utf-8") as source:
+        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
+    graph = kg.open(str(folder / "store"))
+    kg.import_dataset(graph, "icews", head)
+    build_index(graph)
+    yield graph
+    graph.close()
+
+
 # -- the network fixture shared by the analysis tests (tests/data/network) -----------------
 
 NETWORK_DATA = Path(__file__).parent / "data" / "network"

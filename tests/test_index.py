@@ -24,12 +24,9 @@ from kg.curated.build import build
 from kg.index.cache import build_index, drop_index, event_index, index_folder, status
 from kg.store.graph import KnowledgeGraph
 
-from conftest import SHARED
-
 DATA = Path(__file__).parent / "data"
 ACLED = DATA / "acled" / "acled-sample-30.csv"
 UCDP = DATA / "ucdp" / "ucdp-ged-25.csv"
-ICEWS14 = SHARED / "datasets" / "icews14" / "derived-named" / "train.txt"
 D = dt.date
 
 
@@ -286,22 +283,6 @@ def test_dropped_stamp_rebuilds(acled_kg):
     assert not status(acled_kg)["fresh"]
     ix = event_index(acled_kg)
     assert ix is not None and ix.events.num_rows == 0 and acled_kg.generation()
-
-
-@pytest.fixture(scope="module")
-def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The first 3,000 facts of ICEWS14's training file in a store on disk, with its index."""
-    if not ICEWS14.exists():
-        pytest.skip("ICEWS14 is not in the shared folder")
-    folder = tmp_path_factory.mktemp("icews")
-    head = folder / "train.txt"
-    with ICEWS14.open(encoding="utf-8") as source:
-        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
-    graph = kg.open(str(folder / "store"))
-    kg.import_dataset(graph, "icews", head)
-    build_index(graph)
-    yield graph
-    graph.close()
 
 
 def test_icews14_slice_same_as_sparql(icews, monkeypatch):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_index import ACLED, ICEWS14, edge_windows, record_days
+from test_index import ACLED, edge_windows, record_days
 
 import kg
 import kg.index.events as indexed_events
@@ -106,22 +106,6 @@ def acled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
     lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
     changed.write_text("".join(lines[:-3]), encoding="utf-8")
     kg.import_dataset(graph, "acled", changed, replace=True)
-    build_index(graph)
-    yield graph
-    graph.close()
-
-
-@pytest.fixture(scope="module")
-def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The first 3,000 facts of ICEWS14's training file."""
-    if not ICEWS14.exists():
-        pytest.skip("ICEWS14 is not in the shared folder")
-    folder = tmp_path_factory.mktemp("icews")
-    head = folder / "train.txt"
-    with ICEWS14.open(encoding="utf-8") as source:
-        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
-    graph = kg.open(str(folder / "store"))
-    kg.import_dataset(graph, "icews", head)
     build_index(graph)
     yield graph
     graph.close()

@@ -25,11 +25,8 @@ from kg.index.cache import build_index, drop_index, event_index
 from kg.store.graph import KnowledgeGraph
 from viz.data import collect
 
-from conftest import SHARED
-
 DATA = Path(__file__).parent / "data"
 ACLED = DATA / "acled" / "acled-sample-30.csv"
-ICEWS14 = SHARED / "datasets" / "icews14" / "derived-named" / "train.txt"
 D = dt.date
 
 
@@ -144,22 +141,6 @@ def test_acled_retracted_events_stay_out(acled_kg, monkeypatch):
     assert not retracted & {e["iri"] for e in data["events"]}
     assert any(e["quote"] and not e["quoted"] for e in data["events"])  # ACLED's notes: a description
     assert any(e["datasetType"].startswith("ACLED: ") for e in data["events"])
-
-
-@pytest.fixture(scope="module")
-def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The first 3,000 facts of ICEWS14's training file in a store on disk, with its index."""
-    if not ICEWS14.exists():
-        pytest.skip("ICEWS14 is not in the shared folder")
-    folder = tmp_path_factory.mktemp("icews")
-    head = folder / "train.txt"
-    with ICEWS14.open(encoding="utf-8") as source:
-        head.write_text("".join(line for _, line in zip(range(3000), source)), encoding="utf-8")
-    graph = kg.open(str(folder / "store"))
-    kg.import_dataset(graph, "icews", head)
-    build_index(graph)
-    yield graph
-    graph.close()
 
 
 ICEWS_SELECTIONS: list[dict[str, Any]] = [

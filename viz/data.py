@@ -20,10 +20,8 @@ Dates are ISO strings; an open state has ``end = None``. Text is kept verbatim: 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack
 
@@ -33,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kg.analysis.projection import actor_graph, dataset_type, relation_filter, resolve_relations
+from kg.base.bulk import collector_paused
 from kg.base.errors import UsageError
 from kg.base.namespaces import slug_of
 from kg.base.temporal import Match
@@ -179,23 +178,8 @@ def collect(
     :raises UsageError: an unknown actor or relation, a window ending before it starts,
         negative ``hops``, or an actor with no links in the window.
     """
-    with _collector_paused():
+    with collector_paused():
         return _collect(kg, timeline_actors=timeline_actors, network_only=network_only, **selection)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: a view's records (tens of thousands of acyclic
-    dicts on a month of ICEWS18) trigger its passes over the whole growing heap, a third of
-    :func:`collect`'s time there; anything cyclic left is collected once it resumes."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _collect(

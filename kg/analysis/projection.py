@@ -43,6 +43,7 @@ import networkx as nx
 import numpy as np
 import pyarrow as pa
 
+from kg.base.bulk import collector_paused
 from kg.base.errors import UsageError
 from kg.base.namespaces import CKG, is_slug, resource_iri, slug_of
 
@@ -154,7 +155,8 @@ def actor_graph(
         filters.append(relation_filter(relations))
     ix = event_index(kg)
     if ix is not None:
-        return indexed_graph(ix, start=start, end=end, known_on=known_on, relations=relations, mode=mode)
+        with collector_paused():  # tens of thousands of edge dicts
+            return indexed_graph(ix, start=start, end=end, known_on=known_on, relations=relations, mode=mode)
     anchor = window_join(start, end)
     fill = {"anchor": anchor, "events": one_of("?cls", kg.subclasses("Event")), "filters": "\n  ".join(filters)}
     events = {row["event"]: row for row in kg.query(_EVENTS % fill, params=params).records()}
@@ -220,9 +222,9 @@ def indexed_graph(ix: EventIndex, **window: Unpack[Window]) -> nx.MultiDiGraph:
     if len(chosen) == 0:
         return graph
     picked = eids[chosen]
-    rows = ix.events.take(pa.array(picked))
-    column = {name: rows.column(name).to_pylist() for name in
-              ("event", "label", "class", "type", "dataset_type", "sign", "precision", "source")}
+    texts = ("event", "label", "class", "type", "dataset_type", "sign", "precision", "source")
+    rows = ix.events.select([*texts, "start", "end"]).take(pa.array(picked))  # copy only these columns
+    column = {name: rows.column(name).to_pylist() for name in texts}
     for name in ("start", "end"):  # few distinct days: one date object each (to_pylist makes one per row)
         days = rows.column(name).cast(pa.int32()).to_numpy(zero_copy_only=False)
         unique, inverse = np.unique(days, return_inverse=True)
@@ -230,7 +232,8 @@ def indexed_graph(ix: EventIndex, **window: Unpack[Window]) -> nx.MultiDiGraph:
         column[name] = [objects[i] for i in inverse.tolist()]
     slugs = {iri: slug_of(iri) for iri in set(column["type"])}
     owns = {iri: dataset_type(iri) for iri in set(column["dataset_type"])}
-    roles = ix.pair_array("role")[chosen].tolist()
+    pairs = ix.pair_rows(chosen, ("a", "b", "role"))
+    roles = pairs["role"]
     attributes = {
         "event": column["event"], "label": column["label"], "cls": column["class"],
         "type": [slugs[t] for t in column["type"]], "dataset_type": [owns[t] for t in column["dataset_type"]],
@@ -242,7 +245,7 @@ def indexed_graph(ix: EventIndex, **window: Unpack[Window]) -> nx.MultiDiGraph:
     keys = [f"{event}|{role}" for event, role in zip(column["event"], roles)]
     names = list(attributes)
     edges = [dict(zip(names, values)) for values in zip(*attributes.values())]
-    _add_edges(graph, ix.pair_array("a")[chosen].tolist(), ix.pair_array("b")[chosen].tolist(), keys, edges)
+    _add_edges(graph, pairs["a"], pairs["b"], keys, edges)
     details = ix.actor_details()
     for node, node_attributes in graph.nodes(data=True):
         label, kind, qid = details[node]
@@ -448,7 +451,7 @@ def indexed_pair_counts(ix: EventIndex, **window: Unpack[Window]) -> PairCounts:
     a, b = a_codes[chosen], b_codes[chosen]
     used, local = np.unique(np.r_[a, b], return_inverse=True)
     a, b = local[: len(a)], local[len(a):]
-    both = np.isin(ix.pair_array("role")[chosen], UNDIRECTED_ROLES)
+    both = np.isin(np.asarray(ix.pair_rows(chosen, ("role",))["role"], dtype=object), UNDIRECTED_ROLES)
     nodes = [actors[i] for i in used.tolist()]
     details = ix.actor_details()
     labels = [details[n][0] or slug_of(n) for n in nodes]

@@ -195,8 +195,8 @@ def facts(kg: KnowledgeGraph, ix: EventIndex, keep: np.ndarray) -> list[tuple[st
     """The chosen events that have a source (the query asks for one), as
     :func:`kg.read.lookups.event_rows` takes them (IRI, start, end, precision, class IRI, type IRI),
     by start day, then IRI."""
-    table = ix.events.take(pa.array(np.flatnonzero(keep))).select(
-        ["event", "start", "end", "precision", "class", "type", "source"])
+    table = ix.events.select(["event", "start", "end", "precision", "class", "type", "source"]).take(
+        pa.array(np.flatnonzero(keep)))
     classes = {iri.rsplit("#", 1)[-1]: iri for iri in kg.subclasses("Event")}
     rows = sorted(zip(*(c.to_pylist() for c in table.columns)), key=lambda r: (r[1], r[0]))
     return [(event, start, end, precision, classes[cls], kind)
@@ -205,7 +205,7 @@ def facts(kg: KnowledgeGraph, ix: EventIndex, keep: np.ndarray) -> list[tuple[st
 
 def in_order(ix: EventIndex, keep: np.ndarray) -> list[str]:
     """The chosen events' IRIs by start day, then IRI (so each batch of a ``VALUES`` query is a run)."""
-    table = ix.events.take(pa.array(np.flatnonzero(keep))).select(["event", "start"])
+    table = ix.events.select(["event", "start"]).take(pa.array(np.flatnonzero(keep)))
     return [event for event, _ in sorted(zip(*(c.to_pylist() for c in table.columns)), key=lambda r: (r[1], r[0]))]
 
 

@@ -93,12 +93,25 @@ class EventIndex:
         return self._arrays[name]
 
     def pair_array(self, name: str) -> np.ndarray:
-        """A pairs column as numpy."""
+        """A pairs column as numpy, computed once (the text columns as Python strings: for work over
+        all pairs; take a few rows with :meth:`pair_rows`)."""
         key = f"pairs.{name}"
         if key not in self._arrays:
             column = self.pairs.column(name)
-            self._arrays[key] = (column.to_numpy() if name == "eid" else np.asarray(column.to_pylist(), dtype=object))
+            self._arrays[key] = (_buffer(column, pa.int32(), np.int32)[0] if name == "eid"
+                                 else np.asarray(column.to_pylist(), dtype=object))
         return self._arrays[key]
+
+    def pair_rows(self, rows: np.ndarray, columns: Iterable[str]) -> dict[str, list[Any]]:
+        """Some rows of the pairs table, some columns, as Python lists.
+
+        >>> ix = EventIndex(pa.table({}), pa.table({"a": ["x", "y"], "role": ["target", "side"]}), pa.table({}), pa.table({}), "")
+        >>> ix.pair_rows(np.array([1]), ["role"])
+        {'role': ['side']}
+        """
+        names = list(columns)
+        table = self.pairs.select(names).take(pa.array(rows))
+        return {name: table.column(name).to_pylist() for name in names}
 
     # -- the filters of the SPARQL path ---------------------------------------------------
 
@@ -194,9 +207,9 @@ class EventIndex:
 
     def rows(self, mask: np.ndarray, columns: Iterable[str]) -> dict[str, list[Any]]:
         """The selected events' columns as Python lists (dates as ``datetime.date``)."""
-        picked = np.flatnonzero(mask)
-        table = self.events.take(pa.array(picked))
-        return {name: table.column(name).to_pylist() for name in columns}
+        names = list(columns)
+        table = self.events.select(names).take(pa.array(np.flatnonzero(mask)))  # only these columns are copied
+        return {name: table.column(name).to_pylist() for name in names}
 
     def as_of(self, day: dt.date | None, mode: Match | str = Match.LOOSE) -> np.ndarray:
         """Events that happened or held on ``day`` (:func:`kg.read.timeview.as_of_expr`): the window
