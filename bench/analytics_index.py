@@ -158,12 +158,10 @@ def _child(store: str, step: str, index: str, month: str, timeout: float) -> dic
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def compare(store: str, month: str, timeout: float, steps: list[str]) -> dict[str, Any]:
+def compare(store: str, month: str, timeout: float, steps: list[str], paths: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for step in steps:
-        index = _child(store, step, "auto", month, timeout)
-        sparql = _child(store, step, "off", month, timeout)
-        out[step] = {"index": index, "sparql": sparql}
+        out[step] = {path: _child(store, step, "auto" if path == "index" else "off", month, timeout) for path in paths}
         print(step, json.dumps(out[step]), flush=True)
     return out
 
@@ -175,10 +173,12 @@ def main() -> None:
     parser.add_argument("--month", default="2018-05", help="the month of the 30-day window (YYYY-MM)")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--steps", nargs="*", default=list(STEPS))
+    parser.add_argument("--paths", nargs="*", default=["index", "sparql"], choices=["index", "sparql"],
+                        help="which paths to time (default both, in this order, one step at a time)")
     args = parser.parse_args()
-    result = engines(args.store, args.month) if args.what == "engines" else compare(args.store, args.month, args.timeout, args.steps)
+    result = engines(args.store, args.month) if args.what == "engines" else compare(args.store, args.month, args.timeout, args.steps, args.paths)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"analytics_index_{args.what}_{Path(args.store).name}.json"
+    path = RESULTS / f"analytics_index_{args.what}_{'_'.join(args.paths) if args.what == 'compare' else ''}{Path(args.store).name}.json"
     path.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     print(json.dumps(result, indent=2, default=str))
 
