@@ -87,6 +87,7 @@ def test_paths_and_ego(runner, store):
 @pytest.mark.parametrize("args, message", [
     (["analyze", "paths", "--actor", "group-z"], "unknown actor 'group-z'"),
     (["analyze", "ego", "--actor", "Not A Slug"], "unknown actor 'Not A Slug'"),
+    (["analyze", "escalation", "--actor", "group-z"], "unknown actor 'group-z'"),
     (["analyze", "paths"], "Missing option '--actor'"),
     (["analyze", "centrality", "--window", "0d"], "invalid duration"),
     (["analyze", "centrality", "--step", "fortnight"], "invalid duration"),

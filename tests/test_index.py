@@ -555,3 +555,38 @@ def test_windows_scored_in_worker_processes_give_the_same_rows(icews, monkeypatc
         monkeypatch.setenv("KG_WORKERS", bad)
         with pytest.raises(UsageError, match="KG_WORKERS"):
             module.centrality_series(icews, start=D(2014, 1, 1), end=D(2014, 1, 6), size="2d")
+
+
+def test_index_status_and_drop_only_read_the_store(runner, tmp_path):
+    """`kg index --status` and `--drop` refuse a missing store in one line (a mistyped --store
+    must not become an empty store) and run beside a writer (a read-only view)."""
+    from kg.cli import main
+
+    missing = tmp_path / "typo"
+    for flag in ("--status", "--drop"):
+        result = runner.invoke(main, ["--store", str(missing), "index", flag])
+        assert result.exit_code == 1 and "does not exist" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1 and not missing.exists()
+    store = tmp_path / "store"
+    assert runner.invoke(main, ["--store", str(store), "build"]).exit_code == 0
+    writer = kg.open(str(store))  # holds the writer lock, as an import would
+    try:
+        result = runner.invoke(main, ["--store", str(store), "index", "--status"])
+        assert result.exit_code == 0 and "no index" in result.output, result.output
+        assert runner.invoke(main, ["--store", str(store), "index", "--drop"]).output.strip() == "no index to drop"
+    finally:
+        writer.close()
+    assert runner.invoke(main, ["--store", str(store), "index", "--quiet"]).exit_code == 0
+    assert "in step with the store" in runner.invoke(main, ["--store", str(store), "index", "--status"]).output
+    assert runner.invoke(main, ["--store", str(store), "index", "--drop"]).output.strip() == "index dropped"
+
+
+def test_actor_aliases_in_one_order_on_both_paths(seed_index, monkeypatch):
+    """GROUP_CONCAT gives aliases in no set order; both paths list them alphabetically."""
+    from kg.index.actors import actors
+
+    for policy in ("off", "auto"):
+        monkeypatch.setenv("KG_INDEX", policy)
+        listed = {r["actor"]: r.get("aliases", "") for r in actors(seed_index).records()}
+        many = [a for a in listed.values() if a.count("; ") >= 2]
+        assert many and all(a.split("; ") == sorted(a.split("; ")) for a in listed.values()), policy

@@ -209,10 +209,10 @@ def escalation_command(kg: KnowledgeGraph, start: dt.date | None, end: dt.date |
 
     Example: kg analyze escalation --period week --min-count 2
     """
+    iri = actor_id(kg, actor) if actor else None  # an unknown actor is refused before the work
     rows = escalation_mod.escalation_of(kg, start=start, end=end, relations=relations, known_on=known_on, place=place,
                                         period=period, factor=factor, min_count=min_count, history=history)
-    if actor:
-        iri = actor_id(kg, actor)
+    if iri:
         rows = [r for r in rows if iri in (r["actor"], r["counterpart"])]
     if top:
         rows = escalation_mod.strongest(rows, n=top)

@@ -6,17 +6,15 @@ import time
 
 import click
 
-from kg.cli.base import pass_writable_kg
 from kg.cli.progress import bars
-from kg.store.graph import KnowledgeGraph
 
 
 @click.command("index")
 @click.option("--status", "show", is_flag=True, help="Say where the index is and whether it is in step with the store; build nothing.")
 @click.option("--drop", is_flag=True, help="Delete the index (the store is untouched; analyses use SPARQL until the next kg index).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@pass_writable_kg
-def index_command(kg: KnowledgeGraph, show: bool, drop: bool, quiet: bool) -> None:
+@click.pass_context
+def index_command(ctx: click.Context, show: bool, drop: bool, quiet: bool) -> None:
     """Build the analytic event index beside the store, so analyses answer at dataset scale.
 
     The index is a columnar table of the store's events (Arrow files in STORE.index/, or a local
@@ -29,6 +27,9 @@ def index_command(kg: KnowledgeGraph, show: bool, drop: bool, quiet: bool) -> No
     """
     from kg.index.cache import build_index, drop_index, status
 
+    # --status and --drop only read the store (a missing store is refused, not created; an import
+    # beside them goes on); a build may have to stamp the store first, so it opens it for writing
+    kg = ctx.obj["store"].get(write=not (show or drop))
     if drop:
         click.echo("index dropped" if drop_index(kg) else "no index to drop")
         return

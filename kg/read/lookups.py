@@ -342,7 +342,16 @@ def actors(
         params["wantClass"] = CKG[type]
     events = "" if place else _ACTOR_EVENTS  # with a place, narrowed() counts the events there instead
     result = kg.query(_ACTORS % {"actors": one_of("?cls", kg.subclasses("Actor")), "events": events}, params=params)
-    return narrowed(kg, result, place=place, search=search)
+    aliases = result.variables.index("aliases")
+    rows = [(*row[:aliases], _sorted_aliases(row[aliases]), *row[aliases + 1:]) for row in result.rows]
+    return narrowed(kg, Result("select", variables=list(result.variables), rows=rows), place=place, search=search)
+
+
+def _sorted_aliases(term: object) -> ox.Literal | None:
+    """GROUP_CONCAT's aliases (in no set order) in alphabetical order, as the index path gives them."""
+    if not isinstance(term, ox.Literal):
+        return None
+    return ox.Literal("; ".join(sorted(a for a in term.value.split("; ") if a)))
 
 
 _PLACE_COUNTS = """
