@@ -590,3 +590,24 @@ def test_actor_aliases_in_one_order_on_both_paths(seed_index, monkeypatch):
         listed = {r["actor"]: r.get("aliases", "") for r in actors(seed_index).records()}
         many = [a for a in listed.values() if a.count("; ") >= 2]
         assert many and all(a.split("; ") == sorted(a.split("; ")) for a in listed.values()), policy
+
+
+def test_a_refused_import_leaves_the_index_fresh(acled_kg, tmp_path):
+    """An import refused midway (its events already in the store as another source; a malformed
+    row) leaves the store as it was, and so its stamp: the index stays in step, no rebuild."""
+    from kg.base.errors import DataError
+
+    build_index(acled_kg)
+    stamp = acled_kg.generation()
+    lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
+    overlapping = tmp_path / "acled-again.csv"
+    overlapping.write_text("".join(lines[:-2]), encoding="utf-8")
+    with pytest.raises(DataError, match="already in the store"):
+        kg.import_dataset(acled_kg, "acled", overlapping)
+    broken = tmp_path / "acled-broken.csv"
+    broken.write_text(lines[0] + lines[1].replace(",", ";", 3), encoding="utf-8")
+    with pytest.raises(DataError):  # the row error is a DataError too
+        kg.import_dataset(acled_kg, "acled", broken)
+    assert acled_kg.generation() == stamp and status(acled_kg)["fresh"]
+    kg.import_dataset(acled_kg, "acled", overlapping, replace=True)  # a real write still moves it
+    assert acled_kg.generation() != stamp and not status(acled_kg)["fresh"]

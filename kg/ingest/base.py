@@ -243,7 +243,8 @@ def import_file(
     # goes through a staging graph so the previous version stays whole until the swap.
     loading = staging if previous else target
     derived = node(graph_iri("derived", source_id))
-    kg.update(f"DROP SILENT GRAPH <{staging.value}>")
+    if kg.query(f"ASK {{ GRAPH <{staging.value}> {{ ?s ?p ?o }} }}").boolean:  # an old run's leftover
+        kg.update(f"DROP SILENT GRAPH <{staging.value}>")
     names = NameIndex(_curated_names(kg))
     described = _already_described(kg, target)
     counts = {"rows": 0, "imported": 0, "rejected": 0}

@@ -457,15 +457,21 @@ class KnowledgeGraph:
 
         :raises QueryError: for a syntax error; :raises StoreError: if the write fails.
         """
+        self._run_update(sparql, bump=True)
+
+    def _run_update(self, sparql: str, *, bump: bool) -> None:
+        """:meth:`update`; without ``bump`` the generation stamp stays (for an update that leaves
+        what queries see as it was: a staged write rolled back)."""
         self._check_writable()
         self._subclasses.clear()
         engine = self._store
+        run = _update_and_bump if bump else _update_only
         if not isinstance(engine, ox.Store):
-            _update_and_bump(engine, sparql)
+            run(engine, sparql)
             self._written()
             return
         try:
-            _update_and_bump(engine, sparql)
+            run(engine, sparql)
             self._written()
         except SyntaxError as err:
             raise QueryError(f"SPARQL update syntax error: {_one_line(err)}") from None
@@ -505,10 +511,16 @@ class Stage:
             text = journal.rollback_update(self.graphs)
         else:
             text = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in self.graphs)
+        # journaled, no other query saw the staged graphs: the stamp stays, and any index with it; a
+        # remote store's queries may have seen them (an index built meanwhile), so its stamp moves
         try:
-            self._graph.update(text)
+            self._graph._run_update(text, bump=not self._journaled)  # noqa: SLF001 - the store's own staged write
         except (StoreError, QueryError) as err:
             log.warning("%s: the staged write is not rolled back yet (%s); the next write to the store will", self._graph.location, err)
+
+
+def _update_only(engine: Any, sparql: str) -> None:
+    engine.update(sparql, prefixes=PREFIXES)
 
 
 def _update_and_bump(engine: Any, sparql: str) -> None:
