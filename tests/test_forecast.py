@@ -243,3 +243,32 @@ def test_whole_benchmark_run_is_deterministic(bench_folder):
     second = run_benchmark(dataset, tune_sample=200, budget=2_000, rounds=1)
     assert first["test"] == second["test"] and first["params"] == second["params"]
     assert first["queries"]["test"] == 2 * len(dataset.splits["test"])
+
+
+def test_tuning_doubles_a_weight_best_at_the_top_of_its_grid(monkeypatch):
+    """A weight whose best value is the top of its grid is doubled while validation MRR improves
+    (the grid was too narrow); one best inside its grid is not; without ``extend`` neither is."""
+    from kg.forecast import tune as module
+
+    class Valid:  # validation MRR as a known function of the weights: w_pop best at 0.5, w_two at 0.1
+        def __init__(self, *args: object) -> None:
+            self.q: list[object] = []
+
+        def mrr(self, p: Params) -> float:
+            return 40.0 - abs(np.log2(max(p.w_pop, 1e-9) / 0.5)) - abs(p.w_two - 0.1)
+
+    monkeypatch.setattr(module, "_Cache", Valid)
+    monkeypatch.setattr(module, "subsample", lambda *args: None)
+
+    def run(extend: int) -> tuple[Params, set[float]]:
+        model = Forecaster.__new__(Forecaster)
+        model.params = Params(w_pop=0.1, w_two=0.0)
+        log = module.tune(model, None, grids={"w_pop": (0.0, 0.05, 0.1), "w_two": (0.0, 0.1, 0.2)}, extend=extend)  # type: ignore[arg-type]
+        assert max(t["w_two"] for t, _ in log.trials) == 0.2  # best inside its grid: not extended
+        return log.best, {t["w_pop"] for t, _ in log.trials}
+
+    best, tried = run(3)
+    assert best.w_pop == 0.4 and 0.8 in tried and 1.6 not in tried  # 0.2, 0.4 better; 0.8 worse: stop
+    assert best.w_two == 0.1
+    best, tried = run(0)
+    assert best.w_pop == 0.1 and max(tried) == 0.1
