@@ -27,6 +27,7 @@ SPARQL joins on the window's days and is as fast or faster), a place alone, noth
 from __future__ import annotations
 
 import datetime as dt
+from typing import Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -36,7 +37,7 @@ from kg.base.temporal import Allen, Match, Window
 from kg.index.cache import event_index, policy
 from kg.index.table import EventIndex
 from kg.read import lookups as sparql
-from kg.read.lookups import actor_iri, event_rows, event_type_of, fact_iri, relation_of
+from kg.read.lookups import EventFilters, actor_iri, event_rows, event_type_of, fact_iri, relation_of
 from kg.read.timeline import Entry, entries, state_rows
 from kg.read.timeline import event_rows as timeline_event_rows
 from kg.read.timeline import timeline as sparql_timeline
@@ -50,36 +51,21 @@ ACTOR_COLUMNS = ("agent", "target", "participant", "sideA", "sideB")
 _ONE_DAY = np.timedelta64(1, "D")
 
 
-def events(
-    kg: KnowledgeGraph,
-    *,
-    actor: str | None = None,
-    type: str | None = None,  # noqa: A002 - mirrors the CLI option
-    place: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    as_of: dt.date | None = None,
-    known_on: dt.date | None = None,
-    mode: Match | str = Match.LOOSE,
-    relation: Allen | str | None = None,
-    to_event: str | None = None,
-) -> Result:
+def events(kg: KnowledgeGraph, **filters: Unpack[EventFilters]) -> Result:
     """:func:`kg.read.lookups.events` (the same rows in the same order), its events chosen by the
     index when the store has a fresh one.
 
     :raises UsageError: as :func:`kg.read.lookups.events`.
     """
-    options = {"actor": actor, "type": type, "place": place, "start": start, "end": end, "as_of": as_of,
-               "known_on": known_on, "mode": mode, "relation": relation, "to_event": to_event}
-    mode = Match(mode)
+    Match(filters.get("mode", Match.LOOSE))  # a bad mode fails here, as in the reference
+    start, end, as_of = filters.get("start"), filters.get("end"), filters.get("as_of")
     Window(start, end)
-    chooses = any(v is not None for v in (actor, type, start, end, as_of, known_on, relation, to_event))
-    ix = event_index(kg) if chooses and pays(start, end, as_of, actor or type or relation) else None
+    chooses = any(filters.get(k) is not None for k in ("actor", "type", "start", "end", "as_of", "known_on", "relation", "to_event"))
+    narrowed = filters.get("actor") or filters.get("type") or filters.get("relation")
+    ix = event_index(kg) if chooses and pays(start, end, as_of, narrowed) else None
     if ix is None:
-        return sparql.events(kg, **options)  # type: ignore[arg-type]
-    keep = choose(kg, ix, actor=actor, type=type, place=place, start=start, end=end, as_of=as_of,
-                  known_on=known_on, mode=mode, relation=relation, to_event=to_event)
-    return event_rows(kg, facts(kg, ix, keep))
+        return sparql.events(kg, **filters)
+    return event_rows(kg, facts(kg, ix, choose(kg, ix, **filters)))
 
 
 def pays(start: dt.date | None, end: dt.date | None, as_of: dt.date | None, narrowed: object) -> bool:
@@ -97,35 +83,23 @@ def pays(start: dt.date | None, end: dt.date | None, as_of: dt.date | None, narr
     return not (short_window or as_of is not None)
 
 
-def choose(
-    kg: KnowledgeGraph,
-    ix: EventIndex,
-    *,
-    actor: str | None = None,
-    type: str | None = None,  # noqa: A002
-    place: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    as_of: dt.date | None = None,
-    known_on: dt.date | None = None,
-    mode: Match | str = Match.LOOSE,
-    relation: Allen | str | None = None,
-    to_event: str | None = None,
-) -> np.ndarray:
+def choose(kg: KnowledgeGraph, ix: EventIndex, **filters: Unpack[EventFilters]) -> np.ndarray:
     """The index rows of the events :func:`kg.read.lookups.events` keeps (before its requirement of
     a label and a source, which :func:`kg.read.lookups.event_rows` applies).
 
     Names are resolved in the reference's order, so a wrong one fails with the same message.
     """
-    keep = ix.in_window(start, end, mode) & ix.known_on(known_on)
+    actor, type_, place, as_of = filters.get("actor"), filters.get("type"), filters.get("place"), filters.get("as_of")
+    relation, to_event, mode = filters.get("relation"), filters.get("to_event"), Match(filters.get("mode", Match.LOOSE))
+    keep = ix.in_window(filters.get("start"), filters.get("end"), mode) & ix.known_on(filters.get("known_on"))
     if actor:
         keep &= ix.with_actor(actor_iri(kg, actor), ACTOR_COLUMNS)
     if place:
         from kg.read.places import events_in_place
 
         keep &= np.isin(ix.array("event"), sorted(events_in_place(kg, place)))
-    if type:
-        keep &= of_type(ix, *event_type_of(kg, type))
+    if type_:
+        keep &= of_type(ix, *event_type_of(kg, type_))
     if as_of:
         keep &= ix.as_of(as_of, mode)
     allen = relation_of(relation, to_event)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Any
+from typing import Any, TypedDict
 
 import pyoxigraph as ox
 
@@ -104,6 +104,21 @@ ORDER BY DESC(?events) ?label
 #: Every event of each actor, in one join over all events (the reference count); events only: a
 #: UCDP per-side death record (<event>#deaths-a) names its actor but is no event.
 _ACTOR_EVENTS = "OPTIONAL { ?event ckg:agent|ckg:target|ckg:participant ?actor ; ckg:eventType ?anyType }"
+
+
+class EventFilters(TypedDict, total=False):
+    """What :func:`events` keeps (its keyword options, for the functions that take the same)."""
+
+    actor: str | None
+    type: str | None
+    place: str | None
+    start: dt.date | None
+    end: dt.date | None
+    as_of: dt.date | None
+    known_on: dt.date | None
+    mode: Match | str
+    relation: Allen | str | None
+    to_event: str | None
 
 
 def events(
