@@ -38,7 +38,7 @@ from kg.index.cache import event_index, policy
 from kg.index.table import EventIndex
 from kg.read import lookups as sparql
 from kg.read.lookups import EventFilters, actor_iri, event_rows, event_type_of, fact_iri, relation_of
-from kg.read.timeline import Entry, entries, state_rows
+from kg.read.timeline import Entry, TimelineFilters, entries, state_rows
 from kg.read.timeline import event_rows as timeline_event_rows
 from kg.read.timeline import timeline as sparql_timeline
 from kg.read.timeview import JOIN_DAYS_MAX, fact_dates
@@ -183,25 +183,18 @@ def in_order(ix: EventIndex, keep: np.ndarray) -> list[str]:
     return [event for event, _ in sorted(zip(*(c.to_pylist() for c in table.columns)), key=lambda r: (r[1], r[0]))]
 
 
-def timeline(
-    kg: KnowledgeGraph,
-    *,
-    actor: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    mode: Match | str = Match.LOOSE,
-    place: str | None = None,
-) -> list[Entry]:
+def timeline(kg: KnowledgeGraph, **scope: Unpack[TimelineFilters]) -> list[Entry]:
     """:func:`kg.read.timeline.timeline` (the same entries), its events chosen by the index when the
     store has a fresh one (the actor in any role or what a statement is about); the state changes
     come from the store."""
+    actor, place, known_on = scope.get("actor"), scope.get("place"), scope.get("known_on")
+    start, end = scope.get("start"), scope.get("end")
     Window(start, end)
-    mode = Match(mode)
+    mode = Match(scope.get("mode", Match.LOOSE))
     chooses = any(v is not None for v in (actor, start, end, known_on))
     ix = event_index(kg) if chooses and pays(start, end, None, actor) else None
     if ix is None:
-        return sparql_timeline(kg, actor=actor, start=start, end=end, known_on=known_on, mode=mode, place=place)
+        return sparql_timeline(kg, **scope)
     keep = ix.in_window(start, end, mode) & ix.known_on(known_on)
     if actor:
         keep &= ix.with_actor(actor_iri(kg, actor), (*ACTOR_COLUMNS, "about"))
@@ -210,5 +203,5 @@ def timeline(
 
         keep &= np.isin(ix.array("event"), sorted(events_in_place(kg, place)))
     rows = timeline_event_rows(kg, in_order(ix, keep))
-    rows += state_rows(kg, actor=actor, start=start, end=end, known_on=known_on, mode=mode, place=place)
+    rows += state_rows(kg, **scope)
     return entries(rows)

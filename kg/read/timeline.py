@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from kg.base.temporal import Match
 from kg.contract.classes import iri_values, one_of
@@ -158,25 +158,26 @@ def _anchor(kg: KnowledgeGraph, actor: str | None, place: str | None) -> str:
     return anchor
 
 
-def state_rows(
-    kg: KnowledgeGraph,
-    *,
-    actor: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    known_on: dt.date | None = None,
-    mode: Match | str = Match.LOOSE,
-    place: str | None = None,
-    anchor: str | None = None,
-    filters: list[str] | None = None,
-    params: dict[str, Any] | None = None,
-) -> list[dict[str, Any]]:
+class TimelineFilters(TypedDict, total=False):
+    """What :func:`timeline` keeps (its keyword options, for the functions that take the same)."""
+
+    actor: str | None
+    start: dt.date | None
+    end: dt.date | None
+    known_on: dt.date | None
+    mode: Match | str
+    place: str | None
+
+
+def state_rows(kg: KnowledgeGraph, *, anchor: str | None = None, filters: list[str] | None = None,
+               params: dict[str, Any] | None = None, **scope: Unpack[TimelineFilters]) -> list[dict[str, Any]]:
     """The state changes of :func:`timeline` (the rows :func:`entries` reads); ``anchor``,
     ``filters`` and ``params`` when the caller has them already."""
     if filters is None or params is None:
-        params, filters = window_filters(start, end, known_on=known_on, mode=mode, fact="?fact")
+        params, filters = window_filters(scope.get("start"), scope.get("end"), known_on=scope.get("known_on"),
+                                         mode=scope.get("mode", Match.LOOSE), fact="?fact")
     if anchor is None:
-        anchor = _anchor(kg, actor, place)
+        anchor = _anchor(kg, scope.get("actor"), scope.get("place"))
     states = iri_values(kg.subclasses("State"))
     if not kg.query(_HAS_STATES % {"states": states}).boolean:
         return []
