@@ -99,6 +99,29 @@ def icews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
     graph.close()
 
 
+#: The ACLED fixture (30 rows) the index tests re-import with retractions.
+ACLED_SAMPLE = Path(__file__).parent / "data" / "acled" / "acled-sample-30.csv"
+
+
+@pytest.fixture(scope="session")
+def acled_retracted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """The seed and the ACLED fixture on disk, re-imported with its last three rows deleted (so three
+    events are retracted), with its analytic index. Read it only: the session shares it."""
+    from kg.index.cache import build_index
+
+    folder = tmp_path_factory.mktemp("acled-retracted")
+    graph = kg.open(str(folder / "store"))
+    build(graph)
+    kg.import_dataset(graph, "acled", ACLED_SAMPLE)
+    changed = folder / ACLED_SAMPLE.name  # the same file name: a re-import of a changed file
+    lines = ACLED_SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed.write_text("".join(lines[:-3]), encoding="utf-8")
+    kg.import_dataset(graph, "acled", changed, replace=True)
+    build_index(graph)
+    yield graph
+    graph.close()
+
+
 # -- the network fixture shared by the analysis tests (tests/data/network) -----------------
 
 NETWORK_DATA = Path(__file__).parent / "data" / "network"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_index import ACLED, edge_windows, record_days
+from test_index import edge_windows, record_days
 
 import kg
 import kg.index.events as indexed_events
@@ -96,19 +96,9 @@ def corrected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGra
     graph.close()
 
 
-@pytest.fixture(scope="module")
-def acled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The seed and the ACLED fixture, re-imported without its last three rows (retracted)."""
-    graph = _disk(tmp_path_factory, "acled")
-    build(graph)
-    kg.import_dataset(graph, "acled", ACLED)
-    changed = tmp_path_factory.mktemp("changed") / ACLED.name
-    lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
-    changed.write_text("".join(lines[:-3]), encoding="utf-8")
-    kg.import_dataset(graph, "acled", changed, replace=True)
-    build_index(graph)
-    yield graph
-    graph.close()
+@pytest.fixture
+def acled(acled_retracted: KnowledgeGraph) -> KnowledgeGraph:
+    return acled_retracted
 
 
 def days_around(graph: KnowledgeGraph) -> list[dt.date]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from test_index import both
 
 import kg
 from kg.analysis.projection import actor_graph
@@ -96,14 +97,6 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(cache, "scan", counting)
     return seen
-
-
-def both(monkeypatch: pytest.MonkeyPatch, graph: KnowledgeGraph, **options: Any) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
-    monkeypatch.setenv("KG_INDEX", "off")
-    reference = actor_graph(graph, **options)
-    monkeypatch.setenv("KG_INDEX", "on")
-    indexed = actor_graph(graph, **options)
-    return reference, indexed
 
 
 def cli(runner: Any, url: str, *args: str, policy: str | None = None) -> Any:

@@ -18,8 +18,6 @@ from typing import Any
 
 import pytest
 
-import kg
-from kg.curated.build import build
 from kg.index import columns
 from kg.index.cache import build_index, drop_index, event_index
 from kg.store.graph import KnowledgeGraph
@@ -103,22 +101,6 @@ def test_seed_has_what_the_comparison_needs(seed_index, monkeypatch):
     assert campaigns & {e["iri"] for e in events}, "a campaign with parts keeps its roles on the timeline"
 
 
-@pytest.fixture(scope="module")
-def acled_kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    """The seed and the ACLED fixture on disk, re-imported with three rows deleted (retracted)."""
-    folder = tmp_path_factory.mktemp("acled")
-    graph = kg.open(str(folder / "store"))
-    build(graph)
-    kg.import_dataset(graph, "acled", ACLED)
-    changed = folder / ACLED.name  # the same file name: a re-import of a changed file
-    lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
-    changed.write_text("".join(lines[:-3]), encoding="utf-8")
-    kg.import_dataset(graph, "acled", changed, replace=True)
-    build_index(graph)
-    yield graph
-    graph.close()
-
-
 ACLED_SELECTIONS: list[dict[str, Any]] = [
     {}, {"network_only": True}, {"top": 10}, {"start": D(2022, 1, 1), "end": D(2022, 12, 31)},
     {"start": D(2022, 6, 1), "end": D(2022, 6, 30), "mode": "strict"}, {"relations": ["acled/battles"]},
@@ -128,16 +110,16 @@ ACLED_SELECTIONS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("selection", ACLED_SELECTIONS, ids=str)
-def test_acled_view_data_same_as_sparql(acled_kg, monkeypatch, selection):
-    same(monkeypatch, acled_kg, **selection)
+def test_acled_view_data_same_as_sparql(acled_retracted, monkeypatch, selection):
+    same(monkeypatch, acled_retracted, **selection)
 
 
-def test_acled_retracted_events_stay_out(acled_kg, monkeypatch):
-    ix = event_index(acled_kg)
+def test_acled_retracted_events_stay_out(acled_retracted, monkeypatch):
+    ix = event_index(acled_retracted)
     assert ix is not None
     retracted = {e for e, day in zip(ix.events.column("event").to_pylist(), ix.events.column("invalidated").to_pylist()) if day}
     assert len(retracted) == 3
-    data = same(monkeypatch, acled_kg)
+    data = same(monkeypatch, acled_retracted)
     assert not retracted & {e["iri"] for e in data["events"]}
     assert any(e["quote"] and not e["quoted"] for e in data["events"])  # ACLED's notes: a description
     assert any(e["datasetType"].startswith("ACLED: ") for e in data["events"])
