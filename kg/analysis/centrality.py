@@ -85,11 +85,17 @@ def betweenness(graph: nx.DiGraph, *, exact_limit: int = BETWEENNESS_EXACT, samp
             nodes = list(graph.nodes)
             position = {node: i for i, node in enumerate(nodes)}
             g = igraph.Graph(n=n, edges=[(position[a], position[b]) for a, b in graph.edges()], directed=True)
-            scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-            return {node: value * scale for node, value in zip(nodes, g.betweenness(directed=True))}
+            return dict(zip(nodes, _normalized_betweenness(g)))
     if n <= exact_limit or samples >= n:
         return dict(nx.betweenness_centrality(graph, normalized=True))
     return dict(nx.betweenness_centrality(graph, k=samples, normalized=True, seed=seed))
+
+
+def _normalized_betweenness(g: Any) -> list[float]:
+    """igraph's directed betweenness scaled as networkx's ``normalized=True`` (by 1/((n-1)(n-2)))."""
+    n = g.vcount()
+    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    return [value * scale for value in g.betweenness(directed=True)]
 
 
 def centrality(graph: nx.MultiDiGraph, *, window_start: dt.date | None = None, window_end: dt.date | None = None) -> list[dict[str, Any]]:
@@ -163,8 +169,7 @@ def _betweenness_and_pagerank(n: int, source: np.ndarray, target: np.ndarray,
             pass
         else:
             g = igraph.Graph(n=n, edges=edges, directed=True)
-            scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-            between = [value * scale for value in g.betweenness(directed=True)]
+            between = _normalized_betweenness(g)
             ranks = g.pagerank(directed=True, damping=0.85, weights=weights) if edges else [1.0 / n] * n
             return between, list(ranks)
     graph = nx.DiGraph()
