@@ -68,9 +68,14 @@ def test_noisy_or_decay_and_top():
     assert noisy_or(partner, conf, 1, decay=0.5, top=3)[0] == pytest.approx(1 - 0.5 * 0.6**0.5 * 0.8**0.25)
 
 
-def test_explanations_add_up(model):
+@pytest.mark.parametrize("paths", [{"w_two": 0.0}, {"w_two": 0.2, "w_log": 0.01, "two_window": 20},
+                                   {"w_two": 0.0, "w_log": 0.02, "w_rpath": 0.3, "w_pair": 0.0}],
+                         ids=["linear", "path+log", "log-only-paths"])
+def test_explanations_add_up(model, paths):
+    model = Forecaster(model.history, model.table, model.params.with_(**paths))
     rng = np.random.default_rng(0)
     checked = 0
+    kinds: set[str] = set()
     for _ in range(200):
         day, entity, rel = int(rng.integers(45, 60)), int(rng.integers(0, 12)), int(rng.integers(0, 6))
         scores = model.parts(day, entity, rel).total(model.params)
@@ -81,8 +86,9 @@ def test_explanations_add_up(model):
             state = pair_state(model.history, entity, day)
             q = model.history.quads
             for part in parts:  # every supporting fact links the two (or one of them and the path's Z), before the day
+                kinds.add(part.kind)
                 ends = [{entity, candidate}]
-                if part.kind == "path":
+                if part.kind in ("path", "path-scale", "rpath", "rpath-scale"):
                     z = int(part.detail["via"])  # type: ignore[call-overload]
                     ends = [{entity, z}, {z, candidate}]
                 for f in part.facts:
@@ -90,6 +96,38 @@ def test_explanations_add_up(model):
             checked += 1
             del state
     assert checked > 300
+    assert ("path" in kinds) == bool(model.params.w_two)
+    assert ("path-scale" in kinds) == ("rule-scale" in kinds) == bool(model.params.w_log)
+
+
+def test_log_scale_terms_are_the_order_of_magnitude_of_each_component(model):
+    """total = Σ w_c·c + w_log·Σ log(1 + c/ε_c): a candidate with any evidence of a kind gains its
+    order of magnitude, one with none gains nothing."""
+    from kg.forecast.model import LOG_SCALES
+
+    params = model.params.with_(w_log=0.01, two_window=2, w_rpath=0.2)
+    parts = Forecaster(model.history, model.table, params).parts(50, 1, 0)
+    assert parts.two.any() and not parts.two.all()
+    expected = sum(np.log1p(getattr(parts, c) / scale) for c, scale in LOG_SCALES.items())
+    linear = parts.total(params.with_(w_log=0.0))
+    assert np.allclose(parts.total(params) - linear, 0.01 * expected)
+    evidence = sum(getattr(parts, c) for c in LOG_SCALES)
+    assert np.array_equal(parts.total(params) == linear, evidence == 0)
+
+
+def test_tuning_cache_scores_like_the_model(bench_folder):
+    """The tuning cache's validation MRR is the evaluator's on the model's own scorer, with every
+    component on (so a weight chosen on the cache is the weight the model runs with)."""
+    from kg.forecast.tune import _Cache
+
+    dataset = load_folder(bench_folder)
+    history = History(dataset.all_quads(), dataset.num_entities, dataset.num_relations)
+    table = learn_rules(history, np.arange(3, 20))
+    params = Params(w_two=0.1, w_log=0.01, w_rpath=0.2, w_any=0.05, w_rshare=0.1, two_window=10, rpath_window=20)
+    model = Forecaster(history, table, params)
+    full = evaluate(model.scorer(), dataset, "valid").metrics["random"]["mrr"]
+    assert _Cache(model, dataset, None).mrr(params) == pytest.approx(full, abs=1e-4)
+    assert _Cache(model, dataset, None).mrr(params.with_(w_log=0.0)) != pytest.approx(full, abs=1e-4)
 
 
 def test_scorer_sees_only_the_past(model):
@@ -209,9 +247,10 @@ def test_path_rule_explanations_and_their_sparql(bench_folder):
     event they read (an imported ICEWS-layout store)."""
     graph = kg.open(":memory:")
     import_into(graph, bench_folder)
-    params = Params(w_two=0.3, w_any=0.1, two_window=10)
+    params = Params(w_two=0.3, w_any=0.1, two_window=10, w_log=0.01)
     rows = kg.forecasts(graph, actor="actor-1-country1", top=8, params=params)
     assert any(item["kind"] == "path" for row in rows for item in row["explanation"])
+    assert any(item["kind"] == "path-scale" for row in rows for item in row["explanation"])
     _explanations_add_up_and_their_sparql_finds_them(graph, rows)
 
 
@@ -223,15 +262,16 @@ def _explanations_add_up_and_their_sparql_finds_them(graph, rows):
         assert found == set(row["events"])
 
 
-@pytest.mark.parametrize("w_two", [0.3, 0.0])
-def test_relation_path_explanations_and_their_sparql(bench_folder, w_two):
+@pytest.mark.parametrize(("w_two", "w_log"), [(0.3, 0.0), (0.0, 0.0), (0.0, 0.02)])
+def test_relation_path_explanations_and_their_sparql(bench_folder, w_two, w_log):
     """The relation-specific length-2 rule (X met Z, Z r_h Y): its contributions add up, name Z, and the
     SPARQL returns exactly the events they read, with or without the relation-agnostic path rule."""
     graph = kg.open(":memory:")
     import_into(graph, bench_folder)
-    params = Params(w_two=w_two, w_rpath=0.5, two_window=10, rpath_window=20)
+    params = Params(w_two=w_two, w_rpath=0.5, two_window=10, rpath_window=20, w_log=w_log)
     rows = kg.forecasts(graph, actor="actor-1-country1", top=8, params=params)
-    assert any(item["kind"] == "rpath" for row in rows for item in row["explanation"])
+    kinds = {item["kind"] for row in rows for item in row["explanation"]}
+    assert "rpath" in kinds and ("rpath-scale" in kinds) == ("path-scale" in kinds) == bool(w_log)
     _explanations_add_up_and_their_sparql_finds_them(graph, rows)
 
 

@@ -1,11 +1,13 @@
 """Contributions that add up: one prediction of :class:`~kg.forecast.model.Forecaster` taken apart.
 
-For "X r_h Y on day t" the score is w_rule·rules + w_same·same + w_pair·pair + w_pop·pop
-(:mod:`kg.forecast.model`). The rules part is a decayed noisy-or; taken in order of confidence,
+For "X r_h Y on day t" the score is Σ_c w_c·c + w_log·Σ_c log(1 + c/ε_c) over the components
+of :mod:`kg.forecast.model`. The rules part is a decayed noisy-or; taken in order of confidence,
 rule i adds s_i − s_{i−1} where s_i is the noisy-or of the first i rules, so the increments add
 up to the part exactly. Each contribution names its rule (body, head, Δ/n bin, confidence with
 its support counts, weight D^i), its recency or frequency weights, and the facts (indices into
-the history's quadruples) that support it.
+the history's quadruples) that support it. A component's log-scale term is a contribution of its
+own (kind ``<kind>-scale``) with the component's facts; for the path rules it is split over the
+intermediates Z in proportion to their paths, like the linear term.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.forecast.model import Forecaster
+from kg.forecast.model import LOG_SCALES, Forecaster
 from kg.forecast.rules import NB, bin_label
 
 
@@ -23,7 +25,8 @@ from kg.forecast.rules import NB, bin_label
 class Contribution:
     """One term of a score: what fired, how it was weighed, and the facts behind it."""
 
-    kind: str  # "rule", "recency", "pair", "popularity", "activity", "path"
+    kind: str  # "rule", "recency", "pair", "habit", "share", "rshare", "popularity", "activity", "path", "rpath",
+    #            and "<kind>-scale" for a log-scale term
     text: str
     contribution: float
     facts: list[int] = field(default_factory=list)
@@ -66,8 +69,14 @@ def explain(
         previous = value
     if abs(previous - parts.rules[candidate]) > 1e-9:  # the same arithmetic as the model
         raise AssertionError("rule contributions do not add up")
+    fired = pair_rows & np.isin(rows.rels, state.rel[mine] if len(mine) else [])  # the facts of the rules that fired
+    scaled = _scaled(p.w_log)
     age = (day - rows.days).astype(np.float64)
     same_rows = pair_rows & (rows.rels == rel)
+    out.extend(scaled("rules", "rule", "the rule evidence", float(parts.rules[candidate]), rows.facts[fired].tolist()))
+    out.extend(scaled("same", "recency", f"X's recent '{name(rel)}' facts with Y", float(parts.same[candidate]),
+                      rows.facts[same_rows].tolist()))
+    out.extend(scaled("pair", "pair", "X's recent facts with Y", float(parts.pair[candidate]), rows.facts[pair_rows].tolist()))
     if same_rows.any() and p.w_same:
         weights = np.exp2(-p.lam_same * age[same_rows])
         out.append(Contribution(
@@ -88,11 +97,11 @@ def explain(
         ("rshare", parts.rshare[candidate], p.w_rshare, "Y's share of the rule evidence over X's partners"),
     ):
         if value and weight:
-            rows_used = same_rows if kind == "habit" else pair_rows
-            if kind == "rshare":  # the facts of the rules that fired for Y
-                rows_used = pair_rows & np.isin(rows.rels, state.rel[mine] if len(mine) else [])
+            rows_used = {"habit": same_rows, "share": pair_rows, "rshare": fired}[kind]
             out.append(Contribution(kind, f"{text}: {float(value):.2%}", weight * float(value),
                                     rows.facts[rows_used].tolist(), {"share": float(value), "weight": weight}))
+    for kind, rows_used in (("habit", same_rows), ("share", pair_rows), ("rshare", fired)):
+        out.extend(scaled(kind, kind, f"Y's {kind}", float(getattr(parts, kind)[candidate]), rows.facts[rows_used].tolist()))
     share = float(parts.pop[candidate])
     if share and p.w_pop:
         novelty = float(model.table.novelty()[rel]) if model.table.answers.size else 1.0
@@ -103,6 +112,7 @@ def explain(
             p.w_pop * share, [], {"share": share / scale, "window_days": p.pop_window, "weight": p.w_pop,
                                   "novelty": novelty, "novelty_exponent": p.novelty},
         ))
+    out.extend(scaled("pop", "popularity", f"Y's popularity in '{name(rel)}'", share, []))
     any_share = float(parts.any[candidate])
     if any_share and p.w_any:
         out.append(Contribution(
@@ -110,16 +120,53 @@ def explain(
             p.w_any * any_share, [], {"share": any_share, "window_days": p.pop_window, "weight": p.w_any},
         ))
     known = day if cutoff is None else min(day, cutoff)
-    if p.w_two and parts.two[candidate]:
-        out.extend(_paths(model, entity, candidate, known))
-    if p.w_rpath and parts.rpath[candidate]:
-        out.extend(_rel_paths(model, entity, candidate, rel, known, name))
+    if (p.w_two or p.w_log) and parts.two[candidate]:
+        out.extend(_split_by_path(_paths(model, entity, candidate, known), "two", float(parts.two[candidate]),
+                                  p.w_two, p.w_log))
+    if (p.w_rpath or p.w_log) and parts.rpath[candidate]:
+        out.extend(_split_by_path(_rel_paths(model, entity, candidate, rel, known, name), "rpath",
+                                  float(parts.rpath[candidate]), p.w_rpath, p.w_log))
     score = float(parts.total(p)[candidate])
     return score, out
 
 
+def _scaled(w_log: float) -> Callable[[str, str, str, float, list[int]], list[Contribution]]:
+    """A maker of the log-scale contribution of a component (none when w_log or the value is 0)."""
+
+    def make(component: str, kind: str, what: str, value: float, facts: list[int]) -> list[Contribution]:
+        if not (w_log and value):
+            return []
+        scale = LOG_SCALES[component]
+        return [Contribution(f"{kind}-scale", f"order of magnitude of {what}: log(1 + {value:.3g}/{scale:g})",
+                             w_log * float(np.log1p(value / scale)), facts,
+                             {"value": value, "epsilon": scale, "weight": w_log})]
+
+    return make
+
+
+def _split_by_path(paths: list[Contribution], component: str, total: float, weight: float,
+                   w_log: float) -> list[Contribution]:
+    """The linear path contributions (one per Z, weight 1 in ``paths``) scaled by ``weight``, and the
+    component's log-scale term split over the same Z in proportion to their paths."""
+    out = []
+    scale = LOG_SCALES[component]
+    magnitude = w_log * float(np.log1p(total / scale))
+    for path in paths:
+        share = path.contribution  # p_xz · p_zy
+        if weight:
+            out.append(Contribution(path.kind, path.text, weight * share, path.facts, {**path.detail, "weight": weight}))
+        if w_log:
+            out.append(Contribution(
+                f"{path.kind}-scale", f"order of magnitude of the paths from X to Y ({share / total:.1%} through this Z): "
+                                      f"log(1 + {total:.3g}/{scale:g})",
+                magnitude * share / total, path.facts,
+                {**path.detail, "value": total, "path_share": share / total, "epsilon": scale, "weight": w_log}))
+    return out
+
+
 def _paths(model: Forecaster, x: int, y: int, known: int) -> list[Contribution]:
-    """The length-2 rule, one contribution per intermediate Z (they add up to w_two · two(Y))."""
+    """The length-2 rule, one contribution per intermediate Z with weight 1 (p_xz · p_zy; they add up
+    to two(Y))."""
     p = model.params
     walk = model.walk(known)
     row = walk[x]  # type: ignore[index]
@@ -134,15 +181,14 @@ def _paths(model: Forecaster, x: int, y: int, known: int) -> list[Contribution]:
         facts = x_rows.facts[x_rows.tails == z].tolist() + z_rows.facts[z_rows.tails == y].tolist()
         out.append(Contribution(
             "path", f"X met Z={z} ({p_xz:.1%} of X's facts) and Z met Y ({p_zy:.1%} of Z's) in the last {p.two_window} d",
-            p.w_two * p_xz * p_zy, facts,
-            {"via": z, "p_xz": p_xz, "p_zy": p_zy, "window_days": p.two_window, "weight": p.w_two},
+            p_xz * p_zy, facts, {"via": z, "p_xz": p_xz, "p_zy": p_zy, "window_days": p.two_window},
         ))
     return out
 
 
 def _rel_paths(model: Forecaster, x: int, y: int, rel: int, known: int, name: Callable[[int], str]) -> list[Contribution]:
-    """The length-2 rule with a relation-specific last step, one contribution per intermediate Z (they
-    add up to w_rpath · rpath(Y))."""
+    """The length-2 rule with a relation-specific last step, one contribution per intermediate Z with
+    weight 1 (p_xz · p_zy; they add up to rpath(Y))."""
     p = model.params
     row = model.walk(known)[x]  # type: ignore[index]
     rel_walk = model.rel_walk(known)
@@ -158,8 +204,8 @@ def _rel_paths(model: Forecaster, x: int, y: int, rel: int, known: int, name: Ca
         out.append(Contribution(
             "rpath", f"X met Z={z} ({p_xz:.1%} of X's facts, last {p.two_window} d) and Z {name(rel)} Y "
                      f"({p_zy:.1%} of Z's '{name(rel)}' facts, last {p.rpath_window} d)",
-            p.w_rpath * p_xz * p_zy, facts,
+            p_xz * p_zy, facts,
             {"via": z, "relation": name(rel), "p_xz": p_xz, "p_zy": p_zy, "window_days": p.two_window,
-             "relation_window_days": p.rpath_window, "weight": p.w_rpath},
+             "relation_window_days": p.rpath_window},
         ))
     return out

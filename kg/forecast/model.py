@@ -2,7 +2,12 @@
 
 For a query "X r_h ? on day t" every candidate Y gets
 
-    score(Y) = w_rule · rules(Y) + w_same · same(Y) + w_pair · pair(Y) + w_pop · pop(Y)
+    score(Y) = Σ_c w_c · c(Y) + w_log · Σ_c log(1 + c(Y)/ε_c)
+
+over the components c below: each enters once as it is (how much evidence) and once on a log
+scale (its order of magnitude), a mixture of the rules' evidence blended with their product
+(a product of experts, Hinton 2002: a candidate with a little evidence of several kinds stands
+out from one with none, however strong a single kind is elsewhere).
 
 - ``rules``: the length-1 rules of :mod:`kg.forecast.rules` that fire for (X, Y) (one per body
   relation r_b that held between them, with its Δ/n bin), aggregated by a *decayed noisy-or*:
@@ -25,6 +30,10 @@ For a query "X r_h ? on day t" every candidate Y gets
   P(Y|Z, r_h) is Y's share of Z's r_h facts of that window (an acyclic length-2 rule whose head
   relation is also its last body relation, as in TLogic's rules of length 2).
 
+The log scale ε_c of each component (:data:`LOG_SCALES`) is about the smallest value it takes in
+practice: one fact among a thousand of X's for the partner terms, one among ten thousand of a
+relation's for popularity, the product of two such shares for the paths. ``any`` has no log term.
+
 Every term is a sum of parts tied to rules and past events, so each prediction decomposes into
 contributions that add up to its score (:mod:`kg.forecast.explain`). Hyperparameters are chosen
 on the validation split only (:func:`kg.forecast.tune.tune`).
@@ -39,6 +48,11 @@ import numpy as np
 from kg.forecast.evaluate import DayScorer
 from kg.forecast.history import History
 from kg.forecast.rules import PairState, RuleTable, pair_state
+
+
+#: ε_c of the log-scale term of each component (see the module doc)
+LOG_SCALES: dict[str, float] = {"rules": 1e-3, "same": 1e-3, "pair": 1e-3, "habit": 1e-3, "share": 1e-3,
+                                "rshare": 1e-3, "pop": 1e-4, "two": 1e-5, "rpath": 1e-5}
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ class Params:
     two_window: int = 90
     w_rpath: float = 0.0
     rpath_window: int = 365
+    w_log: float = 0.0
 
     def with_(self, **changes: float) -> Params:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -87,9 +102,12 @@ class Parts:
     rpath: np.ndarray
 
     def total(self, p: Params) -> np.ndarray:
-        return (p.w_rule * self.rules + p.w_same * self.same + p.w_pair * self.pair + p.w_pop * self.pop
-                + p.w_any * self.any + p.w_two * self.two + p.w_habit * self.habit + p.w_share * self.share
-                + p.w_rshare * self.rshare + p.w_rpath * self.rpath)
+        linear = (p.w_rule * self.rules + p.w_same * self.same + p.w_pair * self.pair + p.w_pop * self.pop
+                  + p.w_any * self.any + p.w_two * self.two + p.w_habit * self.habit + p.w_share * self.share
+                  + p.w_rshare * self.rshare + p.w_rpath * self.rpath)
+        if not p.w_log:
+            return linear
+        return linear + p.w_log * sum(log_scale(getattr(self, c), c) for c in LOG_SCALES)
 
     @property
     def rshare(self) -> np.ndarray:
@@ -102,6 +120,15 @@ class Parts:
     @property
     def share(self) -> np.ndarray:
         return self.pair / max(float(self.pair.sum()), 1e-300)
+
+
+def log_scale(values: np.ndarray, component: str) -> np.ndarray:
+    """log(1 + c/ε_c), the order of magnitude of a component's evidence (0 where it has none).
+
+    >>> log_scale(np.array([0.0, 1e-3, 1.0]), "rules").round(3).tolist()
+    [0.0, 0.693, 6.909]
+    """
+    return np.log1p(np.asarray(values, np.float64) / LOG_SCALES[component])
 
 
 def noisy_or(partner: np.ndarray, conf: np.ndarray, n: int, *, decay: float, top: int) -> np.ndarray:
@@ -171,7 +198,7 @@ class Forecaster:
 
     def two_hop(self, entity: int, day: int) -> np.ndarray:
         """Σ_Z P(Z|entity)·P(Y|Z) for every Y, over the facts of the ``two_window`` days before ``day``."""
-        if not self.params.w_two:
+        if not (self.params.w_two or self.params.w_log):
             return np.zeros(self.history.num_entities)
         walk = self.walk(day)
         return np.asarray((walk[entity] @ walk).todense()).ravel()  # type: ignore[index]
@@ -194,7 +221,7 @@ class Forecaster:
     def rel_path(self, entity: int, rel: int, day: int) -> np.ndarray:
         """Σ_Z P(Z|entity)·P(Y|Z, rel) for every Y (see the module doc)."""
         n = self.history.num_entities
-        if not self.params.w_rpath:
+        if not (self.params.w_rpath or self.params.w_log):
             return np.zeros(n)
         step = self.walk(day)[entity]  # type: ignore[index]
         if not step.nnz:

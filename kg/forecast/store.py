@@ -220,17 +220,20 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
             _, parts = explain(store.model, d, x, rel, y, cutoff=cutoff, relation_name=rel_name)
             for part in parts:
                 key = {"rule": f"rule|{part.detail.get('body')}|{part.detail.get('bin')}",
-                       "path": f"path|{part.detail.get('via')}",
-                       "rpath": f"rpath|{part.detail.get('via')}"}.get(part.kind, part.kind)
+                       "path": f"path|{part.detail.get('via')}", "path-scale": f"path-scale|{part.detail.get('via')}",
+                       "rpath": f"rpath|{part.detail.get('via')}",
+                       "rpath-scale": f"rpath-scale|{part.detail.get('via')}"}.get(part.kind, part.kind)
                 entry = merged.setdefault(key, {"kind": part.kind, "rule": part.text, "contribution": 0.0,
                                                 "detail": part.detail, "facts": part.facts})
                 entry["contribution"] += part.contribution / len(day_list)
         contributions = sorted(merged.values(), key=lambda e: -e["contribution"])
-        via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions if c["kind"] == "path"})
-        rel_via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions if c["kind"] == "rpath"})
+        via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions
+                      if c["kind"] in ("path", "path-scale")})
+        rel_via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions
+                          if c["kind"] in ("rpath", "rpath-scale")})
         via_labels = _labels(graph, via + rel_via)
         for c in contributions:
-            if c["kind"] in ("path", "rpath"):
+            if c["kind"] in ("path", "path-scale", "rpath", "rpath-scale"):
                 z = store.entities[int(c["detail"]["via"])]
                 c["rule"] = c["rule"].replace(f"Z={c['detail']['via']}", via_labels.get(z, z))
                 c["detail"] = {**c["detail"], "via": z}

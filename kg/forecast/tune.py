@@ -17,7 +17,7 @@ import numpy as np
 
 from kg.forecast.data import Dataset
 from kg.forecast.evaluate import make_queries
-from kg.forecast.model import Forecaster, Params
+from kg.forecast.model import LOG_SCALES, Forecaster, Params
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ GRIDS: dict[str, tuple[float, ...]] = {
     "two_window": (7, 14, 30, 90, 180, 365),
     "w_rpath": (0.0, 0.1, 0.2, 0.4, 0.8),
     "rpath_window": (30, 90, 365),
+    "w_log": (0.0, 0.005, 0.01, 0.02, 0.04),
 }
 
 
@@ -153,34 +154,40 @@ class _Cache:
         rules, same, pair = (self._component(n, p) for n in ("rules", "same", "pair"))
         pops = self._component("pop", p)
         anys = self._component("any", p) if p.w_any else None
-        twos = self._component("two", p) if p.w_two else None
-        rpaths = self._component("rpath", p) if p.w_rpath else None
+        twos = self._component("two", p) if p.w_two or p.w_log else None
+        rpaths = self._component("rpath", p) if p.w_rpath or p.w_log else None
         g = np.zeros(len(self.q), np.int64)
         q = np.zeros(len(self.q), np.int64)
         n = self.model.history.num_entities
+
+        partner_weights = np.array([p.w_rule, p.w_same, p.w_pair, p.w_habit, p.w_rshare, p.w_share])[:, None]
+        partner_scales = np.array([LOG_SCALES[c] for c in ("rules", "same", "pair", "habit", "rshare", "share")])[:, None]
+
+        def both(values: np.ndarray, weight: float, name: str) -> np.ndarray:  # as Parts.total: linear and log terms
+            out = weight * values
+            return out + p.w_log * np.log1p(values / LOG_SCALES[name]) if p.w_log else out
+
         for i, (day, a, rel, x, filtered) in enumerate(self.q):
             dense = np.zeros(n, np.float64)
             nz, values = pops[rel, day]  # type: ignore[index]
-            dense[nz] = p.w_pop * values.astype(np.float64)
+            dense[nz] = both(values.astype(np.float64), p.w_pop, "pop")
             if anys is not None:
                 nz, values = anys[-1, day]  # type: ignore[index]
                 dense[nz] += p.w_any * values.astype(np.float64)
-            s_i, p_i = same[i], pair[i]  # type: ignore[index]
-            sparse_part = p.w_rule * rules[i] + p.w_same * s_i + p.w_pair * p_i  # type: ignore[index]
-            if p.w_habit:
-                sparse_part = sparse_part + p.w_habit * s_i / max(float(s_i.sum()), 1e-300)
-            if p.w_rshare:
-                r_i = rules[i]  # type: ignore[index]
-                sparse_part = sparse_part + p.w_rshare * r_i / max(float(r_i.sum()), 1e-300)
-            if p.w_share:
-                sparse_part = sparse_part + p.w_share * p_i / max(float(p_i.sum()), 1e-300)
-            dense[self.idx[i]] += sparse_part
+            r_i, s_i, p_i = rules[i], same[i], pair[i]  # type: ignore[index]
+            # X's partners: rules, same, pair and their shares of X's evidence (Parts.habit, .rshare, .share)
+            shares = [v / max(float(v.sum()), 1e-300) for v in (s_i, r_i, p_i)]
+            partner = np.stack([r_i, s_i, p_i, *shares])
+            terms = partner_weights * partner
+            if p.w_log:
+                terms = terms + p.w_log * np.log1p(partner / partner_scales)
+            dense[self.idx[i]] += terms.sum(axis=0)
             if twos is not None:
                 nz, values = twos[a, day]  # type: ignore[index]
-                dense[nz] += p.w_two * values.astype(np.float64)
+                dense[nz] += both(values.astype(np.float64), p.w_two, "two")
             if rpaths is not None:
                 nz, values = rpaths[i]  # type: ignore[index]
-                dense[nz] += p.w_rpath * values.astype(np.float64)
+                dense[nz] += both(values.astype(np.float64), p.w_rpath, "rpath")
             g[i], q[i] = rank_counts(dense, x, filtered)
         return metrics(g, q)["random"]["mrr"]
 
