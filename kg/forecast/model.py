@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from kg.forecast.evaluate import DayScorer
-from kg.forecast.history import History
+from kg.forecast.history import History, Rows
 from kg.forecast.rules import PairState, RuleTable, pair_state
 
 
@@ -128,7 +128,24 @@ def log_scale(values: np.ndarray, component: str) -> np.ndarray:
     >>> log_scale(np.array([0.0, 1e-3, 1.0]), "rules").round(3).tolist()
     [0.0, 0.693, 6.909]
     """
-    return np.log1p(np.asarray(values, np.float64) / LOG_SCALES[component])
+    values = np.asarray(values, np.float64)
+    out = np.zeros_like(values)
+    some = values != 0  # most entities have no evidence of a kind: log1p(0) = 0 without computing it
+    out[some] = np.log1p(values[some] / LOG_SCALES[component])
+    return out
+
+
+def decayed(rows: Rows, day: int, lam: float, n: int, mask: np.ndarray | None = None) -> np.ndarray:
+    """Σ 2^(−λ·(day − k)) per other entity over the ``rows`` (those selected by ``mask``), dense over n.
+
+    >>> decayed(Rows(np.array([0, 0]), np.array([1, 1]), np.array([8, 9]), np.array([0, 1])), 10, 1.0, 2).tolist()
+    [0.0, 0.75]
+    """
+    age = (day - rows.days).astype(np.float64)
+    tails = rows.tails
+    if mask is not None:
+        tails, age = tails[mask], age[mask]
+    return np.bincount(tails, weights=np.exp2(-lam * age), minlength=n)
 
 
 def noisy_or(partner: np.ndarray, conf: np.ndarray, n: int, *, decay: float, top: int) -> np.ndarray:
@@ -246,6 +263,13 @@ class Forecaster:
         scale = float(self._novelty[rel]) ** self.params.novelty if self.params.novelty else 1.0
         return counts * (scale / max(b - a, 1))
 
+    def rule_evidence(self, state: PairState, rel: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rules part (dense over entities) for head ``rel`` given X's pair state, and the
+        confidence of each state entry."""
+        p = self.params
+        conf = self.conf[state.feature, rel] if len(state) else np.empty(0, np.float32)
+        return noisy_or(state.partner, conf, self.history.num_entities, decay=p.decay, top=p.top), conf
+
     def parts(self, day: int, entity: int, rel: int, *, state: PairState | None = None,
               pop: np.ndarray | None = None, cutoff: int | None = None, any_pop: np.ndarray | None = None,
               two: np.ndarray | None = None, rpath: np.ndarray | None = None) -> Parts:
@@ -253,13 +277,9 @@ class Forecaster:
         (default: before ``day``)."""
         p, n = self.params, self.history.num_entities
         state = state if state is not None else pair_state(self.history, entity, day, cutoff=cutoff)
-        conf = self.conf[state.feature, rel] if len(state) else np.empty(0, np.float32)
-        rules = noisy_or(state.partner, conf, n, decay=p.decay, top=p.top)
-        rows = state.rows
-        age = (day - rows.days).astype(np.float64)
-        same_rows = rows.rels == rel
-        same = np.bincount(rows.tails[same_rows], weights=np.exp2(-p.lam_same * age[same_rows]), minlength=n)
-        pair = np.bincount(rows.tails, weights=np.exp2(-p.lam_pair * age), minlength=n)
+        rules, conf = self.rule_evidence(state, rel)
+        same = decayed(state.rows, day, p.lam_same, n, state.rows.rels == rel)
+        pair = decayed(state.rows, day, p.lam_pair, n)
         known = day if cutoff is None else min(day, cutoff)
         pop = pop if pop is not None else self.popularity(rel, known)
         any_pop = any_pop if any_pop is not None else self.popularity_any(known)

@@ -17,7 +17,7 @@ import numpy as np
 
 from kg.forecast.data import Dataset
 from kg.forecast.evaluate import make_queries
-from kg.forecast.model import LOG_SCALES, Forecaster, Params
+from kg.forecast.model import LOG_SCALES, Forecaster, Params, decayed
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,6 @@ class _Cache:
             self.memo[key] = self.memo.pop(key)  # most recently used last
         else:
             old, self.model.params = self.model.params, p.with_(w_two=1.0, w_rpath=1.0)
-            empty = np.zeros(0)
             try:
                 if name in ("pop", "any"):
                     # sparse (nonzero entities, float32 shares): a popularity vector has a few hundred
@@ -139,12 +138,18 @@ class _Cache:
                         nz = np.flatnonzero(walk)
                         per_query.append((nz.astype(np.int32), walk[nz].astype(np.float32)))
                     self.memo[key] = per_query
-                else:
+                else:  # rules, same or pair, at X's partners
                     values: list[np.ndarray] = []
-                    for (day, a, rel, _x, _f), state, idx in zip(self.q, self.states, self.idx):
-                        parts = self.model.parts(day, a, rel, state=state, pop=empty, any_pop=empty,  # type: ignore[arg-type]
-                                                 two=empty, rpath=empty)
-                        values.append(getattr(parts, name)[idx])
+                    n = self.model.history.num_entities
+                    for (day, _a, rel, _x, _f), state, idx in zip(self.q, self.states, self.idx):
+                        rows = state.rows  # type: ignore[attr-defined]
+                        if name == "rules":
+                            dense = self.model.rule_evidence(state, rel)[0]  # type: ignore[arg-type]
+                        elif name == "same":
+                            dense = decayed(rows, day, p.lam_same, n, rows.rels == rel)
+                        else:
+                            dense = decayed(rows, day, p.lam_pair, n)
+                        values.append(dense[idx])
                     self.memo[key] = np.concatenate(values)  # aligned with partner_entity
             finally:
                 self.model.params = old
