@@ -159,7 +159,8 @@ class _Cache:
                     del self.memo[stale]
         return self.memo[key]
 
-    #: queries scored at once by :meth:`mrr` (a dense chunk of 256 × 23k entities is 47 MB)
+    #: queries scored at once by :meth:`mrr` (a dense chunk of 256 × 23k entities is 47 MB; its
+    #: sparse entries, expanded per query, at most three times that)
     CHUNK = 256
 
     def mrr(self, p: Params) -> float:
@@ -179,40 +180,32 @@ class _Cache:
         terms = sum(w * v for w, v in zip(weights, partner))
         if p.w_log:
             terms = terms + p.w_log * sum(np.log1p(v / LOG_SCALES[c]) for c, v in zip(names, partner))
-        sources = [(query, self.partner_entity, terms)]
-
-        def spread(sparse: dict[object, tuple[np.ndarray, np.ndarray]] | list[tuple[np.ndarray, np.ndarray]],
-                   keys: list[object], weight: float, name: str | None) -> None:
-            """One query's share of a component kept per key (relation and day, entity and day, query)."""
-            done: dict[object, np.ndarray] = {}
-            ents, vals, counts = [], [], []
-            for key in keys:
-                nz, values = sparse[key]  # type: ignore[index]
-                if key not in done:
-                    v = values.astype(np.float64)
-                    done[key] = weight * v + p.w_log * np.log1p(v / LOG_SCALES[name]) if name and p.w_log else weight * v
-                ents.append(nz)
-                vals.append(done[key])
-                counts.append(len(nz))
-            sources.append((np.repeat(np.arange(nq), counts), np.concatenate(ents).astype(np.int64), np.concatenate(vals)))
-
-        spread(self._component("pop", p), [(rel, day) for day, _a, rel, _x, _f in self.q], p.w_pop, "pop")  # type: ignore[arg-type]
+        bounds = np.searchsorted(query, np.arange(0, nq + self.CHUNK, self.CHUNK).clip(max=nq))
+        keyed = [(self._component("pop", p), lambda i: (self.q[i][2], self.q[i][0]), p.w_pop, "pop")]
         if p.w_any:
-            spread(self._component("any", p), [(-1, day) for day, *_ in self.q], p.w_any, None)  # type: ignore[arg-type]
+            keyed.append((self._component("any", p), lambda i: (-1, self.q[i][0]), p.w_any, None))
         if p.w_two or p.w_log:
-            spread(self._component("two", p), [(a, day) for day, a, *_ in self.q], p.w_two, "two")  # type: ignore[arg-type]
+            keyed.append((self._component("two", p), lambda i: (self.q[i][1], self.q[i][0]), p.w_two, "two"))
         if p.w_rpath or p.w_log:
-            spread(self._component("rpath", p), list(range(nq)), p.w_rpath, "rpath")  # type: ignore[arg-type]
+            keyed.append((self._component("rpath", p), lambda i: i, p.w_rpath, "rpath"))
 
         g = np.zeros(nq, np.int64)
         q = np.zeros(nq, np.int64)
-        for lo in range(0, nq, self.CHUNK):
+        for c, lo in enumerate(range(0, nq, self.CHUNK)):
             hi = min(lo + self.CHUNK, nq)
-            cells, values = [], []
-            for rows, ents, vals in sources:
-                a, b = np.searchsorted(rows, [lo, hi])
-                cells.append((rows[a:b] - lo) * n + ents[a:b])
-                values.append(vals[a:b])
+            a, b = bounds[c], bounds[c + 1]  # the partner terms, then each sparse component, of these queries
+            cells = [(query[a:b] - lo) * n + self.partner_entity[a:b]]
+            values = [terms[a:b]]
+            for sparse, key_of, weight, name in keyed:
+                done: dict[object, np.ndarray] = {}  # per chunk, so memory stays that of one chunk
+                for i in range(lo, hi):
+                    key = key_of(i)
+                    nz, v = sparse[key]  # type: ignore[index]
+                    if key not in done:
+                        v = v.astype(np.float64)
+                        done[key] = weight * v + p.w_log * np.log1p(v / LOG_SCALES[name]) if name and p.w_log else weight * v
+                    cells.append((i - lo) * n + nz.astype(np.int64))
+                    values.append(done[key])
             dense = np.bincount(np.concatenate(cells), weights=np.concatenate(values),
                                 minlength=(hi - lo) * n).reshape(hi - lo, n)
             target = dense[np.arange(hi - lo), self.answers[lo:hi]]
