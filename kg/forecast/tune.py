@@ -61,6 +61,12 @@ class TuneLog:
     queries: int = 0
 
 
+def _nbytes(sparse: object) -> int:
+    """Bytes of a memoised sparse component: (entities, values) pairs in a dict or a list."""
+    pairs = sparse.values() if isinstance(sparse, dict) else sparse
+    return sum(nz.nbytes + values.nbytes for nz, values in pairs)  # type: ignore[union-attr]
+
+
 def subsample(dataset: Dataset, split: str, size: int | None, seed: int = 0) -> np.ndarray | None:
     """A fixed-seed sample of query indices of ``split`` (None: all)."""
     n = 2 * len(dataset.splits[split])
@@ -76,8 +82,10 @@ class _Cache:
     decay, top; same: λ_same; pair: λ_pair; pop: window, novelty; paths: their windows)."""
 
     #: per-query sparse components that can be large (paths reach thousands of entities on ICEWS18):
-    #: how many parameter settings of each the memo keeps
+    #: the memo keeps the three most recently used settings of each, and more while that component's
+    #: settings take at most HEAVY_BYTES (ICEWS14 keeps every path window tried; ICEWS18 three)
     HEAVY = {"two": 3, "rpath": 3}
+    HEAVY_BYTES = 400_000_000
 
     def __init__(self, model: Forecaster, dataset: Dataset, limit: np.ndarray | None) -> None:
         from kg.forecast.rules import pair_state
@@ -155,8 +163,10 @@ class _Cache:
                 self.model.params = old
             if name in self.HEAVY:  # keep memory bounded: the least recently used is recomputed if needed
                 mine = [k for k in self.memo if k[0] == name]
-                for stale in mine[: max(0, len(mine) - self.HEAVY[name])]:
-                    del self.memo[stale]
+                sizes = [_nbytes(self.memo[k]) for k in mine]
+                while len(mine) > self.HEAVY[name] and sum(sizes) > self.HEAVY_BYTES:
+                    del self.memo[mine.pop(0)]
+                    sizes.pop(0)
         return self.memo[key]
 
     #: queries scored at once by :meth:`mrr` (a dense chunk of 256 × 23k entities is 47 MB; its
