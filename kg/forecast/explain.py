@@ -100,8 +100,12 @@ def explain(
             rows_used = {"habit": same_rows, "share": pair_rows, "rshare": fired}[kind]
             out.append(Contribution(kind, f"{text}: {float(value):.2%}", weight * float(value),
                                     rows.facts[rows_used].tolist(), {"share": float(value), "weight": weight}))
-    for kind, rows_used in (("habit", same_rows), ("share", pair_rows), ("rshare", fired)):
-        out.extend(scaled(kind, kind, f"Y's {kind}", float(getattr(parts, kind)[candidate]), rows.facts[rows_used].tolist()))
+    for kind, rows_used, what in (
+        ("habit", same_rows, f"the share of X's decayed '{name(rel)}' facts that involved Y"),
+        ("share", pair_rows, "the share of X's decayed facts of any relation that involved Y"),
+        ("rshare", fired, "Y's share of the rule evidence over X's partners"),
+    ):
+        out.extend(scaled(kind, kind, what, float(getattr(parts, kind)[candidate]), rows.facts[rows_used].tolist()))
     share = float(parts.pop[candidate])
     if share and p.w_pop:
         novelty = float(model.table.novelty()[rel]) if model.table.answers.size else 1.0
@@ -112,7 +116,8 @@ def explain(
             p.w_pop * share, [], {"share": share / scale, "window_days": p.pop_window, "weight": p.w_pop,
                                   "novelty": novelty, "novelty_exponent": p.novelty},
         ))
-    out.extend(scaled("pop", "popularity", f"Y's popularity in '{name(rel)}'", share, []))
+    out.extend(scaled("pop", "popularity", f"Y's popularity in '{name(rel)}' (its share of answers, weighted for "
+                                           "new partners as above)", share, []))
     any_share = float(parts.any[candidate])
     if any_share and p.w_any:
         out.append(Contribution(
@@ -156,8 +161,11 @@ def _split_by_path(paths: list[Contribution], component: str, total: float, weig
         if weight:
             out.append(Contribution(path.kind, path.text, weight * share, path.facts, {**path.detail, "weight": weight}))
         if w_log:
+            via = f"Z={path.detail['via']}"
+            what = ("the two-step paths X–Z–Y" if path.kind == "path"
+                    else f"the paths 'X met Z, Z {path.detail.get('relation')} Y'")
             out.append(Contribution(
-                f"{path.kind}-scale", f"order of magnitude of the paths from X to Y ({share / total:.1%} through this Z): "
+                f"{path.kind}-scale", f"order of magnitude of {what}, {share / total:.1%} of them through {via}: "
                                       f"log(1 + {total:.3g}/{scale:g})",
                 magnitude * share / total, path.facts,
                 {**path.detail, "value": total, "path_share": share / total, "epsilon": scale, "weight": w_log}))

@@ -49,7 +49,6 @@ from kg.forecast.evaluate import DayScorer
 from kg.forecast.history import History, Rows
 from kg.forecast.rules import PairState, RuleTable, pair_state
 
-
 #: ε_c of the log-scale term of each component (see the module doc)
 LOG_SCALES: dict[str, float] = {"rules": 1e-3, "same": 1e-3, "pair": 1e-3, "habit": 1e-3, "share": 1e-3,
                                 "rshare": 1e-3, "pop": 1e-4, "two": 1e-5, "rpath": 1e-5}

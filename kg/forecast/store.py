@@ -227,6 +227,9 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
                                                 "detail": part.detail, "facts": part.facts})
                 entry["contribution"] += part.contribution / len(day_list)
         contributions = sorted(merged.values(), key=lambda e: -e["contribution"])
+        if len(day_list) > 1:  # the texts and details are those of the first day; the contribution is the mean
+            for c in contributions:
+                c["rule"] = f"{c['rule']} [first day; contribution: mean over {len(day_list)} days]"
         via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions
                       if c["kind"] in ("path", "path-scale")})
         rel_via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions
@@ -242,7 +245,7 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
         explanation = [{
             "kind": c["kind"], "rule": c["rule"], "contribution": c["contribution"], **{
                 k: v for k, v in c["detail"].items() if k != "weights"},
-            "events": [details.get(store.events[f], {"iri": store.events[f]}) for f in sorted(set(c["facts"]))],
+            "events": [details.get(iri, {"iri": iri}) for iri in sorted({store.events[f] for f in c["facts"]})],
         } for c in contributions]
         x_iri, y_iri = store.entities[x], store.entities[y]
         base = rel % r_count

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -61,10 +63,10 @@ class TuneLog:
     queries: int = 0
 
 
-def _nbytes(sparse: object) -> int:
+def _nbytes(sparse: Any) -> int:
     """Bytes of a memoised sparse component: (entities, values) pairs in a dict or a list."""
     pairs = sparse.values() if isinstance(sparse, dict) else sparse
-    return sum(nz.nbytes + values.nbytes for nz, values in pairs)  # type: ignore[union-attr]
+    return sum(nz.nbytes + values.nbytes for nz, values in pairs)
 
 
 def subsample(dataset: Dataset, split: str, size: int | None, seed: int = 0) -> np.ndarray | None:
@@ -181,17 +183,23 @@ class _Cache:
         nq, n = len(self.q), self.model.history.num_entities
         if not nq:
             return 0.0
-        rules, same, pair = (self._component(c, p) for c in ("rules", "same", "pair"))
+        rules, same, pair = (cast(np.ndarray, self._component(c, p)) for c in ("rules", "same", "pair"))
         query = self.partner_query
         partner = [rules, same, pair]  # and X's shares of them (Parts.habit, .rshare, .share)
         partner += [v / np.maximum(np.bincount(query, weights=v, minlength=nq), 1e-300)[query] for v in (same, rules, pair)]
         names = ("rules", "same", "pair", "habit", "rshare", "share")
         weights = (p.w_rule, p.w_same, p.w_pair, p.w_habit, p.w_rshare, p.w_share)
-        terms = sum(w * v for w, v in zip(weights, partner))
+        terms = np.zeros(len(query))
+        logs = np.zeros(len(query))
+        for w, column, label in zip(weights, partner, names):
+            terms = terms + w * column
+            if p.w_log:
+                logs = logs + np.log1p(column / LOG_SCALES[label])
         if p.w_log:
-            terms = terms + p.w_log * sum(np.log1p(v / LOG_SCALES[c]) for c, v in zip(names, partner))
+            terms = terms + p.w_log * logs
         bounds = np.searchsorted(query, np.arange(0, nq + self.CHUNK, self.CHUNK).clip(max=nq))
-        keyed = [(self._component("pop", p), lambda i: (self.q[i][2], self.q[i][0]), p.w_pop, "pop")]
+        keyed: list[tuple[Any, Callable[[int], object], float, str | None]] = [
+            (self._component("pop", p), lambda i: (self.q[i][2], self.q[i][0]), p.w_pop, "pop")]
         if p.w_any:
             keyed.append((self._component("any", p), lambda i: (-1, self.q[i][0]), p.w_any, None))
         if p.w_two or p.w_log:
@@ -210,7 +218,7 @@ class _Cache:
                 done: dict[object, np.ndarray] = {}  # per chunk, so memory stays that of one chunk
                 for i in range(lo, hi):
                     key = key_of(i)
-                    nz, v = sparse[key]  # type: ignore[index]
+                    nz, v = sparse[key]
                     if key not in done:
                         v = v.astype(np.float64)
                         done[key] = weight * v + p.w_log * np.log1p(v / LOG_SCALES[name]) if name and p.w_log else weight * v
