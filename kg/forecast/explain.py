@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def explain(
     if abs(previous - parts.rules[candidate]) > 1e-9:  # the same arithmetic as the model
         raise AssertionError("rule contributions do not add up")
     fired = pair_rows & np.isin(rows.rels, state.rel[mine] if len(mine) else [])  # the facts of the rules that fired
-    scaled = _scaled(p.w_log)
+    scaled = partial(_scaled, p.w_log)
     age = (day - rows.days).astype(np.float64)
     same_rows = pair_rows & (rows.rels == rel)
     out.extend(scaled("rules", "rule", "the rule evidence", float(parts.rules[candidate]), rows.facts[fired].tolist()))
@@ -135,18 +136,13 @@ def explain(
     return score, out
 
 
-def _scaled(w_log: float) -> Callable[[str, str, str, float, list[int]], list[Contribution]]:
-    """A maker of the log-scale contribution of a component (none when w_log or the value is 0)."""
-
-    def make(component: str, kind: str, what: str, value: float, facts: list[int]) -> list[Contribution]:
-        if not (w_log and value):
-            return []
-        scale = LOG_SCALES[component]
-        return [Contribution(f"{kind}-scale", f"order of magnitude of {what}: log(1 + {value:.3g}/{scale:g})",
-                             w_log * float(np.log1p(value / scale)), facts,
-                             {"value": value, "epsilon": scale, "weight": w_log})]
-
-    return make
+def _scaled(w_log: float, component: str, kind: str, what: str, value: float, facts: list[int]) -> list[Contribution]:
+    """The log-scale contribution of a component (none when w_log or the value is 0)."""
+    if not (w_log and value):
+        return []
+    scale = LOG_SCALES[component]
+    return [Contribution(f"{kind}-scale", f"order of magnitude of {what}: log(1 + {value:.3g}/{scale:g})",
+                         w_log * float(np.log1p(value / scale)), facts, {"value": value, "epsilon": scale, "weight": w_log})]
 
 
 def _split_by_path(paths: list[Contribution], component: str, total: float, weight: float,

@@ -219,10 +219,10 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
         for d in day_list:
             _, parts = explain(store.model, d, x, rel, y, cutoff=cutoff, relation_name=rel_name)
             for part in parts:
-                key = {"rule": f"rule|{part.detail.get('body')}|{part.detail.get('bin')}",
-                       "path": f"path|{part.detail.get('via')}", "path-scale": f"path-scale|{part.detail.get('via')}",
-                       "rpath": f"rpath|{part.detail.get('via')}",
-                       "rpath-scale": f"rpath-scale|{part.detail.get('via')}"}.get(part.kind, part.kind)
+                if part.kind == "rule":
+                    key = f"rule|{part.detail.get('body')}|{part.detail.get('bin')}"
+                else:  # a path term is one contribution per intermediate Z
+                    key = f"{part.kind}|{part.detail['via']}" if "via" in part.detail else part.kind
                 entry = merged.setdefault(key, {"kind": part.kind, "rule": part.text, "contribution": 0.0,
                                                 "detail": part.detail, "facts": part.facts})
                 entry["contribution"] += part.contribution / len(day_list)
@@ -231,12 +231,12 @@ def _rows(graph: KnowledgeGraph, store: StoreModel, x: int, best: list[tuple[flo
             for c in contributions:
                 c["rule"] = f"{c['rule']} [first day; contribution: mean over {len(day_list)} days]"
         via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions
-                      if c["kind"] in ("path", "path-scale")})
+                      if c["kind"].removesuffix("-scale") == "path"})
         rel_via = sorted({store.entities[int(c["detail"]["via"])] for c in contributions
-                          if c["kind"] in ("rpath", "rpath-scale")})
+                          if c["kind"].removesuffix("-scale") == "rpath"})
         via_labels = _labels(graph, via + rel_via)
         for c in contributions:
-            if c["kind"] in ("path", "path-scale", "rpath", "rpath-scale"):
+            if "via" in c["detail"]:
                 z = store.entities[int(c["detail"]["via"])]
                 c["rule"] = c["rule"].replace(f"Z={c['detail']['via']}", via_labels.get(z, z))
                 c["detail"] = {**c["detail"], "via": z}
